@@ -1,0 +1,292 @@
+#include "common/http/client.hpp"
+
+#include "common/log/log.hpp"
+#include "common/loop/loop.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
+#include <deque>
+#include <unordered_map>
+
+namespace parity::http {
+namespace {
+
+using boost::system::error_code;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+struct Connection {
+  explicit Connection(asio::any_io_executor ex) : stream(ex) {}
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;
+};
+
+struct Waiter {
+  explicit Waiter(asio::any_io_executor ex) : timer(ex) {}
+  asio::steady_timer timer;
+  bool granted = false;
+};
+
+// Where a request goes and what it says, built once from FetchRequest and FetchOptions.
+struct Prepared {
+  std::string host;
+  std::string port;
+  std::string url;
+  Request message;
+};
+
+error_code prepare(const FetchRequest& request, const FetchOptions& options, const ClientOptions& client,
+                   Prepared& out) {
+  auto parsed = boost::urls::parse_uri(request.url);
+  if (!parsed || parsed->scheme() != "http" || parsed->host().empty()) return FetchErrc::invalid_url;
+  boost::urls::url url = *parsed;
+  for (const auto& [key, value] : options.params) url.params().append({key, value});
+  if (url.path().empty()) url.set_path("/");
+  out.host = url.host();
+  out.port = url.has_port() ? std::string(url.port()) : "80";
+  out.url = url.buffer();
+
+  verb method = bhttp::string_to_verb(request.method);
+  if (method == verb::unknown) return FetchErrc::invalid_url;
+  Request& m = out.message;
+  m.method(method);
+  m.target(url.encoded_target());
+  m.version(11);
+  m.set(field::host, url.encoded_host_and_port());
+  m.set(field::user_agent, client.user_agent);
+  if (options.json) {
+    m.set(field::content_type, "application/json");
+    m.body() = boost::json::serialize(*options.json);
+  } else if (auto* form = std::get_if<ArgumentList>(&options.data)) {
+    boost::urls::url encoder;  // Boost.URL percent-encodes the form as it would a query
+    for (const auto& [key, value] : *form) encoder.params().append({key, value});
+    m.set(field::content_type, "application/x-www-form-urlencoded");
+    m.body() = encoder.encoded_query();
+  } else if (auto* raw = std::get_if<std::string>(&options.data)) {
+    m.body() = *raw;
+  }
+  for (const auto& [name, value] : options.headers) m.set(name, value);
+  m.keep_alive(true);
+  m.prepare_payload();
+  return {};
+}
+
+error_code classify_io_error(error_code ec, bool got_bytes) {
+  if (ec == beast::error::timeout) return FetchErrc::request_timeout;
+  if (ec == asio::error::operation_aborted) return ec;
+  if (ec == bhttp::error::body_limit) return FetchErrc::response_too_large;
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || ec == asio::error::eof ||
+      ec == asio::error::connection_reset || ec == asio::error::broken_pipe) {
+    return FetchErrc::connection_closed;
+  }
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_version).category()) {
+    return FetchErrc::malformed_response;
+  }
+  return got_bytes ? FetchErrc::connection_closed : ec;
+}
+
+}  // namespace
+
+struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
+  Impl(asio::any_io_executor ex, ClientOptions o) : strand(asio::make_strand(ex)), options(std::move(o)) {}
+
+  asio::strand<asio::any_io_executor> strand;  // all state below is touched only here
+  ClientOptions options;
+  std::unordered_map<std::string, std::vector<std::shared_ptr<Connection>>> idle;
+  std::deque<std::shared_ptr<Waiter>> queue;
+  std::atomic<std::size_t> active{0};
+  std::atomic<std::size_t> waiting{0};
+
+  // Takes a slot, waiting in the queue (until `deadline`) if max_clients are in flight.
+  asio::awaitable<error_code> acquire(Clock::time_point deadline) {
+    if (options.max_clients == 0 || active < options.max_clients) {
+      ++active;
+      co_return error_code{};
+    }
+    if (queue.size() >= options.max_queue) co_return FetchErrc::queue_full;
+    auto waiter = std::make_shared<Waiter>(strand);
+    waiter->timer.expires_at(deadline);
+    queue.push_back(waiter);
+    ++waiting;
+    auto [ec] = co_await waiter->timer.async_wait(use_tuple);
+    --waiting;
+    if (waiter->granted) co_return error_code{};  // release() passed its slot on to us
+    std::erase(queue, waiter);
+    co_return ec == asio::error::operation_aborted ? ec : error_code(FetchErrc::queue_timeout);
+  }
+
+  // Gives the slot to the first waiter, if any, else frees it.
+  void release() {
+    if (!queue.empty()) {
+      auto next = queue.front();
+      queue.pop_front();
+      next->granted = true;
+      next->timer.cancel();
+      return;
+    }
+    --active;
+  }
+
+  std::shared_ptr<Connection> take_idle(const std::string& key) {
+    auto found = idle.find(key);
+    if (found == idle.end() || found->second.empty()) return nullptr;
+    auto connection = std::move(found->second.back());
+    found->second.pop_back();
+    return connection;
+  }
+
+  void keep_idle(const std::string& key, std::shared_ptr<Connection> connection) {
+    auto& list = idle[key];
+    if (list.size() < options.max_idle_per_host) list.push_back(std::move(connection));
+  }
+
+  asio::awaitable<error_code> connect(Connection& connection, const Prepared& target,
+                                      Clock::time_point deadline, std::chrono::milliseconds connect_timeout) {
+    tcp::resolver resolver(strand);
+    auto [resolve_ec, endpoints] = co_await resolver.async_resolve(target.host, target.port, use_tuple);
+    if (resolve_ec) co_return resolve_ec == asio::error::operation_aborted ? resolve_ec : error_code(FetchErrc::connect_failed);
+    connection.stream.expires_at(std::min(deadline, Clock::now() + connect_timeout));
+    auto [ec, endpoint] = co_await connection.stream.async_connect(endpoints, use_tuple);
+    if (ec == beast::error::timeout) co_return FetchErrc::connect_timeout;
+    if (ec == asio::error::operation_aborted) co_return ec;
+    if (ec) co_return FetchErrc::connect_failed;
+    connection.stream.socket().set_option(tcp::no_delay(true));
+    co_return error_code{};
+  }
+
+  // One request and response on `connection`. `fresh` tells whether the server has seen nothing
+  // on it yet; a reused connection the server had closed fails before any byte comes back.
+  struct Exchange {
+    error_code ec;
+    bool got_bytes = false;
+    bool keep_alive = false;
+  };
+  asio::awaitable<Exchange> exchange(Connection& connection, Prepared& target, Clock::time_point deadline,
+                                     FetchResponse& response) {
+    Exchange result;
+    connection.stream.expires_at(deadline);
+    auto [write_ec, written] = co_await bhttp::async_write(connection.stream, target.message, use_tuple);
+    if (write_ec) {
+      result.ec = classify_io_error(write_ec, false);
+      co_return result;
+    }
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(options.max_body_size);
+    auto [read_ec, read] = co_await bhttp::async_read(connection.stream, connection.buffer, parser, use_tuple);
+    result.got_bytes = parser.got_some();
+    if (read_ec) {
+      result.ec = classify_io_error(read_ec, result.got_bytes);
+      co_return result;
+    }
+    auto message = parser.release();
+    result.keep_alive = message.keep_alive();
+    response.status = message.result_int();
+    response.body = std::move(message.body());
+    response.headers = std::move(message.base());
+    co_return result;
+  }
+
+  asio::awaitable<std::pair<error_code, FetchResponse>> fetch(FetchRequest request, FetchOptions fetch_options) {
+    const auto started = Clock::now();
+    const auto deadline = started + fetch_options.timeout;
+    FetchResponse response;
+    Prepared target;
+    if (auto ec = prepare(request, fetch_options, options, target)) co_return std::pair{ec, std::move(response)};
+    response.url = target.url;
+
+    if (auto ec = co_await acquire(deadline)) co_return std::pair{ec, std::move(response)};
+    struct SlotGuard {
+      Impl* impl;
+      ~SlotGuard() { impl->release(); }
+    } slot{this};
+
+    const std::string key = target.host + ":" + target.port;
+    error_code ec;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      auto connection = take_idle(key);
+      const bool reused = connection != nullptr;
+      if (!connection) {
+        connection = std::make_shared<Connection>(strand);
+        if ((ec = co_await connect(*connection, target, deadline, fetch_options.connect_timeout))) break;
+      }
+      auto result = co_await exchange(*connection, target, deadline, response);
+      ec = result.ec;
+      // The server may close a kept-alive connection just as we reuse it: try once more afresh.
+      if (ec == FetchErrc::connection_closed && reused && !result.got_bytes) continue;
+      if (!ec && result.keep_alive) {
+        connection->stream.expires_never();
+        keep_idle(key, std::move(connection));
+      }
+      break;
+    }
+    response.request_time = Clock::now() - started;
+    if (!ec && fetch_options.raise_error && response.status >= 400) ec = FetchErrc::http_status;
+    co_return std::pair{ec, std::move(response)};
+  }
+};
+
+Client::Client(asio::any_io_executor executor, ClientOptions options)
+    : impl_(std::make_shared<Impl>(std::move(executor), std::move(options))) {}
+
+Client::~Client() = default;
+
+const ClientOptions& Client::options() const { return impl_->options; }
+std::size_t Client::active() const { return impl_->active; }
+std::size_t Client::queued() const { return impl_->waiting; }
+
+void Client::start(std::shared_ptr<Impl> impl, FetchRequest request, FetchOptions options, Handler handler) {
+  auto slot = asio::get_associated_cancellation_slot(handler);
+  auto& self = *impl;
+  asio::co_spawn(
+      self.strand, self.fetch(std::move(request), std::move(options)),
+      asio::bind_cancellation_slot(slot, [impl = std::move(impl), handler = std::move(handler)](
+                                             std::exception_ptr error, std::pair<error_code, FetchResponse> outcome) mutable {
+        if (error) {  // fetch() reports failures as codes; this is only out-of-memory and the like
+          log_callback_exception("async_fetch", error);
+          outcome.first = asio::error::no_memory;
+        }
+        auto executor = asio::get_associated_executor(handler, impl->strand);
+        asio::dispatch(executor, [handler = std::move(handler), outcome = std::move(outcome)]() mutable {
+          std::move(handler)(outcome.first, std::move(outcome.second));
+        });
+      }));
+}
+
+FetchResponse fetch_blocking(FetchRequest request, FetchOptions options) {
+  // One private loop and client per thread: its kept-alive connections serve the next call.
+  struct ThreadClient {
+    asio::io_context context;
+    Client client{context.get_executor(), ClientOptions{.max_clients = 0}};
+  };
+  thread_local ThreadClient local;
+
+  std::optional<std::pair<error_code, FetchResponse>> outcome;
+  local.client.async_fetch(std::move(request), std::move(options), [&](error_code ec, FetchResponse response) {
+    outcome.emplace(ec, std::move(response));
+  });
+  local.context.restart();
+  local.context.run();
+  auto& [ec, response] = *outcome;
+  if (ec) {
+    std::string what = response.url;
+    if (ec == FetchErrc::http_status) what += ": HTTP " + std::to_string(response.status);
+    throw FetchError(ec, what, ec == FetchErrc::http_status ? std::optional(std::move(response)) : std::nullopt);
+  }
+  return std::move(response);
+}
+
+}  // namespace parity::http

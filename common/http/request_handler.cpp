@@ -1,0 +1,296 @@
+#include "common/http/request_handler.hpp"
+
+#include "common/http/application.hpp"
+#include "common/http/session.hpp"
+#include "common/log/log.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <sstream>
+
+namespace parity::http {
+namespace {
+
+const char* const kHtml = "text/html; charset=UTF-8";
+const char* const kJson = "application/json; charset=UTF-8";
+
+}  // namespace
+
+void RequestHandler::get() { throw HttpError(405); }
+void RequestHandler::head() { throw HttpError(405); }
+void RequestHandler::post() { throw HttpError(405); }
+void RequestHandler::put() { throw HttpError(405); }
+void RequestHandler::patch() { throw HttpError(405); }
+void RequestHandler::delete_() { throw HttpError(405); }
+void RequestHandler::options() { throw HttpError(405); }
+
+void RequestHandler::write_error(unsigned status, std::string_view reason) {
+  set_header(field::content_type, kJson);
+  write(error_body(status, reason));
+}
+
+// ---- Lifecycle --------------------------------------------------------------------------------
+
+void RequestHandler::execute(std::shared_ptr<Session> session, std::uint64_t exchange, Request request,
+                             PathArgs path_args, std::vector<verb> allowed, const Application& application,
+                             std::string peer, Clock::time_point start_time) {
+  executor_ = session->get_executor();
+  session_ = std::move(session);
+  exchange_ = exchange;
+  application_ = &application;
+  request_ = std::move(request);
+  std::string_view target = request_.target();
+  auto question = target.find('?');
+  path_ = std::string(target.substr(0, question));
+  query_ = question == std::string_view::npos ? "" : std::string(target.substr(question + 1));
+  query_arguments_ = parse_query(query_);
+  peer_ = std::move(peer);
+  start_time_ = start_time;
+  path_args_ = std::move(path_args);
+  allowed_ = std::move(allowed);
+
+  response_.version(request_.version());
+  response_.result(status::ok);
+  for (const auto& [name, value] : application.default_headers) response_.set(name, value);
+
+  try {
+    set_default_headers();
+    if (std::find(allowed_.begin(), allowed_.end(), method()) == allowed_.end()) {
+      std::string allow;
+      for (verb v : allowed_) allow += (allow.empty() ? "" : ", ") + std::string(bhttp::to_string(v));
+      set_header(field::allow, allow);
+      throw HttpError(405, std::string(request_.method_string()) + " is not allowed here; use " + allow);
+    }
+    prepare();
+    if (finished_) return;
+    switch (method()) {
+      case verb::get: get(); break;
+      case verb::head: head(); break;
+      case verb::post: post(); break;
+      case verb::put: put(); break;
+      case verb::patch: patch(); break;
+      case verb::delete_: delete_(); break;
+      case verb::options: options(); break;
+      default: throw HttpError(405);
+    }
+  } catch (const HttpError& e) {
+    if (!finished_) send_error(e.status(), e.reason());
+  } catch (const std::exception& e) {
+    log::error("http", "uncaught exception in {} {}: {}", request_.method_string(), request_.target(), e.what());
+    if (!finished_) send_error(500);
+  }
+}
+
+void RequestHandler::connection_lost() {
+  connection_closed_ = true;
+  close_signal_.emit(asio::cancellation_type::terminal);
+  try {
+    on_connection_close();
+  } catch (const std::exception& e) {
+    log::error("http", "exception in on_connection_close: {}", e.what());
+  }
+}
+
+double RequestHandler::request_time() const {
+  return std::chrono::duration<double>(Clock::now() - start_time_).count();
+}
+
+// ---- Arguments --------------------------------------------------------------------------------
+
+const std::string& RequestHandler::path_arg(std::string_view name) const {
+  auto it = path_args_.named.find(name);
+  if (it == path_args_.named.end()) {
+    throw std::out_of_range("the route has no group named '" + std::string(name) + "'");
+  }
+  return it->second;
+}
+
+std::optional<std::string> RequestHandler::query_argument(std::string_view name) const {
+  return last_value(query_arguments_, name);
+}
+
+void RequestHandler::parse_body_arguments() const {
+  if (body_arguments_) return;
+  body_arguments_.emplace();
+  files_.emplace();
+  std::string_view content_type = request_[field::content_type];
+  auto semi = content_type.find(';');
+  if (beast::iequals(content_type.substr(0, semi), "application/x-www-form-urlencoded")) {
+    *body_arguments_ = parse_query(request_.body());
+  } else if (auto boundary = multipart_boundary(content_type); !boundary.empty()) {
+    try {
+      auto form = parse_multipart(request_.body(), boundary);
+      *body_arguments_ = std::move(form.fields);
+      *files_ = std::move(form.files);
+    } catch (const std::invalid_argument& e) {
+      throw HttpError(400, e.what());
+    }
+  }
+}
+
+std::optional<std::string> RequestHandler::body_argument(std::string_view name) const {
+  parse_body_arguments();
+  return last_value(*body_arguments_, name);
+}
+
+std::optional<std::string> RequestHandler::argument(std::string_view name) const {
+  if (auto value = query_argument(name)) return value;
+  return body_argument(name);
+}
+
+std::vector<std::string> RequestHandler::arguments(std::string_view name) const {
+  parse_body_arguments();
+  auto values = all_values(query_arguments_, name);
+  auto more = all_values(*body_arguments_, name);
+  values.insert(values.end(), more.begin(), more.end());
+  return values;
+}
+
+long long RequestHandler::int_argument(std::string_view name, long long fallback, long long min,
+                                       long long max) const {
+  auto text = argument(name);
+  if (!text) return fallback;
+  long long value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
+    throw HttpError(400, fmt::format("argument '{}' must be an integer from {} to {}", name, min, max));
+  }
+  return value;
+}
+
+const boost::json::value& RequestHandler::json_body() const {
+  if (!json_) {
+    boost::system::error_code ec;
+    auto value = boost::json::parse(request_.body(), ec);
+    if (ec) throw HttpError(400, "the body is not valid JSON: " + ec.message());
+    json_ = std::move(value);
+  }
+  return *json_;
+}
+
+const std::vector<UploadedFile>& RequestHandler::files() const {
+  parse_body_arguments();
+  return *files_;
+}
+
+std::string RequestHandler::reverse_url(std::string_view name, const std::vector<std::string>& args) const {
+  return application_->reverse_url(name, args);
+}
+
+// ---- Response ---------------------------------------------------------------------------------
+
+void RequestHandler::set_status(unsigned code) {
+  if (code < 100 || code > 599) throw std::logic_error("set_status: " + std::to_string(code) + " is no HTTP status");
+  response_.result(code);
+}
+
+void RequestHandler::write(std::string_view chunk) {
+  if (finished_) throw std::logic_error("write() after finish()");
+  if (!response_.count(field::content_type)) response_.set(field::content_type, kHtml);
+  response_.body().append(chunk);
+}
+
+void RequestHandler::write(const boost::json::value& document) {
+  if (!response_.count(field::content_type)) response_.set(field::content_type, kJson);
+  write(boost::json::serialize(document));
+}
+
+void RequestHandler::finish(std::string_view chunk) {
+  write(chunk);
+  finish();
+}
+
+void RequestHandler::finish(const boost::json::value& document) {
+  write(document);
+  finish();
+}
+
+std::string RequestHandler::take_body_bytes() {
+  std::string body = std::exchange(response_.body(), {});
+  if (!chunked_ || body.empty()) return body;
+  return fmt::format("{:x}\r\n{}\r\n", body.size(), body);
+}
+
+void RequestHandler::finish() {
+  if (finished_) throw std::logic_error("finish() called twice");
+  finished_ = true;
+  if (headers_sent_) {
+    std::string tail = take_body_bytes();
+    if (chunked_) tail += "0\r\n\r\n";
+    session_->send_bytes(exchange_, std::move(tail), /*last=*/true, {});
+  } else if (method() == verb::head) {
+    response_.content_length(response_.body().size());
+    response_.body().clear();
+    session_->send_response(exchange_, std::move(response_));
+  } else {
+    response_.prepare_payload();
+    session_->send_response(exchange_, std::move(response_));
+  }
+  if (session_->access_log_enabled()) {
+    log_access(get_status(), request_.method_string(), request_.target(), peer_, Clock::now() - start_time_);
+  }
+  try {
+    on_finish();
+  } catch (const std::exception& e) {
+    log::error("http", "exception in on_finish: {}", e.what());
+  }
+}
+
+void RequestHandler::send_error(unsigned code, std::string_view reason) {
+  if (finished_) return;
+  if (headers_sent_) {
+    log::error("http", "error {} after the response started streaming: closing the connection", code);
+    finished_ = true;
+    return abort_connection();
+  }
+  response_.body().clear();
+  response_.erase(field::content_type);
+  set_status(code);
+  try {
+    write_error(code, reason);
+  } catch (const std::exception& e) {
+    log::error("http", "exception in write_error: {}", e.what());
+  }
+  if (!finished_) finish();
+}
+
+void RequestHandler::start_flush(FlushHandler done) {
+  if (finished_) {
+    return complete_later(std::move(done), asio::error::operation_not_supported, get_executor());
+  }
+  std::string bytes;
+  if (!headers_sent_) {
+    headers_sent_ = true;
+    if (!response_.count(field::content_type)) response_.set(field::content_type, kHtml);
+    response_.keep_alive(request_.keep_alive());
+    if (response_.has_content_length()) {
+      chunked_ = false;  // the handler declared the length: the body goes out as it is
+    } else if (request_.version() >= 11) {
+      chunked_ = true;
+      response_.chunked(true);
+    } else {
+      chunked_ = false;  // HTTP/1.0 has no chunks: the end of the body is the end of the connection
+      response_.keep_alive(false);
+      session_->close_after_response();
+    }
+    std::ostringstream header;
+    header << response_.base();
+    bytes = header.str();
+  }
+  bytes += take_body_bytes();
+  session_->send_bytes(exchange_, std::move(bytes), /*last=*/false, std::move(done));
+}
+
+void RequestHandler::abort_connection() {
+  finished_ = true;
+  session_->abort(exchange_);
+}
+
+}  // namespace parity::http

@@ -1,0 +1,175 @@
+#pragma once
+// One request and its response, with the lifecycle Tornado users know. The server makes a new
+// handler object per request and calls, on the connection's strand:
+//
+//   set_default_headers() -> prepare() -> get()/post()/... -> on_finish()
+//
+// prepare() may finish the request early. A method may finish it before it returns or later,
+// from a callback, a Future or a coroutine: the response goes out when finish() is called.
+// An HttpError thrown by prepare() or a method becomes send_error(status), any other exception a
+// 500. write_error() shapes error bodies; on_connection_close() tells that the client went away
+// before the response was finished, and close_slot() carries the same news as an Asio
+// cancellation, so a pending upstream call can be cancelled with it.
+//
+// Every member is to be called on the handler's executor (get_executor()), the connection's
+// strand. Code that runs elsewhere (a thread pool) hands its result back with asio::post or
+// asio::dispatch to that executor.
+
+#include "common/http/arguments.hpp"
+#include "common/http/http_error.hpp"
+#include "common/http/multipart.hpp"
+#include "common/http/types.hpp"
+#include "common/loop/loop.hpp"
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/json/value.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace parity::http {
+
+class Application;
+class Session;
+
+class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
+ public:
+  using executor_type = asio::strand<asio::io_context::executor_type>;
+  using FlushHandler = asio::any_completion_handler<void(boost::system::error_code)>;
+
+  RequestHandler() = default;
+  virtual ~RequestHandler() = default;
+  RequestHandler(const RequestHandler&) = delete;
+  RequestHandler& operator=(const RequestHandler&) = delete;
+
+  // ---- Lifecycle, overridden by handlers ------------------------------------------------------
+  virtual void set_default_headers() {}
+  virtual void prepare() {}
+  // A method a handler does not override answers 405 with an Allow header.
+  virtual void get();
+  virtual void head();
+  virtual void post();
+  virtual void put();
+  virtual void patch();
+  virtual void delete_();
+  virtual void options();
+  virtual void on_finish() {}
+  virtual void on_connection_close() {}
+  // Writes the error body; the default is error_body(status, reason) as JSON.
+  virtual void write_error(unsigned status, std::string_view reason);
+
+  // ---- The request ----------------------------------------------------------------------------
+  const Request& request() const { return request_; }
+  verb method() const { return request_.method(); }
+  std::string_view path() const { return path_; }
+  std::string_view query() const { return query_; }
+  const std::string& peer() const { return peer_; }
+  Clock::time_point start_time() const { return start_time_; }
+  // Seconds since the request was read, as Tornado's request.request_time().
+  double request_time() const;
+
+  // A group the route captured, by name or position. Throws std::out_of_range if there is none.
+  const std::string& path_arg(std::string_view name) const;
+  const std::vector<std::string>& path_args() const { return path_args_.positional; }
+
+  std::optional<std::string> query_argument(std::string_view name) const;
+  // From an application/x-www-form-urlencoded or multipart/form-data body.
+  std::optional<std::string> body_argument(std::string_view name) const;
+  // The query, then the body, as Tornado's get_argument.
+  std::optional<std::string> argument(std::string_view name) const;
+  std::vector<std::string> arguments(std::string_view name) const;
+  // An integer argument within [min, max], `fallback` when absent; HttpError 400 otherwise.
+  long long int_argument(std::string_view name, long long fallback, long long min, long long max) const;
+
+  // The body parsed as JSON. Throws HttpError 400 if it is not JSON.
+  const boost::json::value& json_body() const;
+  // The uploaded files of a multipart/form-data body. Throws HttpError 400 if malformed.
+  const std::vector<UploadedFile>& files() const;
+
+  // ---- The response ---------------------------------------------------------------------------
+  void set_status(unsigned status);
+  unsigned get_status() const { return response_.result_int(); }
+  void set_header(field name, std::string_view value) { response_.set(name, value); }
+  void set_header(std::string_view name, std::string_view value) { response_.set(name, value); }
+  void clear_header(field name) { response_.erase(name); }
+
+  // Appends to the response body (text/html unless a Content-Type is set, as Tornado does).
+  void write(std::string_view chunk);
+  // Appends a JSON document and sets Content-Type: application/json.
+  void write(const boost::json::value& document);
+  void write(const char* chunk) { write(std::string_view(chunk)); }  // text, not a JSON string
+  // Sends the response. A second call is a logic error and throws std::logic_error.
+  void finish();
+  void finish(std::string_view chunk);
+  void finish(const boost::json::value& document);
+  void finish(const char* chunk) { finish(std::string_view(chunk)); }
+  // Drops what was written so far, sets `status` and answers with write_error().
+  void send_error(unsigned status, std::string_view reason = {});
+  bool finished() const { return finished_; }
+
+  // Sends what was written so far and keeps the response open (chunked encoding in HTTP/1.1, or
+  // the body of a declared Content-Length). Completes when those bytes are written, with an
+  // error if the connection is gone. Any completion token: a lambda, use_future, use_awaitable.
+  template <class CompletionToken>
+  auto async_flush(CompletionToken&& token) {
+    return asio::async_initiate<CompletionToken, void(boost::system::error_code)>(
+        [](auto handler, RequestHandler* self) { self->start_flush(FlushHandler(std::move(handler))); },
+        token, this);
+  }
+
+  // Closes the connection at once, whatever was sent. For the upstream simulator's /drop.
+  void abort_connection();
+
+  // ---- Asynchronous context -------------------------------------------------------------------
+  executor_type get_executor() const { return *executor_; }
+  // Emitted (cancellation_type::terminal) when the client goes away before finish().
+  asio::cancellation_slot close_slot() { return close_signal_.slot(); }
+  bool connection_closed() const { return connection_closed_; }
+  const Application& application() const { return *application_; }
+  std::string reverse_url(std::string_view name, const std::vector<std::string>& args = {}) const;
+
+ private:
+  friend class Session;
+
+  // Called by the session: hands over the request and runs the lifecycle.
+  void execute(std::shared_ptr<Session> session, std::uint64_t exchange, Request request,
+               PathArgs path_args, std::vector<verb> allowed, const Application& application,
+               std::string peer, Clock::time_point start_time);
+  void connection_lost();
+
+  void start_flush(FlushHandler done);
+  void parse_body_arguments() const;
+  std::string take_body_bytes();
+
+  std::shared_ptr<Session> session_;
+  std::uint64_t exchange_ = 0;
+  std::optional<executor_type> executor_;  // set when the session hands the request over
+  const Application* application_ = nullptr;
+
+  Request request_;
+  std::string path_;
+  std::string query_;
+  std::string peer_;
+  Clock::time_point start_time_;
+  PathArgs path_args_;
+  std::vector<verb> allowed_;
+  ArgumentList query_arguments_;
+  mutable std::optional<ArgumentList> body_arguments_;
+  mutable std::optional<std::vector<UploadedFile>> files_;
+  mutable std::optional<boost::json::value> json_;
+
+  Response response_;
+  bool finished_ = false;
+  bool headers_sent_ = false;  // streaming: the header went out with the first flush
+  bool chunked_ = false;
+  bool connection_closed_ = false;
+  asio::cancellation_signal close_signal_;
+};
+
+}  // namespace parity::http

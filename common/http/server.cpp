@@ -1,0 +1,158 @@
+#include "common/http/server.hpp"
+
+#include "common/http/session.hpp"
+#include "common/log/log.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <system_error>
+
+namespace parity::http {
+
+void log_access(unsigned status, std::string_view method, std::string_view target, std::string_view peer,
+                Clock::duration elapsed) {
+  auto level = status < 400 ? log::Level::info : status < 500 ? log::Level::warning : log::Level::error;
+  if (!log::enabled(level)) return;
+  log::write(level, "access",
+             fmt::format("{} {} {} ({}) {:.2f}ms", status, method, target, peer,
+                         std::chrono::duration<double, std::milli>(elapsed).count()));
+}
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  Impl(Loop& l, std::shared_ptr<const Application> app, ServerOptions options)
+      : loop(l), strand(asio::make_strand(l.context())), acceptor(strand), retry_timer(strand),
+        grace_timer(strand), signals(strand), state(std::make_shared<detail::ServerState>()) {
+    state->application = std::move(app);
+    state->options = options;
+  }
+
+  Loop& loop;
+  asio::strand<asio::io_context::executor_type> strand;  // for the acceptor and the timers
+  tcp::acceptor acceptor;
+  asio::steady_timer retry_timer;
+  asio::steady_timer grace_timer;
+  asio::signal_set signals;
+  std::shared_ptr<detail::ServerState> state;
+
+  void accept() {
+    auto session_strand = asio::make_strand(loop.context());
+    acceptor.async_accept(session_strand, [self = shared_from_this(), session_strand](
+                                              boost::system::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
+      if (ec) {
+        // Out of file descriptors, most often: wait a little rather than spin.
+        log::warning("http", "accept failed: {}; retrying in 100ms", ec.message());
+        self->retry_timer.expires_after(std::chrono::milliseconds(100));
+        self->retry_timer.async_wait([self](boost::system::error_code wait_ec) {
+          if (!wait_ec) self->accept();
+        });
+        return;
+      }
+      auto session = std::make_shared<Session>(std::move(socket), session_strand, self->state);
+      self->state->add(session);
+      session->start();
+      self->accept();
+    });
+  }
+
+  void shutdown(Clock::duration grace, std::function<void()> done) {
+  asio::dispatch(strand, [impl = shared_from_this(), grace, done = std::move(done)]() mutable {
+    boost::system::error_code ec;
+    impl->acceptor.close(ec);
+    // `done` runs once, on the loop: when the last session goes, or when grace runs out.
+    auto once = std::make_shared<std::once_flag>();
+    auto finish = [impl, once, done = std::move(done)] {
+      std::call_once(*once, [&] { asio::post(impl->strand, done); });
+    };
+    std::vector<std::shared_ptr<Session>> sessions;
+    {
+      std::lock_guard lock(impl->state->mutex);
+      impl->state->shutting_down = true;
+      impl->state->on_drained = finish;
+      for (auto& [key, weak] : impl->state->sessions) {
+        if (auto session = weak.lock()) sessions.push_back(std::move(session));
+      }
+    }
+    log::info("http", "shutting down: {} connection(s) open, waiting up to {}ms", sessions.size(),
+              std::chrono::duration_cast<std::chrono::milliseconds>(grace).count());
+    if (sessions.empty()) return finish();
+    for (auto& session : sessions) session->shutdown();
+    sessions.clear();
+    impl->grace_timer.expires_after(grace);
+    impl->grace_timer.async_wait([impl, finish](boost::system::error_code wait_ec) {
+      if (wait_ec) return;
+      std::vector<std::shared_ptr<Session>> left;
+      {
+        std::lock_guard lock(impl->state->mutex);
+        for (auto& [key, weak] : impl->state->sessions) {
+          if (auto session = weak.lock()) left.push_back(std::move(session));
+        }
+      }
+      if (!left.empty()) log::warning("http", "grace period over: closing {} connection(s)", left.size());
+      for (auto& session : left) session->force_close();
+      finish();
+    });
+  });
+}
+};
+
+Server::Server(Loop& loop, std::shared_ptr<const Application> application, ServerOptions options)
+    : impl_(std::make_shared<Impl>(loop, std::move(application), options)) {}
+
+Server::~Server() {
+  asio::dispatch(impl_->strand, [impl = impl_] {
+    boost::system::error_code ec;
+    impl->acceptor.close(ec);
+    impl->signals.cancel(ec);
+    impl->retry_timer.cancel();
+    impl->grace_timer.cancel();
+  });
+}
+
+void Server::listen(std::string_view host, unsigned short port) {
+  try {
+    tcp::endpoint endpoint(asio::ip::make_address(host), port);
+    impl_->acceptor.open(endpoint.protocol());
+    impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
+    impl_->acceptor.bind(endpoint);
+    impl_->acceptor.listen(asio::socket_base::max_listen_connections);
+  } catch (const boost::system::system_error& e) {
+    throw std::system_error(e.code(), fmt::format("cannot listen on {}:{}", host, port));
+  }
+  asio::dispatch(impl_->strand, [impl = impl_] { impl->accept(); });
+}
+
+void Server::adopt(int listening_socket) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  ::getsockname(listening_socket, reinterpret_cast<sockaddr*>(&address), &length);
+  impl_->acceptor.assign(address.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), listening_socket);
+  asio::dispatch(impl_->strand, [impl = impl_] { impl->accept(); });
+}
+
+unsigned short Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+std::size_t Server::connection_count() const {
+  std::lock_guard lock(impl_->state->mutex);
+  return impl_->state->sessions.size();
+}
+
+void Server::shutdown(Clock::duration grace, std::function<void()> done) {
+  impl_->shutdown(grace, std::move(done));
+}
+
+void Server::stop_on_signals(Clock::duration grace) {
+  impl_->signals.add(SIGINT);
+  impl_->signals.add(SIGTERM);
+  impl_->signals.async_wait([impl = impl_, grace](boost::system::error_code ec, int signal_number) {
+    if (ec) return;
+    log::info("http", "received {}: stopping", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+    impl->shutdown(grace, [impl] { impl->loop.stop(); });
+  });
+}
+
+}  // namespace parity::http

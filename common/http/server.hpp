@@ -1,0 +1,68 @@
+#pragma once
+// The HTTP/1.x server: accepts connections on the loop and gives each a Session (session.hpp).
+// Limits and timeouts are in ServerOptions; shutdown() is the graceful stop.
+
+#include "common/http/application.hpp"
+#include "common/http/types.hpp"
+#include "common/loop/loop.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string_view>
+
+namespace parity::http {
+
+using namespace std::chrono_literals;
+
+struct ServerOptions {
+  // Time allowed for a whole request header to arrive, and for an idle keep-alive connection to
+  // send its next request (a slowloris client is closed when it runs out).
+  std::chrono::milliseconds idle_timeout = 60s;
+  std::chrono::milliseconds body_timeout = 60s;   // for the whole request body
+  std::chrono::milliseconds write_timeout = 60s;  // for each write of the response
+  std::size_t header_limit = 64 * KiB;             // over it: 431
+  std::size_t body_limit = 10 * MiB;               // over it: 413
+  bool access_log = true;                          // one line per request
+};
+
+namespace detail {
+struct ServerState;
+}
+
+class Server {
+ public:
+  Server(Loop& loop, std::shared_ptr<const Application> application, ServerOptions options = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds, listens and starts accepting. Port 0 picks a free port (see port()). Throws
+  // std::system_error saying which address could not be used.
+  void listen(std::string_view host, unsigned short port);
+  // Accepts on a socket that is already bound and listening (a child of `--processes`).
+  void adopt(int listening_socket);
+
+  unsigned short port() const;
+  std::size_t connection_count() const;
+
+  // The graceful stop: stops accepting, closes idle connections, lets requests in flight finish
+  // (their connections close after the response), and calls `done` on the loop when the last
+  // connection is gone, or when `grace` ran out (the rest are then closed).
+  void shutdown(Clock::duration grace, std::function<void()> done);
+
+  // On SIGINT or SIGTERM: shutdown(grace), then stop the loop.
+  void stop_on_signals(Clock::duration grace);
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+// Tornado's access line: `200 GET /path?q (127.0.0.1) 12.34ms`, at info below 400, warning below
+// 500, error from 500.
+void log_access(unsigned status, std::string_view method, std::string_view target,
+                std::string_view peer, Clock::duration elapsed);
+
+}  // namespace parity::http

@@ -1,0 +1,312 @@
+#include "common/http/session.hpp"
+
+#include "common/log/log.hpp"
+
+#include <boost/asio/append.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+namespace parity::http {
+namespace {
+
+// Answers 404 for a path no route matches, through the usual lifecycle (so write_error and the
+// access log apply).
+class NotFoundHandler final : public RequestHandler {
+ public:
+  void prepare() override { throw HttpError(404, "no route matches " + std::string(path())); }
+};
+
+const std::vector<verb> kAnyMethod{verb::get,   verb::head,    verb::post,   verb::put,
+                                   verb::patch, verb::delete_, verb::options, verb::unknown};
+
+bool is_parse_error(boost::system::error_code ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
+         ec != bhttp::error::need_more;
+}
+
+}  // namespace
+
+void complete_later(RequestHandler::FlushHandler done, boost::system::error_code ec,
+                    RequestHandler::executor_type fallback) {
+  asio::post(fallback, [done = std::move(done), ec, fallback]() mutable {
+    auto executor = asio::get_associated_executor(done, fallback);
+    asio::dispatch(executor, asio::append(std::move(done), ec));
+  });
+}
+
+// ---- ServerState ----------------------------------------------------------------------------
+
+void detail::ServerState::add(const std::shared_ptr<Session>& session) {
+  std::lock_guard lock(mutex);
+  sessions.emplace(session.get(), session);
+}
+
+void detail::ServerState::remove(const Session* session) {
+  std::function<void()> drained;
+  {
+    std::lock_guard lock(mutex);
+    sessions.erase(session);
+    if (shutting_down && sessions.empty()) drained = std::exchange(on_drained, nullptr);
+  }
+  if (drained) drained();
+}
+
+// ---- Session ----------------------------------------------------------------------------------
+
+Session::Session(tcp::socket socket, executor_type strand, std::shared_ptr<detail::ServerState> server)
+    : strand_(std::move(strand)), stream_(std::move(socket)), server_(std::move(server)) {
+  boost::system::error_code ec;
+  auto remote = stream_.socket().remote_endpoint(ec);
+  peer_ = ec ? "unknown" : remote.address().to_string();
+}
+
+Session::~Session() { server_->remove(this); }
+
+void Session::start() {
+  asio::dispatch(strand_, beast::bind_front_handler(&Session::read_header, shared_from_this()));
+}
+
+void Session::shutdown() {
+  asio::dispatch(strand_, [self = shared_from_this()] {
+    self->closing_ = true;
+    // Waiting for a request (or in the middle of one that has not been handed over): close.
+    if (self->state_ == State::reading) self->stream_.cancel();
+  });
+}
+
+void Session::force_close() {
+  asio::dispatch(strand_, [self = shared_from_this()] {
+    auto handler = std::move(self->handler_);
+    self->close();
+    if (handler && !handler->finished()) handler->connection_lost();
+  });
+}
+
+void Session::read_header() {
+  if (closing_) return close();
+  state_ = State::reading;
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(server_->options.header_limit));
+  parser_->body_limit(server_->options.body_limit);
+  stream_.expires_after(server_->options.idle_timeout);
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_header(ec); });
+}
+
+// Answers what a read error calls for. Returns true if the connection is done with.
+bool Session::reject_read_error(boost::system::error_code ec) {
+  if (!ec) return false;
+  if (ec == bhttp::error::header_limit) {
+    reply_and_close(431, "the request header is larger than " +
+                             std::to_string(server_->options.header_limit) + " bytes");
+  } else if (ec == bhttp::error::body_limit) {
+    reply_and_close(413, "the request body is larger than " +
+                             std::to_string(server_->options.body_limit) + " bytes");
+  } else if (is_parse_error(ec)) {
+    reply_and_close(400, "malformed request: " + ec.message());
+  } else {
+    // The client closed, the timeout struck (idle, slowloris, slow body) or shutdown() cancelled.
+    if (ec == beast::error::timeout) log::debug("http", "closing {}: timed out reading a request", peer_);
+    close();
+  }
+  return true;
+}
+
+void Session::on_header(boost::system::error_code ec) {
+  if (reject_read_error(ec)) return;
+  const auto& header = parser_->get();
+  keep_alive_ = header.keep_alive();
+  if (header.version() == 11 && beast::iequals(header[field::expect], "100-continue")) {
+    // The client waits for our word before sending the body. Beast has already checked the
+    // declared length against the limit.
+    static const std::string continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+    stream_.expires_after(server_->options.write_timeout);
+    asio::async_write(stream_, asio::buffer(continue_line),
+                      [self = shared_from_this()](boost::system::error_code write_ec, std::size_t) {
+                        if (write_ec) return self->close();
+                        self->read_body();
+                      });
+    return;
+  }
+  read_body();
+}
+
+void Session::read_body() {
+  if (parser_->is_done()) return on_body({});
+  stream_.expires_after(server_->options.body_timeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_body(ec); });
+}
+
+void Session::on_body(boost::system::error_code ec) {
+  if (reject_read_error(ec)) return;
+  dispatch();
+}
+
+void Session::dispatch() {
+  stream_.expires_never();
+  state_ = State::handling;
+  request_start_ = Clock::now();
+  ++exchange_;
+  Request request = parser_->release();
+  parser_.reset();
+
+  std::string_view target = request.target();
+  std::string_view path = target.substr(0, target.find('?'));
+  auto match = server_->application->match(path);
+  handler_ = match ? match->route->make_handler() : std::make_shared<NotFoundHandler>();
+  auto handler = handler_;  // execute() may finish, and so reset handler_, before it returns
+  handler->execute(shared_from_this(), exchange_, std::move(request),
+                   match ? std::move(match->args) : PathArgs{},
+                   match ? match->route->methods : kAnyMethod, *server_->application, peer_,
+                   request_start_);
+  if (handler_ == handler && !handler->finished()) watch_for_close();
+}
+
+// While a handler works nothing is read, so a client that goes away would go unnoticed. Waiting
+// for readability (without reading) tells: readable with no bytes means the peer closed.
+void Session::watch_for_close() {
+  if (watching_) return;
+  watching_ = true;
+  stream_.socket().async_wait(tcp::socket::wait_read,
+                              [self = shared_from_this(), exchange = exchange_](boost::system::error_code ec) {
+                                self->on_readable(ec, exchange);
+                              });
+}
+
+void Session::on_readable(boost::system::error_code ec, std::uint64_t exchange) {
+  watching_ = false;
+  if (ec == asio::error::operation_aborted || exchange != exchange_ || state_ == State::closed) return;
+  if (state_ != State::handling && state_ != State::writing) return;
+  boost::system::error_code available_ec;
+  if (!ec && stream_.socket().available(available_ec) > 0 && !available_ec) {
+    return;  // a pipelined request arrived: it waits in the socket; we stop watching
+  }
+  log::info("http", "client {} went away {:.2f}ms into {} {}", peer_,
+            std::chrono::duration<double, std::milli>(Clock::now() - request_start_).count(),
+            handler_ ? std::string(handler_->request().method_string()) : "?",
+            handler_ ? std::string(handler_->request().target()) : "?");
+  force_close();
+}
+
+void Session::send_response(std::uint64_t exchange, Response response) {
+  if (exchange != exchange_ || state_ != State::handling) return;
+  state_ = State::writing;
+  const bool keep_alive = keep_alive_ && !closing_;
+  response.keep_alive(keep_alive);
+  response_ = std::make_shared<Response>(std::move(response));
+  stream_.expires_after(server_->options.write_timeout);
+  bhttp::async_write(stream_, *response_,
+                     [self = shared_from_this(), keep_alive](boost::system::error_code ec, std::size_t) {
+                       self->on_response_written(ec, keep_alive);
+                     });
+}
+
+void Session::send_bytes(std::uint64_t exchange, std::string bytes, bool last, RequestHandler::FlushHandler done) {
+  if (exchange != exchange_ || state_ == State::closed || state_ == State::reading) {
+    if (done) complete_later(std::move(done), asio::error::not_connected, strand_);
+    return;
+  }
+  state_ = State::writing;
+  outgoing_.push_back({std::move(bytes), last, std::move(done)});
+  if (!writing_bytes_) write_next_bytes();
+}
+
+void Session::write_next_bytes() {
+  writing_bytes_ = true;
+  stream_.expires_after(server_->options.write_timeout);
+  asio::async_write(stream_, asio::buffer(outgoing_.front().bytes),
+                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                      Outgoing item = std::move(self->outgoing_.front());
+                      self->outgoing_.pop_front();
+                      self->writing_bytes_ = false;
+                      if (item.done) complete_later(std::move(item.done), ec, self->strand_);
+                      if (ec || item.last) {
+                        // A streamed response keeps the connection only if it was framed
+                        // (chunked or a declared length); the handler said so through `closing_`.
+                        return self->on_response_written(ec, self->keep_alive_ && !self->closing_);
+                      }
+                      if (!self->outgoing_.empty()) self->write_next_bytes();
+                    });
+}
+
+void Session::on_response_written(boost::system::error_code ec, bool keep_alive) {
+  response_.reset();
+  handler_.reset();
+  if (watching_) {
+    boost::system::error_code ignored;
+    stream_.socket().cancel(ignored);  // no other operation is pending now
+  }
+  for (auto& item : outgoing_) {  // after a write error: tell those still waiting
+    if (item.done) complete_later(std::move(item.done), ec ? ec : asio::error::operation_aborted, strand_);
+  }
+  outgoing_.clear();
+  if (ec) return close();
+  if (!keep_alive) return lingering_close();
+  read_header();
+}
+
+void Session::abort(std::uint64_t exchange) {
+  if (exchange != exchange_) return;
+  handler_.reset();
+  close();
+}
+
+void Session::reply_and_close(unsigned status, std::string_view message) {
+  state_ = State::writing;
+  Response response{bhttp::int_to_status(status), parser_ ? parser_->get().version() : 11};
+  response.set(field::server, "Parity/0.1");
+  response.set(field::content_type, "application/json; charset=UTF-8");
+  response.body() = error_body(status, message);
+  response.prepare_payload();
+  response.keep_alive(false);
+  if (server_->options.access_log) {
+    std::string method = parser_ && parser_->is_header_done() ? std::string(parser_->get().method_string()) : "-";
+    std::string target = parser_ && parser_->is_header_done() ? std::string(parser_->get().target()) : "-";
+    log_access(status, method, target, peer_, Clock::duration::zero());
+  }
+  response_ = std::make_shared<Response>(std::move(response));
+  stream_.expires_after(server_->options.write_timeout);
+  bhttp::async_write(stream_, *response_, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+    self->response_.reset();
+    if (ec) return self->close();
+    self->lingering_close();
+  });
+}
+
+// Closing a socket that still has unread bytes makes the kernel send a reset, which can destroy
+// the response before the client reads it (a 413 for a large upload, say). So: stop sending,
+// read and drop what comes for a short while, then close.
+void Session::lingering_close() {
+  state_ = State::closed;
+  boost::system::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) return close();
+  stream_.expires_after(std::chrono::seconds(2));
+  auto drain = std::make_shared<std::array<char, 4096>>();
+  struct Drainer {
+    std::shared_ptr<Session> self;
+    std::shared_ptr<std::array<char, 4096>> buffer;
+    void operator()(boost::system::error_code read_ec = {}, std::size_t = 0) {
+      if (read_ec) return self->close();
+      self->stream_.async_read_some(asio::buffer(*buffer), std::move(*this));
+    }
+  };
+  Drainer{shared_from_this(), drain}();
+}
+
+void Session::close() {
+  state_ = State::closed;
+  boost::system::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.close();
+}
+
+}  // namespace parity::http

@@ -1,0 +1,106 @@
+#pragma once
+// One client connection: reads requests in order (keep-alive, pipelining, 100-continue, chunked
+// bodies), applies the limits and timeouts, hands each request to a new RequestHandler, writes
+// its response, and watches the socket while the handler works so that a client going away is
+// noticed (RequestHandler::on_connection_close). Internal to the server.
+
+#include "common/http/request_handler.hpp"
+#include "common/http/server.hpp"
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+
+namespace parity::http {
+
+// Completes a flush handler with `ec` later (never inline), on its associated executor, or on
+// `fallback` if it has none.
+void complete_later(RequestHandler::FlushHandler done, boost::system::error_code ec,
+                    RequestHandler::executor_type fallback);
+
+namespace detail {
+
+// What the server and all its sessions share; outlives the Server object if sessions do.
+struct ServerState {
+  std::shared_ptr<const Application> application;
+  ServerOptions options;
+
+  std::mutex mutex;
+  std::unordered_map<const Session*, std::weak_ptr<Session>> sessions;
+  bool shutting_down = false;
+  std::function<void()> on_drained;  // called once, when the last session is gone
+
+  void add(const std::shared_ptr<Session>& session);
+  void remove(const Session* session);
+};
+
+}  // namespace detail
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  using executor_type = RequestHandler::executor_type;
+
+  Session(tcp::socket socket, executor_type strand, std::shared_ptr<detail::ServerState> server);
+  ~Session();
+
+  void start();
+  // Graceful: closes the connection now if it waits for a request, else after this response.
+  void shutdown();
+  // Closes now; a handler in flight hears on_connection_close().
+  void force_close();
+
+  // Called by the RequestHandler, on the strand. `exchange` names the request, so that a late
+  // call for an earlier request is ignored.
+  void send_response(std::uint64_t exchange, Response response);
+  void send_bytes(std::uint64_t exchange, std::string bytes, bool last, RequestHandler::FlushHandler done);
+  void abort(std::uint64_t exchange);
+  // An unframed streamed response (HTTP/1.0, no Content-Length) ends when the connection does.
+  void close_after_response() { closing_ = true; }
+  bool access_log_enabled() const { return server_->options.access_log; }
+  executor_type get_executor() const { return strand_; }
+
+ private:
+  enum class State { reading, handling, writing, closed };
+
+  void read_header();
+  void on_header(boost::system::error_code ec);
+  void read_body();
+  void on_body(boost::system::error_code ec);
+  void dispatch();
+  void watch_for_close();
+  void on_readable(boost::system::error_code ec, std::uint64_t exchange);
+  void write_next_bytes();
+  void on_response_written(boost::system::error_code ec, bool keep_alive);
+  void reply_and_close(unsigned status, std::string_view message);
+  void lingering_close();
+  void close();
+  bool reject_read_error(boost::system::error_code ec);
+
+  struct Outgoing {
+    std::string bytes;
+    bool last;
+    RequestHandler::FlushHandler done;
+  };
+
+  executor_type strand_;
+  beast::tcp_stream stream_;
+  std::shared_ptr<detail::ServerState> server_;
+  std::string peer_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  State state_ = State::reading;
+  bool closing_ = false;        // close after the response in progress
+  bool keep_alive_ = true;      // what the current request asked for
+  bool watching_ = false;       // an async_wait for readability is pending
+  std::uint64_t exchange_ = 0;  // counts the requests of this connection
+  Clock::time_point request_start_;
+  std::shared_ptr<RequestHandler> handler_;
+  std::shared_ptr<Response> response_;
+  std::deque<Outgoing> outgoing_;  // streamed bytes waiting to be written, in order
+  bool writing_bytes_ = false;
+};
+
+}  // namespace parity::http

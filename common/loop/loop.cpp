@@ -1,0 +1,67 @@
+#include "common/loop/loop.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <thread>
+#include <vector>
+
+namespace parity {
+
+struct TimeoutHandle::State {
+  explicit State(asio::io_context& context) : timer(asio::make_strand(context)) {}
+  asio::steady_timer timer;  // on its own strand, so cancel() may come from any thread
+  std::atomic<bool> cancelled{false};
+};
+
+void TimeoutHandle::cancel() const {
+  if (!state_) return;
+  state_->cancelled = true;  // checked by the wait handler: covers a timer that already expired
+  asio::dispatch(state_->timer.get_executor(), [state = state_] { state->timer.cancel(); });
+}
+
+void log_callback_exception(std::string_view name, std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    log::error("loop", "exception in callback '{}': {}", name, e.what());
+  } catch (...) {
+    log::error("loop", "exception in callback '{}': unknown exception", name);
+  }
+}
+
+TimeoutHandle Loop::call_at(Clock::time_point when, std::function<void()> callback) {
+  TimeoutHandle handle;
+  handle.state_ = std::make_shared<TimeoutHandle::State>(context_);
+  handle.state_->timer.expires_at(when);
+  handle.state_->timer.async_wait(
+      [state = handle.state_, callback = std::move(callback)](boost::system::error_code ec) {
+        if (ec || state->cancelled) return;
+        try {
+          callback();
+        } catch (...) {
+          log_callback_exception("call_at", std::current_exception());
+        }
+      });
+  return handle;
+}
+
+void Loop::run(unsigned threads) {
+  auto work = asio::make_work_guard(context_);
+  context_.restart();
+  auto run_until_stopped = [this] {
+    for (;;) {
+      try {
+        context_.run();
+        return;
+      } catch (...) {
+        log_callback_exception("loop", std::current_exception());
+      }
+    }
+  };
+  std::vector<std::jthread> others;
+  for (unsigned i = 1; i < threads; ++i) others.emplace_back(run_until_stopped);
+  run_until_stopped();
+}
+
+}  // namespace parity

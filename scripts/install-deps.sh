@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Parity builds and runs with, only those that are missing.
+# Idempotent: when everything is present it runs no apt-get at all.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config ccache
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-regex1.81-dev
+  libfmt-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  curl
+)
+# Benchmark tools and the Tornado peer, wanted by `make bench` and `parity compare --tool/--peer`.
+if [[ "${PARITY_BENCH_DEPS:-0}" == 1 ]]; then
+  packages+=(siege wrk python3-tornado)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+[[ $(id -u) -ne 0 ]] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,216 @@
+#include "upstream/upstream.hpp"
+
+#include <boost/json.hpp>
+
+#include <sys/resource.h>
+
+#include <map>
+#include <mutex>
+#include <random>
+
+namespace parity::upstream {
+namespace {
+
+namespace json = boost::json;
+using http::HttpError;
+using http::RequestHandler;
+
+json::object query_as_json(const RequestHandler& handler) {
+  json::object args;
+  for (const auto& [key, value] : http::parse_query(handler.query())) args[key] = value;
+  return args;
+}
+
+class IndexHandler final : public RequestHandler {
+ public:
+  void get() override {
+    set_header(http::field::content_type, "text/plain; charset=UTF-8");
+    finish(
+        "parity upstream: the simulated remote API\n\n"
+        "GET  /delay?ms=N\n"
+        "GET  /status/{code}\n"
+        "GET  /malformed\n"
+        "GET  /drop\n"
+        "GET  /hang\n"
+        "POST /object/{object_id}/instance/_import\n"
+        "POST /object/{object_id}/instance/_search\n");
+  }
+};
+
+class DelayHandler final : public RequestHandler {
+ public:
+  explicit DelayHandler(Options options) : options_(options) {}
+
+  void get() override {
+    auto delay = std::chrono::milliseconds(int_argument("ms", default_delay().count(), 0, 600'000));
+    timer_.emplace(get_executor(), delay);
+    timer_->async_wait([self = shared_from_this(), this, delay](boost::system::error_code ec) {
+      if (ec) return;  // cancelled: the client went away
+      finish(json::value{{"delay_ms", delay.count()}, {"args", query_as_json(*this)}});
+    });
+  }
+  void on_connection_close() override {
+    if (timer_) timer_->cancel();
+  }
+
+ private:
+  std::chrono::milliseconds default_delay() const {
+    if (options_.jitter.count() == 0) return options_.latency;
+    thread_local std::minstd_rand random{std::random_device{}()};
+    auto spread = std::uniform_int_distribution<long long>(-options_.jitter.count(), options_.jitter.count())(random);
+    return std::max(0ms, options_.latency + std::chrono::milliseconds(spread));
+  }
+  Options options_;
+  std::optional<asio::steady_timer> timer_;
+};
+
+class StatusHandler final : public RequestHandler {
+ public:
+  void get() override {
+    unsigned code = std::stoul(path_arg("code"));
+    if (code < 200 || code > 599) throw HttpError(400, "the status must be from 200 to 599");
+    set_status(code);
+    if (code == 204 || code == 304) return finish();  // these carry no body
+    finish(json::value{{"status", code}});
+  }
+};
+
+class MalformedHandler final : public RequestHandler {
+ public:
+  void get() override {
+    set_header(http::field::content_type, "application/json");
+    finish(R"({"instances": [{"name": "web-1"}, )");
+  }
+};
+
+class DropHandler final : public RequestHandler {
+ public:
+  void get() override {
+    set_header(http::field::content_length, "1000");
+    write(std::string(100, 'x'));
+    async_flush([self = shared_from_this()](boost::system::error_code) { self->abort_connection(); });
+  }
+};
+
+class HangHandler final : public RequestHandler {
+ public:
+  void get() override {}  // never finishes; the session lets go when the client does
+};
+
+// The CMDB of seed 000, in memory: instances by object id, keyed by their "name".
+struct CmdbStore {
+  std::mutex mutex;
+  std::map<std::string, std::map<std::string, json::object>> objects;
+};
+
+class CmdbImportHandler final : public RequestHandler {
+ public:
+  explicit CmdbImportHandler(std::shared_ptr<CmdbStore> store) : store_(std::move(store)) {}
+  void post() override {
+    const auto& body = json_body();
+    if (!body.is_array() || body.as_array().empty()) {
+      throw HttpError(400, "expected a non-empty JSON list of instances");
+    }
+    for (const auto& instance : body.as_array()) {
+      if (!instance.is_object() || !instance.as_object().contains("name") ||
+          !instance.as_object().at("name").is_string()) {
+        throw HttpError(400, "every instance needs a string \"name\"");
+      }
+    }
+    std::int64_t created = 0, updated = 0;
+    {
+      std::lock_guard lock(store_->mutex);
+      auto& instances = store_->objects[path_arg("object_id")];
+      for (const auto& instance : body.as_array()) {
+        std::string name(instance.as_object().at("name").as_string());
+        auto [it, inserted] = instances.insert_or_assign(name, instance.as_object());
+        (inserted ? created : updated)++;
+      }
+    }
+    finish(json::value{{"code", 0},
+                       {"message", "success"},
+                       {"data", {{"object_id", path_arg("object_id")}, {"created", created}, {"updated", updated}}}});
+  }
+
+ private:
+  std::shared_ptr<CmdbStore> store_;
+};
+
+class CmdbSearchHandler final : public RequestHandler {
+ public:
+  explicit CmdbSearchHandler(std::shared_ptr<CmdbStore> store) : store_(std::move(store)) {}
+  void post() override {
+    const auto& body = json_body();
+    if (!body.is_object()) throw HttpError(400, "expected a JSON object {\"query\": {...}}");
+    json::object query;
+    if (auto* q = body.as_object().if_contains("query")) {
+      if (!q->is_object()) throw HttpError(400, "\"query\" must be an object of field: value");
+      query = q->as_object();
+    }
+    json::array matches;
+    {
+      std::lock_guard lock(store_->mutex);
+      for (const auto& [name, instance] : store_->objects[path_arg("object_id")]) {
+        bool all = true;
+        for (const auto& [field, wanted] : query) {
+          auto* have = instance.if_contains(field);
+          if (!have || *have != wanted) all = false;
+        }
+        if (all) matches.push_back(instance);
+      }
+    }
+    auto total = static_cast<std::int64_t>(matches.size());
+    finish(json::value{{"code", 0}, {"message", "success"}, {"data", {{"total", total}, {"list", std::move(matches)}}}});
+  }
+
+ private:
+  std::shared_ptr<CmdbStore> store_;
+};
+
+}  // namespace
+
+std::shared_ptr<http::Application> make_application(const Options& options) {
+  auto app = std::make_shared<http::Application>();
+  auto store = std::make_shared<CmdbStore>();
+  app->add<IndexHandler>("/", "index")
+      .add<DelayHandler>("/delay", "delay", options)
+      .add<StatusHandler>(R"(/status/(?P<code>\d{3}))", "status")
+      .add<MalformedHandler>("/malformed", "malformed")
+      .add<DropHandler>("/drop", "drop")
+      .add<HangHandler>("/hang", "hang")
+      .add<CmdbImportHandler>(R"(/object/(?P<object_id>\w+)/instance/_import)", "cmdb_import", store)
+      .add<CmdbSearchHandler>(R"(/object/(?P<object_id>\w+)/instance/_search)", "cmdb_search", store);
+  return app;
+}
+
+unsigned long raise_open_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+    ::getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  return limit.rlim_cur;
+}
+
+EmbeddedUpstream::EmbeddedUpstream(const Options& options, const std::string& host, unsigned short port,
+                                   bool access_log)
+    : host_(host) {
+  http::ServerOptions server_options;
+  server_options.access_log = access_log;
+  server_ = std::make_unique<http::Server>(loop_, make_application(options), server_options);
+  server_->listen(host, port);
+  port_ = server_->port();
+  thread_ = std::jthread([this] { loop_.run(); });
+}
+
+EmbeddedUpstream::~EmbeddedUpstream() {
+  loop_.stop();
+  thread_.join();
+  server_.reset();
+}
+
+std::string EmbeddedUpstream::url() const { return "http://" + host_ + ":" + std::to_string(port_); }
+
+}  // namespace parity::upstream

@@ -1,0 +1,54 @@
+#pragma once
+// The upstream simulator: the slow remote API of the tutorials, on the same core. Every wait is a
+// timer, nothing blocks, so one thread holds thousands of delayed requests.
+//
+//   GET  /delay?ms=N          JSON after N ms (default: the configured latency, ± jitter)
+//   GET  /status/{code}       answers with that status
+//   GET  /malformed           200 with a body that is not JSON
+//   GET  /drop                declares 1000 bytes, sends 100, closes the connection
+//   GET  /hang                never answers
+//   POST /object/{object_id}/instance/_import   seed 000's CMDB import: a JSON list of instances
+//   POST /object/{object_id}/instance/_search   seed 000's CMDB search: {"query": {...}}
+
+#include "common/http/application.hpp"
+#include "common/http/server.hpp"
+#include "common/loop/loop.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace parity::upstream {
+
+using namespace std::chrono_literals;
+
+struct Options {
+  std::chrono::milliseconds latency = 100ms;  // /delay without ?ms=
+  std::chrono::milliseconds jitter = 0ms;     // /delay without ?ms= waits latency ± jitter
+};
+
+std::shared_ptr<http::Application> make_application(const Options& options);
+
+// Raises this process's open-file limit to its hard limit, so that one process can hold as many
+// connections as the system allows. Returns the new soft limit.
+unsigned long raise_open_file_limit();
+
+// An upstream on its own loop and thread, for `parity serve` without --upstream and for tests.
+class EmbeddedUpstream {
+ public:
+  explicit EmbeddedUpstream(const Options& options, const std::string& host = "127.0.0.1",
+                            unsigned short port = 0, bool access_log = false);
+  ~EmbeddedUpstream();
+  unsigned short port() const { return port_; }
+  std::string url() const;  // http://127.0.0.1:PORT
+
+ private:
+  std::string host_;
+  unsigned short port_ = 0;
+  Loop loop_;
+  std::unique_ptr<http::Server> server_;
+  std::jthread thread_;
+};
+
+}  // namespace parity::upstream

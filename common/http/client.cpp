@@ -200,42 +200,46 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     co_return result;
   }
 
-  asio::awaitable<std::pair<error_code, FetchResponse>> fetch(FetchRequest request, FetchOptions fetch_options) {
-    const auto started = Clock::now();
-    const auto deadline = started + fetch_options.timeout;
-    FetchResponse response;
+  // Everything one fetch needs, made before the coroutine starts. The coroutine takes it as one
+  // shared_ptr: GCC 12 mishandles class-type coroutine parameters and co_await inside conditions,
+  // so fetch() has neither.
+  struct Job {
     Prepared target;
-    if (auto ec = prepare(request, fetch_options, options, target)) co_return std::pair{ec, std::move(response)};
-    response.url = target.url;
+    FetchOptions options;
+    Clock::time_point started;
+    Clock::time_point deadline;
+    FetchResponse response;
+    error_code ec;
+  };
 
-    if (auto ec = co_await acquire(deadline)) co_return std::pair{ec, std::move(response)};
+  asio::awaitable<void> fetch(std::shared_ptr<Job> job) {
+    job->ec = co_await acquire(job->deadline);
+    if (job->ec) co_return;
     struct SlotGuard {
       Impl* impl;
       ~SlotGuard() { impl->release(); }
     } slot{this};
 
-    const std::string key = target.host + ":" + target.port;
-    error_code ec;
+    const std::string key = job->target.host + ":" + job->target.port;
     for (int attempt = 0; attempt < 2; ++attempt) {
       auto connection = take_idle(key);
       const bool reused = connection != nullptr;
       if (!connection) {
         connection = std::make_shared<Connection>(strand);
-        if ((ec = co_await connect(*connection, target, deadline, fetch_options.connect_timeout))) break;
+        job->ec = co_await connect(*connection, job->target, job->deadline, job->options.connect_timeout);
+        if (job->ec) break;
       }
-      auto result = co_await exchange(*connection, target, deadline, response);
-      ec = result.ec;
+      Exchange result = co_await exchange(*connection, job->target, job->deadline, job->response);
+      job->ec = result.ec;
       // The server may close a kept-alive connection just as we reuse it: try once more afresh.
-      if (ec == FetchErrc::connection_closed && reused && !result.got_bytes) continue;
-      if (!ec && result.keep_alive) {
+      if (job->ec == FetchErrc::connection_closed && reused && !result.got_bytes) continue;
+      if (!job->ec && result.keep_alive) {
         connection->stream.expires_never();
         keep_idle(key, std::move(connection));
       }
       break;
     }
-    response.request_time = Clock::now() - started;
-    if (!ec && fetch_options.raise_error && response.status >= 400) ec = FetchErrc::http_status;
-    co_return std::pair{ec, std::move(response)};
+    if (!job->ec && job->options.raise_error && job->response.status >= 400) job->ec = FetchErrc::http_status;
   }
 };
 
@@ -249,21 +253,30 @@ std::size_t Client::active() const { return impl_->active; }
 std::size_t Client::queued() const { return impl_->waiting; }
 
 void Client::start(std::shared_ptr<Impl> impl, FetchRequest request, FetchOptions options, Handler handler) {
+  auto job = std::make_shared<Impl::Job>();
+  job->started = Clock::now();
+  job->deadline = job->started + options.timeout;
+  job->ec = prepare(request, options, impl->options, job->target);
+  job->response.url = job->target.url;
+  job->options = std::move(options);
+
   auto slot = asio::get_associated_cancellation_slot(handler);
+  auto finish = [impl, job, handler = std::move(handler)](std::exception_ptr error) mutable {
+    if (error) {  // fetch() reports failures as codes; this is only out-of-memory and the like
+      log_callback_exception("async_fetch", error);
+      job->ec = asio::error::no_memory;
+    }
+    job->response.request_time = Clock::now() - job->started;
+    auto executor = asio::get_associated_executor(handler, impl->strand);
+    asio::dispatch(executor, [handler = std::move(handler), job]() mutable {
+      std::move(handler)(job->ec, std::move(job->response));
+    });
+  };
+  if (job->ec) {  // an invalid URL fails without starting anything, but never inline
+    return asio::post(impl->strand, [finish = std::move(finish)]() mutable { finish(nullptr); });
+  }
   auto& self = *impl;
-  asio::co_spawn(
-      self.strand, self.fetch(std::move(request), std::move(options)),
-      asio::bind_cancellation_slot(slot, [impl = std::move(impl), handler = std::move(handler)](
-                                             std::exception_ptr error, std::pair<error_code, FetchResponse> outcome) mutable {
-        if (error) {  // fetch() reports failures as codes; this is only out-of-memory and the like
-          log_callback_exception("async_fetch", error);
-          outcome.first = asio::error::no_memory;
-        }
-        auto executor = asio::get_associated_executor(handler, impl->strand);
-        asio::dispatch(executor, [handler = std::move(handler), outcome = std::move(outcome)]() mutable {
-          std::move(handler)(outcome.first, std::move(outcome.second));
-        });
-      }));
+  asio::co_spawn(self.strand, self.fetch(job), asio::bind_cancellation_slot(slot, std::move(finish)));
 }
 
 FetchResponse fetch_blocking(FetchRequest request, FetchOptions options) {

@@ -6,6 +6,12 @@
 //   auto future = client.async_fetch(request, options, parity::use_future);            // Future
 //   auto r = co_await client.async_fetch(request, options, asio::use_awaitable);        // coroutine
 //
+// GCC 12 and use_awaitable: keep class-type temporaries out of the co_await expression. Write
+//   FetchRequest request{"GET", url};
+//   auto r = co_await client.async_fetch(request, options, asio::use_awaitable);
+// not `co_await client.async_fetch({"GET", url}, {}, ...)`: GCC 12 destroys such temporaries
+// wrongly across the suspension (a double free; tests/client_test.cpp keeps the right form).
+//
 // fetch_blocking() is its blocking twin for the sync and threadpool styles: the same operation,
 // run to completion on the calling thread.
 //

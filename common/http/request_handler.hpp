@@ -118,9 +118,9 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   // error if the connection is gone. Any completion token: a lambda, use_future, use_awaitable.
   template <class CompletionToken>
   auto async_flush(CompletionToken&& token) {
+    // The initiation holds the handler alive until the flush completes.
     return asio::async_initiate<CompletionToken, void(boost::system::error_code)>(
-        [](auto handler, RequestHandler* self) { self->start_flush(FlushHandler(std::move(handler))); },
-        token, this);
+        [self = shared_from_this()](auto handler) { self->start_flush(FlushHandler(std::move(handler))); }, token);
   }
 
   // Closes the connection at once, whatever was sent. For the upstream simulator's /drop.

@@ -49,6 +49,7 @@ TimeoutHandle Loop::call_at(Clock::time_point when, std::function<void()> callba
 void Loop::run(unsigned threads) {
   auto work = asio::make_work_guard(context_);
   context_.restart();
+  if (stop_requested_.exchange(false)) return;
   auto run_until_stopped = [this] {
     for (;;) {
       try {
@@ -62,6 +63,8 @@ void Loop::run(unsigned threads) {
   std::vector<std::jthread> others;
   for (unsigned i = 1; i < threads; ++i) others.emplace_back(run_until_stopped);
   run_until_stopped();
+  for (auto& thread : others) thread.join();
+  stop_requested_ = false;
 }
 
 }  // namespace parity

@@ -81,7 +81,12 @@ class Loop {
   // Runs the loop on `threads` threads (this one included) until stop(). An exception escaping a
   // handler is logged and the loop goes on, as in Tornado.
   void run(unsigned threads = 1);
-  void stop() { context_.stop(); }
+  // Stops run(), from any thread. As in Tornado, a stop() that comes before run() makes that
+  // run() return at once.
+  void stop() {
+    stop_requested_ = true;
+    context_.stop();
+  }
 
   // One-shot: runs the loop until the coroutine made by `make_coroutine()` finishes, and returns
   // its value (or rethrows its exception). Throws TimeoutError, after cancelling the coroutine, if
@@ -91,6 +96,7 @@ class Loop {
 
  private:
   asio::io_context context_;
+  std::atomic<bool> stop_requested_{false};
 };
 
 // ---------------------------------------------------------------------------------------------

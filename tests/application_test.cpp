@@ -1,0 +1,52 @@
+// Routing as in Tornado: whole-path regular expressions, named groups, reverse_url, and the
+// methods a handler implements.
+
+#include "common/http/application.hpp"
+#include "tests/test_handlers.hpp"
+
+#include <gtest/gtest.h>
+
+namespace parity::http {
+namespace {
+
+TEST(Application, MatchesTheWholePathAndHandsOverNamedGroups) {
+  Application app;
+  app.add<test::ItemHandler>(R"(/cmdb/import/(?P<pk>\w+))", "import");
+  auto match = app.match("/cmdb/import/host_1");
+  ASSERT_TRUE(match);
+  EXPECT_EQ(match->args.named.at("pk"), "host_1");
+  EXPECT_FALSE(app.match("/cmdb/import/host_1/extra"));
+  EXPECT_FALSE(app.match("/prefix/cmdb/import/host_1"));
+}
+
+TEST(Application, DecodesPercentEscapesInGroups) {
+  Application app;
+  app.add<test::ItemHandler>(R"(/files/(?P<name>[^/]+))");
+  auto match = app.match("/files/a%20b");
+  ASSERT_TRUE(match);
+  EXPECT_EQ(match->args.named.at("name"), "a b");
+}
+
+TEST(Application, FirstMatchingRouteWins) {
+  Application app;
+  app.add<test::HelloHandler>("/a/special", "special").add<test::ItemHandler>(R"(/a/(?P<id>\w+))", "any");
+  EXPECT_EQ(app.match("/a/special")->route->name, "special");
+  EXPECT_EQ(app.match("/a/other")->route->name, "any");
+}
+
+TEST(Application, ReverseUrlFillsTheGroupsInOrder) {
+  Application app;
+  app.add<test::ItemHandler>(R"(/items/(?P<id>\w+)/(\d+))", "item");
+  EXPECT_EQ(app.reverse_url("item", {"abc", "7"}), "/items/abc/7");
+  EXPECT_EQ(app.reverse_url("item", {"a b", "7"}), "/items/a%20b/7");
+  EXPECT_THROW(app.reverse_url("item", {"abc"}), std::invalid_argument);
+  EXPECT_THROW(app.reverse_url("nope"), std::invalid_argument);
+}
+
+TEST(Application, KnowsWhichMethodsAHandlerImplements) {
+  EXPECT_EQ(implemented_methods<test::HelloHandler>(), std::vector<verb>{verb::get});
+  EXPECT_EQ(implemented_methods<test::EchoHandler>(), (std::vector<verb>{verb::post, verb::put}));
+}
+
+}  // namespace
+}  // namespace parity::http

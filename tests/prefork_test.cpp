@@ -1,0 +1,106 @@
+// --processes: children share one socket, a crashed child is restarted, SIGTERM stops them all.
+// Each test runs the supervisor in a forked process of its own, as `parity serve` would.
+
+#include "common/http/prefork.hpp"
+#include "common/http/server.hpp"
+#include "tests/support/event.hpp"
+#include "tests/support/raw_connection.hpp"
+#include "tests/test_handlers.hpp"
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <set>
+
+namespace parity::http {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Answers with the pid of the process that served it.
+class PidHandler : public RequestHandler {
+ public:
+  void get() override { finish(std::to_string(::getpid())); }
+};
+
+int serve_child(int listener) {
+  Loop loop;
+  auto app = std::make_shared<Application>();
+  app->add<PidHandler>("/pid");
+  ServerOptions options;
+  options.access_log = false;
+  Server server(loop, app, options);
+  server.adopt(listener);
+  server.stop_on_signals(1s);
+  loop.run();
+  return 0;
+}
+
+std::string pid_served(unsigned short port) {
+  test::RawConnection c(port);
+  c.send(test::get_request("/pid", "Connection: close\r\n"));
+  auto response = c.read_response();
+  return response ? response->body() : "";
+}
+
+unsigned short port_of(int fd) {
+  sockaddr_in address{};
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  return ntohs(address.sin_port);
+}
+
+TEST(Prefork, ChildrenServeTheSharedSocketAndSigtermStopsThemAll) {
+  int listener = bind_listening_socket("127.0.0.1", 0);
+  auto port = port_of(listener);
+  pid_t supervisor = ::fork();
+  if (supervisor == 0) ::_exit(supervise_children(2, [&](unsigned) { return serve_child(listener); }));
+  ::close(listener);
+
+  std::set<std::string> pids;
+  ASSERT_TRUE(test::eventually([&] {
+    try {
+      auto pid = pid_served(port);
+      if (!pid.empty()) pids.insert(pid);
+    } catch (const std::exception&) {
+    }
+    return !pids.empty();
+  }, 10s));
+
+  ::kill(supervisor, SIGTERM);
+  int status = 0;
+  ASSERT_TRUE(test::eventually([&] { return ::waitpid(supervisor, &status, WNOHANG) == supervisor; }, 10s));
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_THROW(pid_served(port), std::runtime_error);  // nobody listens any more
+}
+
+TEST(Prefork, ACrashedChildIsRestarted) {
+  auto marker = std::filesystem::temp_directory_path() / ("parity-prefork-" + std::to_string(::getpid()));
+  std::filesystem::remove(marker);
+  pid_t supervisor = ::fork();
+  if (supervisor == 0) {
+    // The first run crashes; the restarted one finds the marker and exits cleanly.
+    ::_exit(supervise_children(1, [&](unsigned) {
+      if (!std::filesystem::exists(marker)) {
+        std::FILE* f = std::fopen(marker.c_str(), "w");
+        std::fclose(f);
+        std::abort();
+      }
+      return 0;
+    }));
+  }
+  int status = 0;
+  ASSERT_TRUE(test::eventually([&] { return ::waitpid(supervisor, &status, WNOHANG) == supervisor; }, 10s));
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_TRUE(std::filesystem::exists(marker));
+  std::filesystem::remove(marker);
+}
+
+}  // namespace
+}  // namespace parity::http

@@ -6,6 +6,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,6 +37,8 @@ pid_t start_child(unsigned index, const std::function<int(unsigned)>& child_main
   pid_t pid = ::fork();
   if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
   if (pid == 0) {
+    // A supervisor that dies without passing SIGTERM on (killed, crashed) takes its children along.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     ::sigprocmask(SIG_SETMASK, &original_mask, nullptr);
     int code = 1;
     try {

@@ -68,15 +68,12 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     auto finish = [impl, once, done = std::move(done)] {
       std::call_once(*once, [&] { asio::post(impl->strand, done); });
     };
-    std::vector<std::shared_ptr<Session>> sessions;
     {
       std::lock_guard lock(impl->state->mutex);
       impl->state->shutting_down = true;
       impl->state->on_drained = finish;
-      for (auto& [key, weak] : impl->state->sessions) {
-        if (auto session = weak.lock()) sessions.push_back(std::move(session));
-      }
     }
+    auto sessions = impl->state->snapshot();
     log::info("http", "shutting down: {} connection(s) open, waiting up to {}ms", sessions.size(),
               std::chrono::duration_cast<std::chrono::milliseconds>(grace).count());
     if (sessions.empty()) return finish();
@@ -85,13 +82,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     impl->grace_timer.expires_after(grace);
     impl->grace_timer.async_wait([impl, finish](boost::system::error_code wait_ec) {
       if (wait_ec) return;
-      std::vector<std::shared_ptr<Session>> left;
-      {
-        std::lock_guard lock(impl->state->mutex);
-        for (auto& [key, weak] : impl->state->sessions) {
-          if (auto session = weak.lock()) left.push_back(std::move(session));
-        }
-      }
+      auto left = impl->state->snapshot();
       if (!left.empty()) log::warning("http", "grace period over: closing {} connection(s)", left.size());
       for (auto& session : left) session->force_close();
       finish();
@@ -104,13 +95,21 @@ Server::Server(Loop& loop, std::shared_ptr<const Application> application, Serve
     : impl_(std::make_shared<Impl>(loop, std::move(application), options)) {}
 
 Server::~Server() {
-  asio::dispatch(impl_->strand, [impl = impl_] {
+  auto stop_everything = [impl = impl_](bool loop_stopped) {
     boost::system::error_code ec;
     impl->acceptor.close(ec);
     impl->signals.cancel(ec);
     impl->retry_timer.cancel();
     impl->grace_timer.cancel();
-  });
+    for (auto& session : impl->state->snapshot()) {
+      if (loop_stopped) session->close_now();
+      else session->force_close();
+    }
+  };
+  // With the loop stopped nothing else touches the sessions, so they are closed here and now;
+  // otherwise on their strands. Either way a request in flight lets go of its session.
+  if (impl_->loop.context().stopped()) stop_everything(true);
+  else asio::dispatch(impl_->strand, [stop_everything] { stop_everything(false); });
 }
 
 void Server::listen(std::string_view host, unsigned short port) {

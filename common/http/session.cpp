@@ -48,6 +48,15 @@ void detail::ServerState::add(const std::shared_ptr<Session>& session) {
   sessions.emplace(session.get(), session);
 }
 
+std::vector<std::shared_ptr<Session>> detail::ServerState::snapshot() {
+  std::vector<std::shared_ptr<Session>> alive;
+  std::lock_guard lock(mutex);
+  for (auto& [key, weak] : sessions) {
+    if (auto session = weak.lock()) alive.push_back(std::move(session));
+  }
+  return alive;
+}
+
 void detail::ServerState::remove(const Session* session) {
   std::function<void()> drained;
   {
@@ -82,11 +91,14 @@ void Session::shutdown() {
 }
 
 void Session::force_close() {
-  asio::dispatch(strand_, [self = shared_from_this()] {
-    auto handler = std::move(self->handler_);
-    self->close();
-    if (handler && !handler->finished()) handler->connection_lost();
-  });
+  asio::dispatch(strand_, [self = shared_from_this()] { self->close_now(); });
+}
+
+// Dropping handler_ also breaks the session <-> handler pair a request in flight holds.
+void Session::close_now() {
+  auto handler = std::move(handler_);
+  close();
+  if (handler && !handler->finished()) handler->connection_lost();
 }
 
 void Session::read_header() {
@@ -193,7 +205,7 @@ void Session::on_readable(boost::system::error_code ec, std::uint64_t exchange) 
             std::chrono::duration<double, std::milli>(Clock::now() - request_start_).count(),
             handler_ ? std::string(handler_->request().method_string()) : "?",
             handler_ ? std::string(handler_->request().target()) : "?");
-  force_close();
+  close_now();
 }
 
 void Session::send_response(std::uint64_t exchange, Response response) {

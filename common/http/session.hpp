@@ -35,6 +35,7 @@ struct ServerState {
 
   void add(const std::shared_ptr<Session>& session);
   void remove(const Session* session);
+  std::vector<std::shared_ptr<Session>> snapshot();  // the sessions still alive
 };
 
 }  // namespace detail
@@ -49,8 +50,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void start();
   // Graceful: closes the connection now if it waits for a request, else after this response.
   void shutdown();
-  // Closes now; a handler in flight hears on_connection_close().
+  // Closes now; a handler in flight hears on_connection_close(). close_now() is the same, for a
+  // caller already on the strand, or with the loop no longer running.
   void force_close();
+  void close_now();
 
   // Called by the RequestHandler, on the strand. `exchange` names the request, so that a late
   // call for an earlier request is ignored.

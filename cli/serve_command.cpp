@@ -2,6 +2,7 @@
 #include "cli/units.hpp"
 #include "common/http/prefork.hpp"
 #include "common/http/server.hpp"
+#include "styles/service.hpp"
 #include "upstream/upstream.hpp"
 
 #include <boost/url/parse.hpp>
@@ -10,25 +11,12 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 namespace parity::cli {
 namespace {
-
-// GET / : the routes this server has, one per line.
-class RouteIndexHandler final : public http::RequestHandler {
- public:
-  void get() override {
-    std::string text = "Parity\n\n";
-    for (const auto& route : application().routes()) {
-      std::string methods;
-      for (auto method : route.methods) methods += (methods.empty() ? "" : ",") + std::string(http::bhttp::to_string(method));
-      text += fmt::format("{:<8} {}\n", methods, route.pattern);
-    }
-    set_header(http::field::content_type, "text/plain; charset=UTF-8");
-    finish(text);
-  }
-};
 
 struct Settings {
   std::string host = "127.0.0.1";
@@ -37,10 +25,18 @@ struct Settings {
   unsigned threads = 1;
   unsigned processes = 1;
   std::size_t max_clients = 10;
+  unsigned pool = 5;
+  std::string upload_dir;
   std::chrono::milliseconds grace = std::chrono::seconds(10);
   bool no_access_log = false;
   http::ServerOptions server;
 };
+
+std::string make_temporary_directory() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "parity-uploads-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) throw std::system_error(errno, std::generic_category(), "mkdtemp");
+  return pattern;
+}
 
 unsigned short local_port(int fd) {
   sockaddr_storage address{};
@@ -50,17 +46,30 @@ unsigned short local_port(int fd) {
                                              : reinterpret_cast<sockaddr_in*>(&address)->sin_port);
 }
 
-std::shared_ptr<http::Application> make_service(const Settings&, const std::string& /*upstream_url*/) {
-  auto app = std::make_shared<http::Application>();
-  app->add<RouteIndexHandler>("/", "index");
-  return app;
-}
+// What one serving process owns: the client and the pool the styles use, and the service.
+struct Service {
+  Service(Loop& loop, const Settings& s, const std::string& upstream_url)
+      : pool(s.pool), client(loop.get_executor(), http::ClientOptions{.max_clients = s.max_clients}) {
+    context.upstream_url = upstream_url;
+    context.client = &client;
+    context.pool = &pool;
+    context.upload_dir = s.upload_dir;
+    app = styles::make_service(context);
+  }
+  ~Service() { pool.join(); }
+  asio::thread_pool pool;
+  http::Client client;
+  demo::Context context;
+  std::shared_ptr<http::Application> app;
+};
 
 void print_banner(const Settings& s, unsigned short port, const std::string& upstream_url, bool embedded) {
   fmt::print("Parity serving on http://{}:{} ({} process(es), {} thread(s) each)\n", s.host, port, s.processes,
              s.threads);
   fmt::print("Upstream: {}{}\n", upstream_url, embedded ? " (embedded, 100ms latency; give --upstream URL to use another)" : "");
-  fmt::print("Try:\n  curl http://{}:{}/\n  curl '{}/delay?ms=250'\nStop with Ctrl-C.\n", s.host, port, upstream_url);
+  fmt::print("Uploads go to {}\n", s.upload_dir);
+  fmt::print("Try:\n  curl http://{0}:{1}/\n  curl http://{0}:{1}/coroutine/fetch\n  curl http://{0}:{1}/sync/fetch\n"
+             "Stop with Ctrl-C.\n", s.host, port);
   std::fflush(stdout);
 }
 
@@ -72,7 +81,8 @@ int run_single_process(const Settings& s) {
     upstream_url = embedded->url();
   }
   Loop loop;
-  http::Server server(loop, make_service(s, upstream_url), s.server);
+  Service service(loop, s, upstream_url);
+  http::Server server(loop, service.app, s.server);
   server.listen(s.host, s.port);
   server.stop_on_signals(s.grace);
   print_banner(s, server.port(), upstream_url, embedded != nullptr);
@@ -89,7 +99,6 @@ int run_processes(const Settings& s) {
     upstream_listener = http::bind_listening_socket("127.0.0.1", 0);
     upstream_url = fmt::format("http://127.0.0.1:{}", local_port(upstream_listener));
   }
-  auto service = make_service(s, upstream_url);
   print_banner(s, local_port(listener), upstream_url, upstream_listener >= 0);
   unsigned children = s.processes + (upstream_listener >= 0 ? 1 : 0);
   return http::supervise_children(children, [&](unsigned index) {
@@ -103,7 +112,8 @@ int run_processes(const Settings& s) {
       loop.run();
       return 0;
     }
-    http::Server server(loop, service, s.server);
+    Service service(loop, s, upstream_url);
+    http::Server server(loop, service.app, s.server);
     server.adopt(listener);
     server.stop_on_signals(s.grace);
     loop.run(s.threads);
@@ -133,6 +143,10 @@ Command add_serve_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--max-clients", s->max_clients, "Upstream fetches in flight at once (0: no cap; Tornado's is 10)")
       ->capture_default_str();
+  command->add_option("--pool", s->pool, "Threads of the pool for blocking work (the threadpool style, file I/O)")
+      ->check(CLI::Range(1u, 1024u))
+      ->capture_default_str();
+  command->add_option("--upload-dir", s->upload_dir, "Where /{style}/upload saves files (default: a new temporary directory)");
   add_duration_option(*command, "--idle-timeout", s->server.idle_timeout,
                       "Close a connection whose request (or next request) takes longer to arrive");
   add_duration_option(*command, "--body-timeout", s->server.body_timeout, "Close a connection whose body takes longer");
@@ -145,6 +159,8 @@ Command add_serve_command(CLI::App& app) {
     s->server.access_log = !s->no_access_log;
     if (s->processes == 0) s->processes = std::max(1u, std::thread::hardware_concurrency());
     upstream::raise_open_file_limit();
+    if (s->upload_dir.empty()) s->upload_dir = make_temporary_directory();
+    std::filesystem::create_directories(s->upload_dir);
     return s->processes == 1 ? run_single_process(*s) : run_processes(*s);
   };
 }

@@ -1,0 +1,84 @@
+#pragma once
+// The contract of the demo endpoints, the same for every style: argument limits and the shape
+// of every answer, in one base class that each style's handlers derive from. A style file then
+// decides only *how* it waits; what it asks the upstream and what it answers come from here, so
+// two style files differ by their style alone.
+//
+// Every JSON answer carries "style", "started_at" and "finished_at" (server-side monotonic ms),
+// so a client can see which requests overlapped.
+
+#include "common/demo/context.hpp"
+#include "common/demo/on_pool.hpp"
+#include "common/demo/upstream_api.hpp"
+#include "common/demo/uploads.hpp"
+#include "common/http/request_handler.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace parity::demo {
+
+// Server-side monotonic time in milliseconds.
+double monotonic_ms();
+
+// The work of /compute: sum of i*i for i < n, modulo 2^64. It really loops (the compiler may not
+// fold it into a formula): it is the CPU-bound job.
+std::uint64_t sum_of_squares(std::int64_t n);
+
+struct StreamArgs {
+  int lines;  // ?n=  1..100, default 5
+  int ms;     // ?ms= 0..10000, default 100
+};
+
+class Handler : public http::RequestHandler {
+ public:
+  Handler(const Context& context, std::string_view style)
+      : context_(context), style_(style), started_at_(monotonic_ms()), upstream_(context), cmdb_(context) {}
+
+ protected:
+  const Context& context() const { return context_; }
+  const UpstreamApi& upstream() const { return upstream_; }
+  const CmdbSdk& cmdb() const { return cmdb_; }
+
+  // ---- Arguments, with their limits (HttpError 400 outside them) -----------------------------
+  int sleep_ms() const;             // ?ms= 0..10000, default 100
+  int chain_length() const;         // ?n=  1..10, default 3
+  int parallel_width() const;       // ?n=  1..100, default 5
+  std::int64_t compute_n() const;   // ?n=  0..10^9, default 10^7
+  StreamArgs stream_args() const;
+  // /cmdb/import's JSON body, or nullopt after answering 400 {"message": "Invalid input data"}
+  // for an empty or invalid one (seed 000's check).
+  std::optional<boost::json::value> cmdb_payload();
+  // /cmdb/search's query arguments, as the CMDB query object.
+  boost::json::object cmdb_query() const;
+
+  // ---- Answers --------------------------------------------------------------------------------
+  // `fields` plus style, started_at and finished_at, as JSON.
+  void answer(boost::json::object fields, unsigned status = 200);
+  // /fetch: seed 001's "Time Cost" page, or JSON with ?format=json.
+  void answer_fetch(const UpstreamAnswer& upstream);
+  // An upstream failure: 504 for a timeout, else 502, with {"message", "error"}.
+  void answer_upstream_error(boost::system::error_code ec);
+  void answer_upstream_error(const std::exception_ptr& error);  // what a blocking call threw
+  // The CMDB call's outcome: 200 {"message": "... request successful", "data"}, or 502/504
+  // {"message": "... request failed", "error"} (never the seed's 200 with {}).
+  void answer_cmdb(boost::system::error_code ec, const UpstreamAnswer& answer);
+  void answer_cmdb(const std::exception_ptr& error);
+  // /upload: {"code", "reason"} with the outcome's status.
+  void answer_upload(const UploadOutcome& outcome);
+  // One line of /stream: {"line": i, "at": ms} and a newline.
+  static std::string stream_line(int line);
+
+ private:
+  const Context& context_;
+  std::string_view style_;
+  const double started_at_;
+  UpstreamApi upstream_;
+  CmdbSdk cmdb_;
+};
+
+}  // namespace parity::demo

@@ -1,0 +1,76 @@
+#include "common/demo/uploads.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+
+namespace parity::demo {
+namespace {
+
+namespace fs = std::filesystem;
+
+// One plain path component: nothing that could climb out of, or jump past, the upload directory.
+bool is_plain_name(const std::string& name) {
+  return !name.empty() && name != "." && name != ".." && name.find_first_of("/\\") == std::string::npos &&
+         name.find('\0') == std::string::npos;
+}
+
+std::string lower_extension(const std::string& filename) {
+  std::string extension = fs::path(filename).extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return extension;
+}
+
+}  // namespace
+
+UploadOutcome save_uploads(const Context& context, const std::vector<http::UploadedFile>& files) try {
+  if (files.empty()) return {400, "the upload file is empty: send multipart/form-data with a file"};
+  for (const auto& file : files) {
+    if (!is_plain_name(file.field) || !is_plain_name(file.filename)) {
+      return {400, fmt::format("'{}/{}' would leave the upload directory", file.field, file.filename)};
+    }
+    auto extension = lower_extension(file.filename);
+    const auto& allowed = context.allowed_extensions;
+    if (std::find(allowed.begin(), allowed.end(), extension) == allowed.end()) {
+      return {415, fmt::format("file format '{}' is not supported; allowed: {}", extension, fmt::join(allowed, " "))};
+    }
+    if (file.body.empty()) return {400, fmt::format("the upload file {} is empty", file.filename)};
+    if (fs::exists(context.upload_dir / file.field / file.filename)) {
+      return {409, fmt::format("file {}/{} already exists", file.field, file.filename)};
+    }
+  }
+  for (const auto& file : files) {
+    fs::create_directories(context.upload_dir / file.field);
+    auto path = context.upload_dir / file.field / file.filename;
+    // "x": fail rather than overwrite if another request created it since the check above.
+    std::FILE* out = std::fopen(path.c_str(), "wbx");
+    if (!out) return {409, fmt::format("file {}/{} already exists", file.field, file.filename)};
+    bool written = std::fwrite(file.body.data(), 1, file.body.size(), out) == file.body.size();
+    written = std::fclose(out) == 0 && written;
+    if (!written) return {500, fmt::format("could not write {}/{}", file.field, file.filename)};
+  }
+  return {201, fmt::format("saved {} file(s)", files.size())};
+} catch (const std::exception& e) {
+  return {500, fmt::format("could not save: {}", e.what())};
+}
+
+UploadOutcome delete_upload(const Context& context, const std::optional<std::string>& directory,
+                            const std::optional<std::string>& filename) {
+  if (!directory || !filename || directory->empty() || filename->empty()) {
+    return {400, "missing argument: give both directory and filename"};
+  }
+  if (!is_plain_name(*directory) || !is_plain_name(*filename)) {
+    return {400, fmt::format("'{}/{}' would leave the upload directory", *directory, *filename)};
+  }
+  std::error_code ec;
+  if (!fs::remove(context.upload_dir / *directory / *filename, ec)) {
+    return {404, fmt::format("no file {}/{}", *directory, *filename)};
+  }
+  return {200, fmt::format("deleted {}/{}", *directory, *filename)};
+}
+
+}  // namespace parity::demo

@@ -1,0 +1,27 @@
+#pragma once
+// Seed 001's media handler: files saved under <upload dir>/<form field>/<filename>, and deleted
+// by ?directory=&filename=. Blocking file I/O: each style decides where it may run (the loop for
+// sync, a pool thread for every other style).
+
+#include "common/demo/context.hpp"
+#include "common/http/multipart.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parity::demo {
+
+// What the seed answers as {"code", "reason"}, with HTTP statuses instead of its private codes.
+struct UploadOutcome {
+  unsigned status;  // 201 saved, 200 deleted, 400 empty/missing/unsafe, 404, 409 exists, 415
+  std::string reason;
+};
+
+// Checks every file first, then saves them all (none if any check fails). Never throws: a
+// failure is an outcome (500).
+UploadOutcome save_uploads(const Context& context, const std::vector<http::UploadedFile>& files);
+UploadOutcome delete_upload(const Context& context, const std::optional<std::string>& directory,
+                            const std::optional<std::string>& filename);
+
+}  // namespace parity::demo

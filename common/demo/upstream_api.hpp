@@ -1,0 +1,111 @@
+#pragma once
+// The upstream calls of the demo, written once as Asio initiating functions over the core's
+// async_fetch (so each style calls them with its own token), each with its blocking twin for the
+// sync and threadpool styles. They complete with the answer's JSON already parsed:
+//
+//   UpstreamApi: GET /delay (fetch, sleep-free waiting, chain and parallel)
+//   CmdbSdk:     seed 000's CMDB API, POST /object/{id}/instance/_search and _import
+//
+// Errors are the client's FetchErrc codes; a body that is not JSON is FetchErrc::invalid_json.
+
+#include "common/demo/context.hpp"
+
+#include <boost/asio/compose.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <string>
+
+namespace parity::demo {
+
+struct UpstreamAnswer {
+  boost::json::value body;  // the parsed JSON (for an error status, when the body is JSON)
+  std::chrono::duration<double> request_time{};
+  std::string url;
+};
+
+struct UpstreamCall {
+  http::FetchRequest request;
+  http::FetchOptions options;
+};
+
+// Parses `response` into `answer`; returns `ec`, or invalid_json if a successful body is not JSON.
+boost::system::error_code decode_answer(boost::system::error_code ec, const http::FetchResponse& response,
+                                        UpstreamAnswer& answer);
+
+// fetch, then decode: the one composed operation behind every call below.
+struct JsonCallOp {
+  http::Client& client;
+  UpstreamCall call;
+
+  template <class Self>
+  void operator()(Self& self) {
+    client.async_fetch(std::move(call.request), std::move(call.options), std::move(self));
+  }
+  template <class Self>
+  void operator()(Self& self, boost::system::error_code ec, http::FetchResponse response) {
+    UpstreamAnswer answer;
+    ec = decode_answer(ec, response, answer);
+    self.complete(ec, std::move(answer));
+  }
+};
+
+template <class CompletionToken>
+auto async_json_call(http::Client& client, UpstreamCall call, CompletionToken&& token) {
+  return asio::async_compose<CompletionToken, void(boost::system::error_code, UpstreamAnswer)>(
+      JsonCallOp{client, std::move(call)}, token);
+}
+
+// The blocking twin: fetch_blocking, then decode. Throws http::FetchError.
+UpstreamAnswer json_call_blocking(UpstreamCall call);
+
+class UpstreamApi {
+ public:
+  explicit UpstreamApi(const Context& context) : context_(context) {}
+
+  // GET /delay with `params`, which the upstream echoes back under "args".
+  template <class CompletionToken>
+  auto async_delay(http::ArgumentList params, CompletionToken&& token) const {
+    return async_json_call(*context_.client, delay_call(std::move(params)), std::forward<CompletionToken>(token));
+  }
+  UpstreamAnswer delay_blocking(http::ArgumentList params) const { return json_call_blocking(delay_call(std::move(params))); }
+
+  // The parameters of the chain's step `step`: it carries the previous answer's step along.
+  static http::ArgumentList chain_params(int step, const UpstreamAnswer* previous);
+  static http::ArgumentList parallel_params(int index);
+  // What a /chain or /parallel answer lists for one upstream answer: its echoed arguments.
+  static boost::json::value echoed(const UpstreamAnswer& answer);
+
+ private:
+  UpstreamCall delay_call(http::ArgumentList params) const;
+  const Context& context_;
+};
+
+// Seed 000's CMDBSDK over the core client: the same two calls, with requests-style options.
+class CmdbSdk {
+ public:
+  explicit CmdbSdk(const Context& context) : context_(context) {}
+
+  template <class CompletionToken>
+  auto async_search(std::string object_id, boost::json::object query, CompletionToken&& token) const {
+    return async_json_call(*context_.client, search_call(object_id, std::move(query)), std::forward<CompletionToken>(token));
+  }
+  template <class CompletionToken>
+  auto async_import(std::string object_id, boost::json::value payload, CompletionToken&& token) const {
+    return async_json_call(*context_.client, import_call(object_id, std::move(payload)), std::forward<CompletionToken>(token));
+  }
+  UpstreamAnswer search_blocking(std::string object_id, boost::json::object query) const {
+    return json_call_blocking(search_call(object_id, std::move(query)));
+  }
+  UpstreamAnswer import_blocking(std::string object_id, boost::json::value payload) const {
+    return json_call_blocking(import_call(object_id, std::move(payload)));
+  }
+
+ private:
+  UpstreamCall search_call(const std::string& object_id, boost::json::object query) const;
+  UpstreamCall import_call(const std::string& object_id, boost::json::value payload) const;
+  const Context& context_;
+};
+
+}  // namespace parity::demo

@@ -1,0 +1,76 @@
+#pragma once
+// parity::use_future(executor): the completion token that makes any Asio operation, the core's
+// async_fetch included, return a parity::Future instead of calling a callback.
+//
+//   Future<FetchResponse> f = client.async_fetch(request, options, use_future(get_executor()));
+//
+// The operation completes on `executor` (a handler's strand), where the future's callbacks run.
+// An error code becomes the future's exception (boost::system::system_error).
+
+#include "styles/future/future.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/system/system_error.hpp>
+
+namespace parity {
+
+struct use_future_t {
+  asio::any_io_executor executor;
+};
+
+inline use_future_t use_future(asio::any_io_executor executor) { return {std::move(executor)}; }
+
+namespace detail {
+
+template <class... Args>
+struct FutureHandler;
+
+template <class T>
+struct FutureHandler<boost::system::error_code, T> {
+  using executor_type = asio::any_io_executor;
+  Future<T> future;
+  executor_type get_executor() const noexcept { return future.get_executor(); }
+  void operator()(boost::system::error_code ec, T value) {
+    if (ec) future.set_exception(std::make_exception_ptr(boost::system::system_error(ec)));
+    else future.set_result(std::move(value));
+  }
+};
+
+template <>
+struct FutureHandler<boost::system::error_code> {
+  using executor_type = asio::any_io_executor;
+  Future<void> future;
+  executor_type get_executor() const noexcept { return future.get_executor(); }
+  void operator()(boost::system::error_code ec) {
+    if (ec) future.set_exception(std::make_exception_ptr(boost::system::system_error(ec)));
+    else future.set_result();
+  }
+};
+
+template <class... Args>
+struct FutureValue;
+template <class T>
+struct FutureValue<boost::system::error_code, T> {
+  using type = T;
+};
+template <>
+struct FutureValue<boost::system::error_code> {
+  using type = void;
+};
+
+}  // namespace detail
+}  // namespace parity
+
+template <class R, class... Args>
+struct boost::asio::async_result<parity::use_future_t, R(Args...)> {
+  using value_type = typename parity::detail::FutureValue<std::decay_t<Args>...>::type;
+  using return_type = parity::Future<value_type>;
+
+  template <class Initiation, class... InitArgs>
+  static return_type initiate(Initiation&& initiation, parity::use_future_t token, InitArgs&&... args) {
+    return_type future(token.executor);
+    std::forward<Initiation>(initiation)(parity::detail::FutureHandler<std::decay_t<Args>...>{future},
+                                         std::forward<InitArgs>(args)...);
+    return future;
+  }
+};

@@ -213,6 +213,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   };
 
   asio::awaitable<void> fetch(std::shared_ptr<Job> job) {
+    // Cancellation (the caller's slot fired) shows as operation_aborted from the pending
+    // operation, reported like any other outcome, rather than as an exception.
+    co_await asio::this_coro::throw_if_cancelled(false);
     job->ec = co_await acquire(job->deadline);
     if (job->ec) co_return;
     struct SlotGuard {

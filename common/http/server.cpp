@@ -9,6 +9,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <algorithm>
 #include <system_error>
 
 namespace parity::http {
@@ -25,7 +26,7 @@ void log_access(unsigned status, std::string_view method, std::string_view targe
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(Loop& l, std::shared_ptr<const Application> app, ServerOptions options)
       : loop(l), strand(asio::make_strand(l.context())), acceptor(strand), retry_timer(strand),
-        grace_timer(strand), signals(strand), state(std::make_shared<detail::ServerState>()) {
+        grace_timer(strand), sweep_timer(strand), signals(strand), state(std::make_shared<detail::ServerState>()) {
     state->application = std::move(app);
     state->options = options;
   }
@@ -35,8 +36,29 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   tcp::acceptor acceptor;
   asio::steady_timer retry_timer;
   asio::steady_timer grace_timer;
+  asio::steady_timer sweep_timer;
   asio::signal_set signals;
   std::shared_ptr<detail::ServerState> state;
+
+  // Closes the connections whose deadline has passed. It runs four times per shortest timeout
+  // (at least every second), so a timeout is enforced within a quarter of itself.
+  void sweep() {
+    const auto& o = state->options;
+    auto period = std::clamp(std::min({o.idle_timeout, o.body_timeout, o.write_timeout}) / 4,
+                             std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+    sweep_timer.expires_after(period);
+    sweep_timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec) return;
+      auto now = Clock::now();
+      for (auto& session : self->state->snapshot()) session->expire_if_due(now);
+      self->sweep();
+    });
+  }
+
+  void start() {
+    accept();
+    sweep();
+  }
 
   void accept() {
     auto session_strand = asio::make_strand(loop.context());
@@ -101,6 +123,7 @@ Server::~Server() {
     impl->signals.cancel(ec);
     impl->retry_timer.cancel();
     impl->grace_timer.cancel();
+    impl->sweep_timer.cancel();
     for (auto& session : impl->state->snapshot()) {
       if (loop_stopped) session->close_now();
       else session->force_close();
@@ -122,7 +145,7 @@ void Server::listen(std::string_view host, unsigned short port) {
   } catch (const boost::system::system_error& e) {
     throw std::system_error(e.code(), fmt::format("cannot listen on {}:{}", host, port));
   }
-  asio::dispatch(impl_->strand, [impl = impl_] { impl->accept(); });
+  asio::dispatch(impl_->strand, [impl = impl_] { impl->start(); });
 }
 
 void Server::adopt(int listening_socket) {
@@ -130,7 +153,7 @@ void Server::adopt(int listening_socket) {
   socklen_t length = sizeof address;
   ::getsockname(listening_socket, reinterpret_cast<sockaddr*>(&address), &length);
   impl_->acceptor.assign(address.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), listening_socket);
-  asio::dispatch(impl_->strand, [impl = impl_] { impl->accept(); });
+  asio::dispatch(impl_->strand, [impl = impl_] { impl->start(); });
 }
 
 unsigned short Server::port() const { return impl_->acceptor.local_endpoint().port(); }

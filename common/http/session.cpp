@@ -70,9 +70,9 @@ void detail::ServerState::remove(const Session* session) {
 // ---- Session ----------------------------------------------------------------------------------
 
 Session::Session(tcp::socket socket, executor_type strand, std::shared_ptr<detail::ServerState> server)
-    : strand_(std::move(strand)), stream_(std::move(socket)), server_(std::move(server)) {
+    : strand_(std::move(strand)), socket_(std::move(socket)), server_(std::move(server)) {
   boost::system::error_code ec;
-  auto remote = stream_.socket().remote_endpoint(ec);
+  auto remote = socket_.remote_endpoint(ec);
   peer_ = ec ? "unknown" : remote.address().to_string();
 }
 
@@ -82,11 +82,23 @@ void Session::start() {
   asio::dispatch(strand_, beast::bind_front_handler(&Session::read_header, shared_from_this()));
 }
 
+void Session::expire_if_due(Clock::time_point now) {
+  if (deadline_.load(std::memory_order_relaxed) > now.time_since_epoch().count()) return;
+  asio::dispatch(strand_, [self = shared_from_this()] {
+    if (self->deadline_ > Clock::now().time_since_epoch().count() || self->state_ == State::closed) return;
+    log::debug("http", "closing {}: timed out ({})", self->peer_,
+               self->state_ == State::reading ? "reading a request" : "writing a response");
+    // The pending read or write completes with operation_aborted and the session ends there.
+    self->close_now();
+  });
+}
+
 void Session::shutdown() {
   asio::dispatch(strand_, [self = shared_from_this()] {
     self->closing_ = true;
     // Waiting for a request (or in the middle of one that has not been handed over): close.
-    if (self->state_ == State::reading) self->stream_.cancel();
+    boost::system::error_code ignored;
+    if (self->state_ == State::reading) self->socket_.cancel(ignored);
   });
 }
 
@@ -107,8 +119,8 @@ void Session::read_header() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(server_->options.header_limit));
   parser_->body_limit(server_->options.body_limit);
-  stream_.expires_after(server_->options.idle_timeout);
-  bhttp::async_read_header(stream_, buffer_, *parser_,
+  arm(server_->options.idle_timeout);
+  bhttp::async_read_header(socket_, buffer_, *parser_,
                            [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_header(ec); });
 }
 
@@ -124,8 +136,7 @@ bool Session::reject_read_error(boost::system::error_code ec) {
   } else if (is_parse_error(ec)) {
     reply_and_close(400, "malformed request: " + ec.message());
   } else {
-    // The client closed, the timeout struck (idle, slowloris, slow body) or shutdown() cancelled.
-    if (ec == beast::error::timeout) log::debug("http", "closing {}: timed out reading a request", peer_);
+    // The client closed, the sweep closed us (idle, slowloris, slow body) or shutdown() cancelled.
     close();
   }
   return true;
@@ -139,8 +150,8 @@ void Session::on_header(boost::system::error_code ec) {
     // The client waits for our word before sending the body. Beast has already checked the
     // declared length against the limit.
     static const std::string continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
-    stream_.expires_after(server_->options.write_timeout);
-    asio::async_write(stream_, asio::buffer(continue_line),
+    arm(server_->options.write_timeout);
+    asio::async_write(socket_, asio::buffer(continue_line),
                       [self = shared_from_this()](boost::system::error_code write_ec, std::size_t) {
                         if (write_ec) return self->close();
                         self->read_body();
@@ -152,8 +163,8 @@ void Session::on_header(boost::system::error_code ec) {
 
 void Session::read_body() {
   if (parser_->is_done()) return on_body({});
-  stream_.expires_after(server_->options.body_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_,
+  arm(server_->options.body_timeout);
+  bhttp::async_read(socket_, buffer_, *parser_,
                     [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_body(ec); });
 }
 
@@ -163,7 +174,7 @@ void Session::on_body(boost::system::error_code ec) {
 }
 
 void Session::dispatch() {
-  stream_.expires_never();
+  disarm();
   state_ = State::handling;
   request_start_ = Clock::now();
   ++exchange_;
@@ -187,7 +198,7 @@ void Session::dispatch() {
 void Session::watch_for_close() {
   if (watching_) return;
   watching_ = true;
-  stream_.socket().async_wait(tcp::socket::wait_read,
+  socket_.async_wait(tcp::socket::wait_read,
                               [self = shared_from_this(), exchange = exchange_](boost::system::error_code ec) {
                                 self->on_readable(ec, exchange);
                               });
@@ -198,10 +209,10 @@ void Session::on_readable(boost::system::error_code ec, std::uint64_t exchange) 
   if (ec == asio::error::operation_aborted || exchange != exchange_ || state_ == State::closed) return;
   if (state_ != State::handling && state_ != State::writing) return;
   boost::system::error_code available_ec;
-  if (!ec && stream_.socket().available(available_ec) > 0 && !available_ec) {
+  if (!ec && socket_.available(available_ec) > 0 && !available_ec) {
     return;  // a pipelined request arrived: it waits in the socket; we stop watching
   }
-  log::info("http", "client {} went away {:.2f}ms into {} {}", peer_,
+  log::debug("http", "client {} went away {:.2f}ms into {} {}", peer_,
             std::chrono::duration<double, std::milli>(Clock::now() - request_start_).count(),
             handler_ ? std::string(handler_->request().method_string()) : "?",
             handler_ ? std::string(handler_->request().target()) : "?");
@@ -214,8 +225,8 @@ void Session::send_response(std::uint64_t exchange, Response response) {
   const bool keep_alive = keep_alive_ && !closing_;
   response.keep_alive(keep_alive);
   response_ = std::make_shared<Response>(std::move(response));
-  stream_.expires_after(server_->options.write_timeout);
-  bhttp::async_write(stream_, *response_,
+  arm(server_->options.write_timeout);
+  bhttp::async_write(socket_, *response_,
                      [self = shared_from_this(), keep_alive](boost::system::error_code ec, std::size_t) {
                        self->on_response_written(ec, keep_alive);
                      });
@@ -233,8 +244,8 @@ void Session::send_bytes(std::uint64_t exchange, std::string bytes, bool last, R
 
 void Session::write_next_bytes() {
   writing_bytes_ = true;
-  stream_.expires_after(server_->options.write_timeout);
-  asio::async_write(stream_, asio::buffer(outgoing_.front().bytes),
+  arm(server_->options.write_timeout);
+  asio::async_write(socket_, asio::buffer(outgoing_.front().bytes),
                     [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
                       Outgoing item = std::move(self->outgoing_.front());
                       self->outgoing_.pop_front();
@@ -250,11 +261,12 @@ void Session::write_next_bytes() {
 }
 
 void Session::on_response_written(boost::system::error_code ec, bool keep_alive) {
+  disarm();
   response_.reset();
   handler_.reset();
   if (watching_) {
     boost::system::error_code ignored;
-    stream_.socket().cancel(ignored);  // no other operation is pending now
+    socket_.cancel(ignored);  // no other operation is pending now
   }
   for (auto& item : outgoing_) {  // after a write error: tell those still waiting
     if (item.done) complete_later(std::move(item.done), ec ? ec : asio::error::operation_aborted, strand_);
@@ -285,8 +297,8 @@ void Session::reply_and_close(unsigned status, std::string_view message) {
     log_access(status, method, target, peer_, Clock::duration::zero());
   }
   response_ = std::make_shared<Response>(std::move(response));
-  stream_.expires_after(server_->options.write_timeout);
-  bhttp::async_write(stream_, *response_, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+  arm(server_->options.write_timeout);
+  bhttp::async_write(socket_, *response_, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
     self->response_.reset();
     if (ec) return self->close();
     self->lingering_close();
@@ -299,16 +311,16 @@ void Session::reply_and_close(unsigned status, std::string_view message) {
 void Session::lingering_close() {
   state_ = State::closed;
   boost::system::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
   if (ec) return close();
-  stream_.expires_after(std::chrono::seconds(2));
+  arm(std::chrono::seconds(2));
   auto drain = std::make_shared<std::array<char, 4096>>();
   struct Drainer {
     std::shared_ptr<Session> self;
     std::shared_ptr<std::array<char, 4096>> buffer;
     void operator()(boost::system::error_code read_ec = {}, std::size_t = 0) {
       if (read_ec) return self->close();
-      self->stream_.async_read_some(asio::buffer(*buffer), std::move(*this));
+      self->socket_.async_read_some(asio::buffer(*buffer), std::move(*this));
     }
   };
   Drainer{shared_from_this(), drain}();
@@ -317,8 +329,8 @@ void Session::lingering_close() {
 void Session::close() {
   state_ = State::closed;
   boost::system::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-  stream_.close();
+  socket_.shutdown(tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
 }
 
 }  // namespace parity::http

@@ -48,6 +48,9 @@ class Session : public std::enable_shared_from_this<Session> {
   ~Session();
 
   void start();
+  // Called by the server's sweep, from any thread: closes the connection if its deadline (the
+  // idle, body or write timeout under way) has passed.
+  void expire_if_due(Clock::time_point now);
   // Graceful: closes the connection now if it waits for a request, else after this response.
   void shutdown();
   // Closes now; a handler in flight hears on_connection_close(). close_now() is the same, for a
@@ -81,6 +84,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void lingering_close();
   void close();
   bool reject_read_error(boost::system::error_code ec);
+  // The deadline of the I/O under way, enforced by the server's sweep (not a timer per operation,
+  // which would cost three timer round trips per request).
+  void arm(std::chrono::milliseconds timeout) { deadline_ = (Clock::now() + timeout).time_since_epoch().count(); }
+  void disarm() { deadline_ = Clock::time_point::max().time_since_epoch().count(); }
 
   struct Outgoing {
     std::string bytes;
@@ -89,7 +96,8 @@ class Session : public std::enable_shared_from_this<Session> {
   };
 
   executor_type strand_;
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
+  std::atomic<Clock::rep> deadline_{Clock::time_point::max().time_since_epoch().count()};
   std::shared_ptr<detail::ServerState> server_;
   std::string peer_;
   beast::flat_buffer buffer_;

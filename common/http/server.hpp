@@ -16,6 +16,8 @@ namespace parity::http {
 
 using namespace std::chrono_literals;
 
+// The timeouts are per connection deadlines that a sweep checks four times per shortest timeout
+// (at least once a second), so each is enforced within a quarter of itself.
 struct ServerOptions {
   // Time allowed for a whole request header to arrive, and for an idle keep-alive connection to
   // send its next request (a slowloris client is closed when it runs out).

@@ -26,10 +26,11 @@ class Session : public std::enable_shared_from_this<Session> {
   explicit Session(tcp::socket socket) : stream_(std::move(socket)) {}
   void read() {
     request_ = {};
-    http::async_read(stream_, buffer_, request_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return self->close();
-      self->write();
-    });
+    http::async_read(stream_, buffer_, request_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       if (ec) return self->close();
+                       self->write();
+                     });
   }
 
  private:
@@ -40,10 +41,11 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.body() = "Hello, world";
     response_.keep_alive(request_.keep_alive());
     response_.prepare_payload();
-    http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec || !self->response_.keep_alive()) return self->close();
-      self->read();
-    });
+    http::async_write(stream_, response_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec || !self->response_.keep_alive()) return self->close();
+                        self->read();
+                      });
   }
   void close() {
     beast::error_code ec;

@@ -9,7 +9,8 @@
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Parity: one HTTP service written in five async styles over one event loop, side by side, measured."};
+      "Parity: one HTTP service written in five async styles over one event loop, side by side, "
+      "measured."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "parity 0.1.0");
   std::string log_level = "info";

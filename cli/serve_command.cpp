@@ -5,11 +5,11 @@
 #include "styles/service.hpp"
 #include "upstream/upstream.hpp"
 
-#include <boost/url/parse.hpp>
 #include <fmt/format.h>
+#include <boost/url/parse.hpp>
 
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -34,7 +34,8 @@ struct Settings {
 
 std::string make_temporary_directory() {
   std::string pattern = (std::filesystem::temp_directory_path() / "parity-uploads-XXXXXX").string();
-  if (!::mkdtemp(pattern.data())) throw std::system_error(errno, std::generic_category(), "mkdtemp");
+  if (!::mkdtemp(pattern.data()))
+    throw std::system_error(errno, std::generic_category(), "mkdtemp");
   return pattern;
 }
 
@@ -49,7 +50,8 @@ unsigned short local_port(int fd) {
 // What one serving process owns: the client and the pool the styles use, and the service.
 struct Service {
   Service(Loop& loop, const Settings& s, const std::string& upstream_url)
-      : pool(s.pool), client(loop.get_executor(), http::ClientOptions{.max_clients = s.max_clients}) {
+      : pool(s.pool),
+        client(loop.get_executor(), http::ClientOptions{.max_clients = s.max_clients}) {
     context.upstream_url = upstream_url;
     context.client = &client;
     context.pool = &pool;
@@ -63,13 +65,18 @@ struct Service {
   std::shared_ptr<http::Application> app;
 };
 
-void print_banner(const Settings& s, unsigned short port, const std::string& upstream_url, bool embedded) {
-  fmt::print("Parity serving on http://{}:{} ({} process(es), {} thread(s) each)\n", s.host, port, s.processes,
-             s.threads);
-  fmt::print("Upstream: {}{}\n", upstream_url, embedded ? " (embedded, 100ms latency; give --upstream URL to use another)" : "");
+void print_banner(const Settings& s, unsigned short port, const std::string& upstream_url,
+                  bool embedded) {
+  fmt::print("Parity serving on http://{}:{} ({} process(es), {} thread(s) each)\n", s.host, port,
+             s.processes, s.threads);
+  fmt::print("Upstream: {}{}\n", upstream_url,
+             embedded ? " (embedded, 100ms latency; give --upstream URL to use another)" : "");
   fmt::print("Uploads go to {}\n", s.upload_dir);
-  fmt::print("Try:\n  curl http://{0}:{1}/\n  curl http://{0}:{1}/coroutine/fetch\n  curl http://{0}:{1}/sync/fetch\n"
-             "Stop with Ctrl-C.\n", s.host, port);
+  fmt::print(
+      "Try:\n  curl http://{0}:{1}/\n  curl http://{0}:{1}/coroutine/fetch\n  curl "
+      "http://{0}:{1}/sync/fetch\n"
+      "Stop with Ctrl-C.\n",
+      s.host, port);
   std::fflush(stdout);
 }
 
@@ -127,9 +134,12 @@ Command add_serve_command(CLI::App& app) {
   auto s = std::make_shared<Settings>();
   auto* command = app.add_subcommand("serve", "Serve the demo service (every style) over one loop");
   command->add_option("--host", s->host, "Address to listen on")->capture_default_str();
-  command->add_option("--port", s->port, "Port to listen on (0: any free port)")->capture_default_str();
-  command->add_option("--upstream", s->upstream,
-                      "URL of the upstream API (default: start one inside this process, 100ms latency)")
+  command->add_option("--port", s->port, "Port to listen on (0: any free port)")
+      ->capture_default_str();
+  command
+      ->add_option(
+          "--upstream", s->upstream,
+          "URL of the upstream API (default: start one inside this process, 100ms latency)")
       ->check([](const std::string& url) -> std::string {
         auto parsed = boost::urls::parse_uri(url);
         if (!parsed || parsed->scheme() != "http" || parsed->host().empty()) {
@@ -137,22 +147,33 @@ Command add_serve_command(CLI::App& app) {
         }
         return {};
       });
-  command->add_option("--threads", s->threads, "Threads running the one loop")->check(CLI::Range(1u, 256u))->capture_default_str();
+  command->add_option("--threads", s->threads, "Threads running the one loop")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
   command->add_option("--processes", s->processes, "Processes sharing the port (0: one per core)")
       ->check(CLI::Range(0u, 256u))
       ->capture_default_str();
-  command->add_option("--max-clients", s->max_clients, "Upstream fetches in flight at once (0: no cap; Tornado's is 10)")
+  command
+      ->add_option("--max-clients", s->max_clients,
+                   "Upstream fetches in flight at once (0: no cap; Tornado's is 10)")
       ->capture_default_str();
-  command->add_option("--pool", s->pool, "Threads of the pool for blocking work (the threadpool style, file I/O)")
+  command
+      ->add_option("--pool", s->pool,
+                   "Threads of the pool for blocking work (the threadpool style, file I/O)")
       ->check(CLI::Range(1u, 1024u))
       ->capture_default_str();
-  command->add_option("--upload-dir", s->upload_dir, "Where /{style}/upload saves files (default: a new temporary directory)");
+  command->add_option("--upload-dir", s->upload_dir,
+                      "Where /{style}/upload saves files (default: a new temporary directory)");
   add_duration_option(*command, "--idle-timeout", s->server.idle_timeout,
                       "Close a connection whose request (or next request) takes longer to arrive");
-  add_duration_option(*command, "--body-timeout", s->server.body_timeout, "Close a connection whose body takes longer");
-  add_duration_option(*command, "--grace", s->grace, "On SIGINT/SIGTERM, time left to requests in flight");
-  add_size_option(*command, "--body-limit", s->server.body_limit, "Largest request body (larger: 413)");
-  add_size_option(*command, "--header-limit", s->server.header_limit, "Largest request header (larger: 431)");
+  add_duration_option(*command, "--body-timeout", s->server.body_timeout,
+                      "Close a connection whose body takes longer");
+  add_duration_option(*command, "--grace", s->grace,
+                      "On SIGINT/SIGTERM, time left to requests in flight");
+  add_size_option(*command, "--body-limit", s->server.body_limit,
+                  "Largest request body (larger: 413)");
+  add_size_option(*command, "--header-limit", s->server.header_limit,
+                  "Largest request header (larger: 431)");
   command->add_flag("--no-access-log", s->no_access_log, "Do not log a line per request");
 
   return [s] {

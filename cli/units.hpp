@@ -18,21 +18,25 @@ inline std::string format_duration(std::chrono::milliseconds d) {
 }
 
 // An option that takes a duration with its unit into `target`.
-inline CLI::Option* add_duration_option(CLI::App& app, const std::string& name, std::chrono::milliseconds& target,
+inline CLI::Option* add_duration_option(CLI::App& app, const std::string& name,
+                                        std::chrono::milliseconds& target,
                                         const std::string& help) {
   static const std::map<std::string, double> units{{"ms", 1.0}, {"s", 1000.0}, {"m", 60'000.0}};
   return app
       .add_option_function<double>(
-          name, [&target](double ms) { target = std::chrono::milliseconds(std::llround(ms)); }, help)
+          name, [&target](double ms) { target = std::chrono::milliseconds(std::llround(ms)); },
+          help)
       // Empty descriptions keep the help line to "DURATION=60s".
-      ->transform(CLI::AsNumberWithUnit(units, CLI::AsNumberWithUnit::UNIT_REQUIRED, "DURATION").description(""))
+      ->transform(CLI::AsNumberWithUnit(units, CLI::AsNumberWithUnit::UNIT_REQUIRED, "DURATION")
+                      .description(""))
       ->check(CLI::Validator(CLI::NonNegativeNumber).description(""))
       ->default_str(format_duration(target))
       ->type_name("DURATION");
 }
 
 inline std::string format_size(std::size_t bytes) {
-  if (bytes != 0 && bytes % (1024 * 1024) == 0) return std::to_string(bytes / (1024 * 1024)) + "MiB";
+  if (bytes != 0 && bytes % (1024 * 1024) == 0)
+    return std::to_string(bytes / (1024 * 1024)) + "MiB";
   if (bytes != 0 && bytes % 1024 == 0) return std::to_string(bytes / 1024) + "KiB";
   return std::to_string(bytes);
 }

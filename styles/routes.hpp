@@ -10,8 +10,8 @@
 
 namespace parity::styles {
 
-template <class Hello, class Fetch, class Sleep, class Chain, class Parallel, class Compute, class CmdbSearch,
-          class CmdbImport, class Upload, class Stream>
+template <class Hello, class Fetch, class Sleep, class Chain, class Parallel, class Compute,
+          class CmdbSearch, class CmdbImport, class Upload, class Stream>
 void mount_endpoints(http::Application& app, std::string_view style, const demo::Context& context) {
   const std::string s(style);
   const demo::Context* c = &context;

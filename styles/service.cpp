@@ -21,10 +21,13 @@ class IndexHandler final : public http::RequestHandler {
       for (const auto& route : application().routes()) {
         if (!route.name.starts_with(std::string(style) + ".")) continue;
         std::string methods;
-        for (auto method : route.methods) methods += (methods.empty() ? "" : " ") + std::string(http::bhttp::to_string(method));
-        bool linkable = route.pattern.find('(') == std::string::npos && methods.find("GET") != std::string::npos;
-        page += linkable ? fmt::format("<li>{0} <a href=\"{1}\">{1}</a></li>\n", methods, route.pattern)
-                         : fmt::format("<li>{0} <code>{1}</code></li>\n", methods, route.pattern);
+        for (auto method : route.methods)
+          methods += (methods.empty() ? "" : " ") + std::string(http::bhttp::to_string(method));
+        bool linkable = route.pattern.find('(') == std::string::npos &&
+                        methods.find("GET") != std::string::npos;
+        page += linkable
+                    ? fmt::format("<li>{0} <a href=\"{1}\">{1}</a></li>\n", methods, route.pattern)
+                    : fmt::format("<li>{0} <code>{1}</code></li>\n", methods, route.pattern);
       }
       page += "</ul>\n";
     }

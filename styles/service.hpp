@@ -1,5 +1,6 @@
 #pragma once
-// The demo service: the five styles mounted side by side under /{style}/..., and GET / listing them.
+// The demo service: the five styles mounted side by side under /{style}/..., and GET / listing
+// them.
 
 #include "common/demo/context.hpp"
 #include "common/http/application.hpp"
@@ -10,7 +11,8 @@
 
 namespace parity::styles {
 
-inline constexpr std::array<std::string_view, 5> kStyles{"sync", "callback", "future", "coroutine", "threadpool"};
+inline constexpr std::array<std::string_view, 5> kStyles{"sync", "callback", "future", "coroutine",
+                                                         "threadpool"};
 
 // `context` must outlive the application.
 std::shared_ptr<http::Application> make_service(const demo::Context& context);

@@ -29,7 +29,8 @@ TEST(Application, DecodesPercentEscapesInGroups) {
 
 TEST(Application, FirstMatchingRouteWins) {
   Application app;
-  app.add<test::HelloHandler>("/a/special", "special").add<test::ItemHandler>(R"(/a/(?P<id>\w+))", "any");
+  app.add<test::HelloHandler>("/a/special", "special")
+      .add<test::ItemHandler>(R"(/a/(?P<id>\w+))", "any");
   EXPECT_EQ(app.match("/a/special")->route->name, "special");
   EXPECT_EQ(app.match("/a/other")->route->name, "any");
 }

@@ -7,10 +7,10 @@
 #include "tests/test_handlers.hpp"
 #include "upstream/upstream.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include <future>
 
@@ -33,10 +33,12 @@ class ClientTest : public ::testing::Test {
   Loop loop;  // the client's own loop, run by the test thread via run_sync
 
   // Fetches on `client` and waits for the outcome.
-  std::pair<error_code, FetchResponse> fetch(Client& client, FetchRequest request, FetchOptions options = {}) {
+  std::pair<error_code, FetchResponse> fetch(Client& client, FetchRequest request,
+                                             FetchOptions options = {}) {
     std::promise<std::pair<error_code, FetchResponse>> done;
-    client.async_fetch(std::move(request), std::move(options),
-                       [&](error_code ec, FetchResponse r) { done.set_value({ec, std::move(r)}); });
+    client.async_fetch(std::move(request), std::move(options), [&](error_code ec, FetchResponse r) {
+      done.set_value({ec, std::move(r)});
+    });
     auto outcome = done.get_future();
     loop.context().restart();  // an io_context that ran out of work stays stopped until then
     while (outcome.wait_for(0s) != std::future_status::ready) loop.context().run_one_for(10ms);
@@ -57,7 +59,8 @@ TEST_F(ClientTest, ParamsArePercentEncodedIntoTheQuery) {
 
 TEST_F(ClientTest, JsonBodyIsSerialisedWithItsContentType) {
   Client client(loop.get_executor());
-  auto [ec, r] = fetch(client, {"POST", server.url("/echo")}, {.json = boost::json::value{{"k", 1}}});
+  auto [ec, r] =
+      fetch(client, {"POST", server.url("/echo")}, {.json = boost::json::value{{"k", 1}}});
   ASSERT_FALSE(ec) << ec.message();
   auto echo = r.json();
   EXPECT_EQ(echo.at("content_type"), "application/json");
@@ -66,7 +69,8 @@ TEST_F(ClientTest, JsonBodyIsSerialisedWithItsContentType) {
 
 TEST_F(ClientTest, FormDataIsUrlEncoded) {
   Client client(loop.get_executor());
-  auto [ec, r] = fetch(client, {"POST", server.url("/echo")}, {.data = ArgumentList{{"a", "x y"}, {"b", "&="}}});
+  auto [ec, r] = fetch(client, {"POST", server.url("/echo")},
+                       {.data = ArgumentList{{"a", "x y"}, {"b", "&="}}});
   ASSERT_FALSE(ec) << ec.message();
   auto echo = r.json();
   EXPECT_EQ(echo.at("content_type"), "application/x-www-form-urlencoded");
@@ -76,8 +80,9 @@ TEST_F(ClientTest, FormDataIsUrlEncoded) {
 
 TEST_F(ClientTest, RawDataAndHeadersAreSentAsGiven) {
   Client client(loop.get_executor());
-  auto [ec, r] = fetch(client, {"PUT", server.url("/echo")},
-                       {.data = std::string("raw bytes"), .headers = {{"Content-Type", "text/x-mine"}}});
+  auto [ec, r] =
+      fetch(client, {"PUT", server.url("/echo")},
+            {.data = std::string("raw bytes"), .headers = {{"Content-Type", "text/x-mine"}}});
   ASSERT_FALSE(ec) << ec.message();
   EXPECT_EQ(r.json().at("body"), "raw bytes");
   EXPECT_EQ(r.json().at("content_type"), "text/x-mine");
@@ -202,7 +207,8 @@ TEST_F(ClientTest, CancellationSlotAbortsTheFetch) {
   asio::cancellation_signal cancel;
   std::optional<error_code> outcome;
   client.async_fetch({"GET", server.url("/hang")}, {.timeout = 10s},
-                     asio::bind_cancellation_slot(cancel.slot(), [&](error_code ec, FetchResponse) { outcome = ec; }));
+                     asio::bind_cancellation_slot(
+                         cancel.slot(), [&](error_code ec, FetchResponse) { outcome = ec; }));
   loop.call_later(50ms, [&] { cancel.emit(asio::cancellation_type::terminal); });
   auto deadline = Clock::now() + 5s;
   while (!outcome && Clock::now() < deadline) loop.context().run_one_for(10ms);

@@ -1,13 +1,13 @@
 // parity::Future: Tornado's semantics (set once, callbacks on the loop and never inline), the
 // use_future token on real Asio operations, and multi / with_timeout / sleep / run_in_executor.
 
-#include "styles/future/combinators.hpp"
 #include "common/http/client.hpp"
+#include "styles/future/combinators.hpp"
 #include "tests/support/event.hpp"
 #include "tests/support/test_server.hpp"
 
-#include <boost/asio/thread_pool.hpp>
 #include <gtest/gtest.h>
+#include <boost/asio/thread_pool.hpp>
 
 namespace parity {
 namespace {
@@ -96,7 +96,8 @@ TEST(UseFuture, CarriesAFetchErrorAsAnException) {
   Loop loop;
   http::Client client(loop.get_executor());
   http::FetchRequest request{"GET", "http://127.0.0.1:" + std::to_string(closed_port) + "/"};
-  Future<http::FetchResponse> response = client.async_fetch(request, {}, use_future(loop.get_executor()));
+  Future<http::FetchResponse> response =
+      client.async_fetch(request, {}, use_future(loop.get_executor()));
   ASSERT_TRUE(run_until_done(loop, response));
   try {
     response.result();
@@ -171,7 +172,8 @@ TEST(RunInExecutor, RunsOnThePoolAndResolvesOnTheLoop) {
   });
   ASSERT_TRUE(run_until_done(loop, answer));
   EXPECT_EQ(answer.result(), 42);
-  auto failing = run_in_executor(pool, loop.get_executor(), []() -> int { throw std::runtime_error("pool"); });
+  auto failing =
+      run_in_executor(pool, loop.get_executor(), []() -> int { throw std::runtime_error("pool"); });
   ASSERT_TRUE(run_until_done(loop, failing));
   EXPECT_THROW(failing.result(), std::runtime_error);
   pool.join();

@@ -4,10 +4,10 @@
 #include "common/loop/loop.hpp"
 #include "tests/support/event.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <gtest/gtest.h>
 
 #include <set>
 #include <thread>
@@ -19,7 +19,8 @@ using namespace std::chrono_literals;
 
 // Runs `loop` on a thread for the test's duration.
 struct RunningLoop {
-  explicit RunningLoop(Loop& l, unsigned threads = 1) : loop(l), thread([this, threads] { loop.run(threads); }) {}
+  explicit RunningLoop(Loop& l, unsigned threads = 1)
+      : loop(l), thread([this, threads] { loop.run(threads); }) {}
   ~RunningLoop() {
     loop.stop();
     thread.join();
@@ -120,10 +121,12 @@ TEST(Loop, RunSyncReturnsTheCoroutinesValue) {
 
 TEST(Loop, RunSyncRethrowsTheCoroutinesException) {
   Loop loop;
-  EXPECT_THROW(loop.run_sync([]() -> asio::awaitable<void> {
-    throw std::invalid_argument("bad");
-    co_return;
-  }, 5s),
+  EXPECT_THROW(loop.run_sync(
+                   []() -> asio::awaitable<void> {
+                     throw std::invalid_argument("bad");
+                     co_return;
+                   },
+                   5s),
                std::invalid_argument);
 }
 

@@ -38,12 +38,16 @@ TEST(PeriodicCallback, AnOverrunningCallbackIsNotCalledBackToBack) {
   std::vector<Clock::time_point> calls;
   test::Event third;
   const auto period = 40ms;
-  PeriodicCallback periodic(loop, [&] {
-    std::lock_guard lock(mutex);
-    calls.push_back(Clock::now());
-    if (calls.size() == 1) std::this_thread::sleep_for(period * 5 / 2);  // overrun by 1.5 periods
-    if (calls.size() == 3) third.set();
-  }, period);
+  PeriodicCallback periodic(
+      loop,
+      [&] {
+        std::lock_guard lock(mutex);
+        calls.push_back(Clock::now());
+        if (calls.size() == 1)
+          std::this_thread::sleep_for(period * 5 / 2);  // overrun by 1.5 periods
+        if (calls.size() == 3) third.set();
+      },
+      period);
   std::jthread thread([&] { loop.run(); });
   auto start = Clock::now();
   periodic.start();
@@ -62,10 +66,13 @@ TEST(PeriodicCallback, StopPreventsFurtherCalls) {
   Loop loop;
   std::atomic<int> count{0};
   test::Event first;
-  PeriodicCallback periodic(loop, [&] {
-    ++count;
-    first.set();
-  }, 10ms);
+  PeriodicCallback periodic(
+      loop,
+      [&] {
+        ++count;
+        first.set();
+      },
+      10ms);
   std::jthread thread([&] { loop.run(); });
   periodic.start();
   ASSERT_TRUE(first.wait());

@@ -58,29 +58,34 @@ TEST(Prefork, ChildrenServeTheSharedSocketAndSigtermStopsThemAll) {
   int listener = bind_listening_socket("127.0.0.1", 0);
   auto port = port_of(listener);
   pid_t supervisor = ::fork();
-  if (supervisor == 0) ::_exit(supervise_children(2, [&](unsigned) { return serve_child(listener); }));
+  if (supervisor == 0)
+    ::_exit(supervise_children(2, [&](unsigned) { return serve_child(listener); }));
   ::close(listener);
 
   std::set<std::string> pids;
-  ASSERT_TRUE(test::eventually([&] {
-    try {
-      auto pid = pid_served(port);
-      if (!pid.empty()) pids.insert(pid);
-    } catch (const std::exception&) {
-    }
-    return !pids.empty();
-  }, 10s));
+  ASSERT_TRUE(test::eventually(
+      [&] {
+        try {
+          auto pid = pid_served(port);
+          if (!pid.empty()) pids.insert(pid);
+        } catch (const std::exception&) {
+        }
+        return !pids.empty();
+      },
+      10s));
 
   ::kill(supervisor, SIGTERM);
   int status = 0;
-  ASSERT_TRUE(test::eventually([&] { return ::waitpid(supervisor, &status, WNOHANG) == supervisor; }, 10s));
+  ASSERT_TRUE(
+      test::eventually([&] { return ::waitpid(supervisor, &status, WNOHANG) == supervisor; }, 10s));
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_THROW(pid_served(port), std::runtime_error);  // nobody listens any more
 }
 
 TEST(Prefork, ACrashedChildIsRestarted) {
-  auto marker = std::filesystem::temp_directory_path() / ("parity-prefork-" + std::to_string(::getpid()));
+  auto marker =
+      std::filesystem::temp_directory_path() / ("parity-prefork-" + std::to_string(::getpid()));
   std::filesystem::remove(marker);
   pid_t supervisor = ::fork();
   if (supervisor == 0) {
@@ -95,7 +100,8 @@ TEST(Prefork, ACrashedChildIsRestarted) {
     }));
   }
   int status = 0;
-  ASSERT_TRUE(test::eventually([&] { return ::waitpid(supervisor, &status, WNOHANG) == supervisor; }, 10s));
+  ASSERT_TRUE(
+      test::eventually([&] { return ::waitpid(supervisor, &status, WNOHANG) == supervisor; }, 10s));
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_TRUE(std::filesystem::exists(marker));

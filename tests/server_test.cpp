@@ -12,8 +12,8 @@ namespace parity {
 namespace {
 
 using namespace std::chrono_literals;
-using test::RawConnection;
 using test::get_request;
+using test::RawConnection;
 
 struct Fixture {
   std::shared_ptr<test::Event> hang_closed = std::make_shared<test::Event>();
@@ -151,7 +151,9 @@ TEST_F(ServerTest, OversizedChunkedBodyGets413) {
 TEST_F(ServerTest, ChunkedRequestBodyIsReassembled) {
   start();
   RawConnection c(server->port());
-  c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+  c.send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n "
+      "world\r\n0\r\n\r\n");
   auto response = c.read_response();
   ASSERT_TRUE(response);
   EXPECT_EQ(boost::json::parse(response->body()).at("body"), "hello world");
@@ -286,8 +288,10 @@ TEST_F(ServerTest, QueryFormAndMultipartArgumentsAreDecoded) {
   start();
   RawConnection c(server->port());
   std::string form = "b=2&space=a+b%21";
-  c.send("POST /echo?a=1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
-         std::to_string(form.size()) + "\r\n\r\n" + form);
+  c.send(
+      "POST /echo?a=1 HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      "application/x-www-form-urlencoded\r\nContent-Length: " +
+      std::to_string(form.size()) + "\r\n\r\n" + form);
   auto response = c.read_response();
   ASSERT_TRUE(response);
   auto args = boost::json::parse(response->body()).at("args");
@@ -297,10 +301,13 @@ TEST_F(ServerTest, QueryFormAndMultipartArgumentsAreDecoded) {
 
   std::string multipart =
       "--XyZ\r\nContent-Disposition: form-data; name=\"c\"\r\n\r\nthree\r\n"
-      "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\n"
+      "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: "
+      "text/plain\r\n\r\n"
       "file body\r\n--XyZ--\r\n";
-  c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: " +
-         std::to_string(multipart.size()) + "\r\n\r\n" + multipart);
+  c.send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+      "boundary=XyZ\r\nContent-Length: " +
+      std::to_string(multipart.size()) + "\r\n\r\n" + multipart);
   auto upload = c.read_response();
   ASSERT_TRUE(upload);
   auto json = boost::json::parse(upload->body());

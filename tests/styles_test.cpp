@@ -6,8 +6,8 @@
 #include "tests/support/raw_connection.hpp"
 #include "upstream/upstream.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace parity {
 namespace {
@@ -47,7 +47,6 @@ World& the_world() {
 
 class StyleParity : public ::testing::TestWithParam<std::string> {
  protected:
-
   std::string style() const { return GetParam(); }
   std::string path(const std::string& endpoint) const { return "/" + style() + "/" + endpoint; }
 
@@ -62,9 +61,11 @@ class StyleParity : public ::testing::TestWithParam<std::string> {
     return exchange(port ? port : the_world().service.port(), test::get_request(path(endpoint)));
   }
   Response send(const std::string& method, const std::string& endpoint, const std::string& body,
-                const std::string& content_type = "application/json", unsigned short port = 0) const {
+                const std::string& content_type = "application/json",
+                unsigned short port = 0) const {
     return exchange(port ? port : the_world().service.port(),
-                    method + " " + path(endpoint) + " HTTP/1.1\r\nHost: x\r\nContent-Type: " + content_type +
+                    method + " " + path(endpoint) +
+                        " HTTP/1.1\r\nHost: x\r\nContent-Type: " + content_type +
                         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
   }
 
@@ -78,7 +79,9 @@ class StyleParity : public ::testing::TestWithParam<std::string> {
     body.erase("finished_at");
     return body;
   }
-  static bool is_json(const Response& r) { return r[http::field::content_type].starts_with("application/json"); }
+  static bool is_json(const Response& r) {
+    return r[http::field::content_type].starts_with("application/json");
+  }
 };
 
 INSTANTIATE_TEST_SUITE_P(EveryStyle, StyleParity,
@@ -112,7 +115,8 @@ TEST_P(StyleParity, FetchAsJsonCarriesTheUpstreamAnswer) {
 TEST_P(StyleParity, FetchFromARefusingUpstreamIs502) {
   auto r = get("fetch?format=json", the_world().refused.port());
   EXPECT_EQ(r.result_int(), 502);
-  EXPECT_EQ(masked(r), (json::object{{"message", "upstream request failed"}, {"error", "could not connect"}}));
+  EXPECT_EQ(masked(r),
+            (json::object{{"message", "upstream request failed"}, {"error", "could not connect"}}));
 }
 
 TEST_P(StyleParity, FetchFromASilentUpstreamIs504) {
@@ -130,8 +134,8 @@ TEST_P(StyleParity, SleepWaitsTheTimeAsked) {
 }
 
 TEST_P(StyleParity, ArgumentsOutsideTheirLimitsAre400) {
-  for (auto endpoint : {"sleep?ms=10001", "sleep?ms=abc", "chain?n=0", "chain?n=11", "parallel?n=101", "compute?n=1000000001",
-                        "stream?n=0"}) {
+  for (auto endpoint : {"sleep?ms=10001", "sleep?ms=abc", "chain?n=0", "chain?n=11",
+                        "parallel?n=101", "compute?n=1000000001", "stream?n=0"}) {
     auto r = get(endpoint);
     EXPECT_EQ(r.result_int(), 400) << endpoint;
     EXPECT_TRUE(is_json(r)) << endpoint;
@@ -150,8 +154,12 @@ TEST_P(StyleParity, ChainCarriesEachAnswerIntoTheNextCall) {
 TEST_P(StyleParity, ParallelGathersEveryAnswerInOrder) {
   auto r = get("parallel?n=4");
   ASSERT_EQ(r.result_int(), 200);
-  EXPECT_EQ(masked(r), (json::object{{"n", 4},
-                                     {"results", json::array{{{"index", "0"}}, {{"index", "1"}}, {{"index", "2"}}, {{"index", "3"}}}}}));
+  EXPECT_EQ(
+      masked(r),
+      (json::object{
+          {"n", 4},
+          {"results",
+           json::array{{{"index", "0"}}, {{"index", "1"}}, {{"index", "2"}}, {{"index", "3"}}}}}));
 }
 
 TEST_P(StyleParity, ParallelFromARefusingUpstreamIs502) {
@@ -166,14 +174,19 @@ TEST_P(StyleParity, ComputeSumsTheSquares) {
 
 TEST_P(StyleParity, CmdbImportThenSearchFindsTheInstance) {
   auto object = "host_" + style();
-  auto imported = send("POST", "cmdb/import/" + object, R"([{"name": "web-1", "os": "linux"}, {"name": "db-1", "os": "bsd"}])");
+  auto imported = send("POST", "cmdb/import/" + object,
+                       R"([{"name": "web-1", "os": "linux"}, {"name": "db-1", "os": "bsd"}])");
   ASSERT_EQ(imported.result_int(), 200);
-  EXPECT_EQ(masked(imported), (json::object{{"message", "POST request successful"},
-                                            {"data", {{"object_id", object}, {"created", 2}, {"updated", 0}}}}));
+  EXPECT_EQ(masked(imported),
+            (json::object{{"message", "POST request successful"},
+                          {"data", {{"object_id", object}, {"created", 2}, {"updated", 0}}}}));
   auto found = get("cmdb/search/" + object + "?os=linux");
   ASSERT_EQ(found.result_int(), 200);
-  EXPECT_EQ(masked(found), (json::object{{"message", "GET request successful"},
-                                         {"data", {{"total", 1}, {"list", json::array{{{"name", "web-1"}, {"os", "linux"}}}}}}}));
+  EXPECT_EQ(
+      masked(found),
+      (json::object{
+          {"message", "GET request successful"},
+          {"data", {{"total", 1}, {"list", json::array{{{"name", "web-1"}, {"os", "linux"}}}}}}}));
 }
 
 TEST_P(StyleParity, CmdbImportOfEmptyOrInvalidJsonIs400) {
@@ -185,17 +198,21 @@ TEST_P(StyleParity, CmdbImportOfEmptyOrInvalidJsonIs400) {
 }
 
 TEST_P(StyleParity, CmdbUpstreamFailureIs502AndTimeoutIs504) {
-  auto failed = send("POST", "cmdb/import/host", R"([{"name": "a"}])", "application/json", the_world().refused.port());
+  auto failed = send("POST", "cmdb/import/host", R"([{"name": "a"}])", "application/json",
+                     the_world().refused.port());
   EXPECT_EQ(failed.result_int(), 502);
-  EXPECT_EQ(masked(failed), (json::object{{"message", "POST request failed"}, {"error", "could not connect"}}));
+  EXPECT_EQ(masked(failed),
+            (json::object{{"message", "POST request failed"}, {"error", "could not connect"}}));
   auto late = get("cmdb/search/host", the_world().timing_out.port());
   EXPECT_EQ(late.result_int(), 504);
   EXPECT_EQ(masked(late).at("message"), "GET request failed");
 }
 
-std::string multipart(const std::string& field, const std::string& filename, const std::string& content) {
-  return "--BOUNDARY\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + filename +
-         "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + content + "\r\n--BOUNDARY--\r\n";
+std::string multipart(const std::string& field, const std::string& filename,
+                      const std::string& content) {
+  return "--BOUNDARY\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" +
+         filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + content +
+         "\r\n--BOUNDARY--\r\n";
 }
 const std::string kMultipart = "multipart/form-data; boundary=BOUNDARY";
 
@@ -210,22 +227,34 @@ TEST_P(StyleParity, UploadSavesOnceAndDeleteRemoves) {
   EXPECT_EQ(again.result_int(), 409);
   EXPECT_EQ(masked(again).at("code"), 409);
 
-  auto removed = exchange(the_world().service.port(), test::get_request(path("upload?directory=music&filename=" + name)).replace(0, 3, "DELETE"));
+  auto removed = exchange(
+      the_world().service.port(),
+      test::get_request(path("upload?directory=music&filename=" + name)).replace(0, 3, "DELETE"));
   EXPECT_EQ(removed.result_int(), 200);
-  auto missing = exchange(the_world().service.port(), test::get_request(path("upload?directory=music&filename=" + name)).replace(0, 3, "DELETE"));
+  auto missing = exchange(
+      the_world().service.port(),
+      test::get_request(path("upload?directory=music&filename=" + name)).replace(0, 3, "DELETE"));
   EXPECT_EQ(missing.result_int(), 404);
 }
 
 TEST_P(StyleParity, UploadRefusesWhatTheSeedRefuses) {
-  auto code_of = [&](const std::string& body) { return masked(send("POST", "upload", body, kMultipart)).at("code"); };
-  EXPECT_EQ(code_of("--BOUNDARY\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--BOUNDARY--\r\n"), 400);  // no file
+  auto code_of = [&](const std::string& body) {
+    return masked(send("POST", "upload", body, kMultipart)).at("code");
+  };
+  EXPECT_EQ(
+      code_of(
+          "--BOUNDARY\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--BOUNDARY--\r\n"),
+      400);  // no file
   EXPECT_EQ(code_of(multipart("music", "empty.mp3", "")), 400);
   EXPECT_EQ(code_of(multipart("music", "tool.exe", "MZ")), 415);
   EXPECT_EQ(code_of(multipart("..", "up.mp3", "x")), 400);
   EXPECT_EQ(code_of(multipart("music", "../../escape.mp3", "x")), 400);
-  auto no_args = exchange(the_world().service.port(), test::get_request(path("upload?directory=music")).replace(0, 3, "DELETE"));
+  auto no_args =
+      exchange(the_world().service.port(),
+               test::get_request(path("upload?directory=music")).replace(0, 3, "DELETE"));
   EXPECT_EQ(no_args.result_int(), 400);
-  EXPECT_FALSE(std::filesystem::exists(the_world().service.upload_dir().parent_path() / "escape.mp3"));
+  EXPECT_FALSE(
+      std::filesystem::exists(the_world().service.upload_dir().parent_path() / "escape.mp3"));
 }
 
 TEST_P(StyleParity, StreamSendsOneChunkedLinePerInterval) {
@@ -251,7 +280,9 @@ TEST_P(StyleParity, WrongMethodIs405AndUnknownEndpoint404) {
 
 struct Interval {
   double started, finished;
-  bool overlaps(const Interval& other) const { return started < other.finished && other.started < finished; }
+  bool overlaps(const Interval& other) const {
+    return started < other.finished && other.started < finished;
+  }
   bool contains(double t) const { return started < t && t < finished; }
 };
 

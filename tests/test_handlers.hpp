@@ -48,7 +48,8 @@ class EchoHandler : public http::RequestHandler {
     }
     boost::json::array files_json;
     for (const auto& file : files()) {
-      files_json.push_back({{"field", file.field}, {"filename", file.filename}, {"body", file.body}});
+      files_json.push_back(
+          {{"field", file.field}, {"filename", file.filename}, {"body", file.body}});
     }
     finish(boost::json::value{{"body", request().body()},
                               {"content_type", std::string(request()[http::field::content_type])},

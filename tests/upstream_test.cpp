@@ -1,17 +1,17 @@
 // The upstream simulator's endpoints, fetched with the core client.
 
-#include "common/http/client.hpp"
 #include "upstream/upstream.hpp"
+#include "common/http/client.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace parity::upstream {
 namespace {
 
 using namespace std::chrono_literals;
-using http::FetchErrc;
 using http::fetch_blocking;
+using http::FetchErrc;
 
 class UpstreamTest : public ::testing::Test {
  protected:
@@ -57,9 +57,13 @@ TEST_F(UpstreamTest, MalformedIsNotJson) {
   EXPECT_THROW(response.json(), http::FetchError);
 }
 
-TEST_F(UpstreamTest, DropClosesMidBody) { EXPECT_EQ(error_of("/drop"), FetchErrc::connection_closed); }
+TEST_F(UpstreamTest, DropClosesMidBody) {
+  EXPECT_EQ(error_of("/drop"), FetchErrc::connection_closed);
+}
 
-TEST_F(UpstreamTest, HangNeverAnswers) { EXPECT_EQ(error_of("/hang", 100ms), FetchErrc::request_timeout); }
+TEST_F(UpstreamTest, HangNeverAnswers) {
+  EXPECT_EQ(error_of("/hang", 100ms), FetchErrc::request_timeout);
+}
 
 TEST_F(UpstreamTest, CmdbImportCountsCreatedAndUpdated) {
   auto import = [&](boost::json::value body) {
@@ -67,33 +71,39 @@ TEST_F(UpstreamTest, CmdbImportCountsCreatedAndUpdated) {
   };
   auto first = import(boost::json::array{{{"name", "web-1"}}, {{"name", "web-2"}}});
   EXPECT_EQ(first.at("data").at("created"), 2);
-  auto second = import(boost::json::array{{{"name", "web-2"}, {"ip", "10.0.0.2"}}, {{"name", "web-3"}}});
+  auto second =
+      import(boost::json::array{{{"name", "web-2"}, {"ip", "10.0.0.2"}}, {{"name", "web-3"}}});
   EXPECT_EQ(second.at("data").at("created"), 1);
   EXPECT_EQ(second.at("data").at("updated"), 1);
 }
 
 TEST_F(UpstreamTest, CmdbSearchMatchesEveryQueriedField) {
   fetch_blocking({"POST", url("/object/host/instance/_import")},
-                 {.json = boost::json::array{{{"name", "a"}, {"os", "linux"}}, {{"name", "b"}, {"os", "bsd"}}}});
+                 {.json = boost::json::array{{{"name", "a"}, {"os", "linux"}},
+                                             {{"name", "b"}, {"os", "bsd"}}}});
   auto found = fetch_blocking({"POST", url("/object/host/instance/_search")},
                               {.json = boost::json::value{{"query", {{"os", "linux"}}}}})
                    .json();
   EXPECT_EQ(found.at("data").at("total"), 1);
   EXPECT_EQ(found.at("data").at("list").at(0).at("name"), "a");
-  auto other_object = fetch_blocking({"POST", url("/object/switch/instance/_search")}, {.json = boost::json::object{}}).json();
+  auto other_object = fetch_blocking({"POST", url("/object/switch/instance/_search")},
+                                     {.json = boost::json::object{}})
+                          .json();
   EXPECT_EQ(other_object.at("data").at("total"), 0);
 }
 
 TEST_F(UpstreamTest, CmdbRejectsInvalidInput) {
   try {
-    fetch_blocking({"POST", url("/object/host/instance/_import")}, {.data = std::string("not json")});
+    fetch_blocking({"POST", url("/object/host/instance/_import")},
+                   {.data = std::string("not json")});
     FAIL();
   } catch (const http::FetchError& e) {
     ASSERT_TRUE(e.response());
     EXPECT_EQ(e.response()->status, 400u);
   }
   try {
-    fetch_blocking({"POST", url("/object/host/instance/_import")}, {.json = boost::json::array{{{"no_name", 1}}}});
+    fetch_blocking({"POST", url("/object/host/instance/_import")},
+                   {.json = boost::json::array{{{"no_name", 1}}}});
     FAIL();
   } catch (const http::FetchError& e) {
     EXPECT_EQ(e.response()->status, 400u);

@@ -57,7 +57,8 @@ class DelayHandler final : public RequestHandler {
   std::chrono::milliseconds default_delay() const {
     if (options_.jitter.count() == 0) return options_.latency;
     thread_local std::minstd_rand random{std::random_device{}()};
-    auto spread = std::uniform_int_distribution<long long>(-options_.jitter.count(), options_.jitter.count())(random);
+    auto spread = std::uniform_int_distribution<long long>(-options_.jitter.count(),
+                                                           options_.jitter.count())(random);
     return std::max(0ms, options_.latency + std::chrono::milliseconds(spread));
   }
   Options options_;
@@ -88,7 +89,8 @@ class DropHandler final : public RequestHandler {
   void get() override {
     set_header(http::field::content_length, "1000");
     write(std::string(100, 'x'));
-    async_flush([self = shared_from_this()](boost::system::error_code) { self->abort_connection(); });
+    async_flush(
+        [self = shared_from_this()](boost::system::error_code) { self->abort_connection(); });
   }
 };
 
@@ -127,9 +129,11 @@ class CmdbImportHandler final : public RequestHandler {
         (inserted ? created : updated)++;
       }
     }
-    finish(json::value{{"code", 0},
-                       {"message", "success"},
-                       {"data", {{"object_id", path_arg("object_id")}, {"created", created}, {"updated", updated}}}});
+    finish(json::value{
+        {"code", 0},
+        {"message", "success"},
+        {"data",
+         {{"object_id", path_arg("object_id")}, {"created", created}, {"updated", updated}}}});
   }
 
  private:
@@ -160,7 +164,9 @@ class CmdbSearchHandler final : public RequestHandler {
       }
     }
     auto total = static_cast<std::int64_t>(matches.size());
-    finish(json::value{{"code", 0}, {"message", "success"}, {"data", {{"total", total}, {"list", std::move(matches)}}}});
+    finish(json::value{{"code", 0},
+                       {"message", "success"},
+                       {"data", {{"total", total}, {"list", std::move(matches)}}}});
   }
 
  private:
@@ -178,8 +184,10 @@ std::shared_ptr<http::Application> make_application(const Options& options) {
       .add<MalformedHandler>("/malformed", "malformed")
       .add<DropHandler>("/drop", "drop")
       .add<HangHandler>("/hang", "hang")
-      .add<CmdbImportHandler>(R"(/object/(?P<object_id>\w+)/instance/_import)", "cmdb_import", store)
-      .add<CmdbSearchHandler>(R"(/object/(?P<object_id>\w+)/instance/_search)", "cmdb_search", store);
+      .add<CmdbImportHandler>(R"(/object/(?P<object_id>\w+)/instance/_import)", "cmdb_import",
+                              store)
+      .add<CmdbSearchHandler>(R"(/object/(?P<object_id>\w+)/instance/_search)", "cmdb_search",
+                              store);
   return app;
 }
 
@@ -194,8 +202,8 @@ unsigned long raise_open_file_limit() {
   return limit.rlim_cur;
 }
 
-EmbeddedUpstream::EmbeddedUpstream(const Options& options, const std::string& host, unsigned short port,
-                                   bool access_log)
+EmbeddedUpstream::EmbeddedUpstream(const Options& options, const std::string& host,
+                                   unsigned short port, bool access_log)
     : host_(host) {
   http::ServerOptions server_options;
   server_options.access_log = access_log;
@@ -211,6 +219,8 @@ EmbeddedUpstream::~EmbeddedUpstream() {
   server_.reset();
 }
 
-std::string EmbeddedUpstream::url() const { return "http://" + host_ + ":" + std::to_string(port_); }
+std::string EmbeddedUpstream::url() const {
+  return "http://" + host_ + ":" + std::to_string(port_);
+}
 
 }  // namespace parity::upstream

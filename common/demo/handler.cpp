@@ -1,8 +1,8 @@
 #include "common/demo/handler.hpp"
 
+#include <fmt/format.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 namespace parity::demo {
 
@@ -21,12 +21,21 @@ std::uint64_t sum_of_squares(std::int64_t n) {
   return sum;
 }
 
-int Handler::sleep_ms() const { return static_cast<int>(int_argument("ms", 100, 0, 10'000)); }
-int Handler::chain_length() const { return static_cast<int>(int_argument("n", 3, 1, 10)); }
-int Handler::parallel_width() const { return static_cast<int>(int_argument("n", 5, 1, 100)); }
-std::int64_t Handler::compute_n() const { return int_argument("n", 10'000'000, 0, 1'000'000'000); }
+int Handler::sleep_ms() const {
+  return static_cast<int>(int_argument("ms", 100, 0, 10'000));
+}
+int Handler::chain_length() const {
+  return static_cast<int>(int_argument("n", 3, 1, 10));
+}
+int Handler::parallel_width() const {
+  return static_cast<int>(int_argument("n", 5, 1, 100));
+}
+std::int64_t Handler::compute_n() const {
+  return int_argument("n", 10'000'000, 0, 1'000'000'000);
+}
 StreamArgs Handler::stream_args() const {
-  return {static_cast<int>(int_argument("n", 5, 1, 100)), static_cast<int>(int_argument("ms", 100, 0, 10'000))};
+  return {static_cast<int>(int_argument("n", 5, 1, 100)),
+          static_cast<int>(int_argument("ms", 100, 0, 10'000))};
 }
 
 std::optional<json::value> Handler::cmdb_payload() {
@@ -67,7 +76,8 @@ void Handler::answer_fetch(const UpstreamAnswer& upstream) {
 }
 
 void Handler::answer_upstream_error(boost::system::error_code ec) {
-  answer({{"message", "upstream request failed"}, {"error", ec.message()}}, http::is_timeout(ec) ? 504 : 502);
+  answer({{"message", "upstream request failed"}, {"error", ec.message()}},
+         http::is_timeout(ec) ? 504 : 502);
 }
 
 void Handler::answer_upstream_error(const std::exception_ptr& error) {
@@ -83,9 +93,11 @@ void Handler::answer_upstream_error(const std::exception_ptr& error) {
 void Handler::answer_cmdb(boost::system::error_code ec, const UpstreamAnswer& result) {
   std::string method(request().method_string());
   if (ec) {
-    return answer({{"message", method + " request failed"}, {"error", ec.message()}}, http::is_timeout(ec) ? 504 : 502);
+    return answer({{"message", method + " request failed"}, {"error", ec.message()}},
+                  http::is_timeout(ec) ? 504 : 502);
   }
-  const json::value* data = result.body.is_object() ? result.body.as_object().if_contains("data") : nullptr;
+  const json::value* data =
+      result.body.is_object() ? result.body.as_object().if_contains("data") : nullptr;
   answer({{"message", method + " request successful"}, {"data", data ? *data : result.body}});
 }
 

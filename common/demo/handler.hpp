@@ -9,8 +9,8 @@
 
 #include "common/demo/context.hpp"
 #include "common/demo/on_pool.hpp"
-#include "common/demo/upstream_api.hpp"
 #include "common/demo/uploads.hpp"
+#include "common/demo/upstream_api.hpp"
 #include "common/http/request_handler.hpp"
 
 #include <boost/json/object.hpp>
@@ -37,7 +37,11 @@ struct StreamArgs {
 class Handler : public http::RequestHandler {
  public:
   Handler(const Context& context, std::string_view style)
-      : context_(context), style_(style), started_at_(monotonic_ms()), upstream_(context), cmdb_(context) {}
+      : context_(context),
+        style_(style),
+        started_at_(monotonic_ms()),
+        upstream_(context),
+        cmdb_(context) {}
 
  protected:
   const Context& context() const { return context_; }
@@ -45,10 +49,10 @@ class Handler : public http::RequestHandler {
   const CmdbSdk& cmdb() const { return cmdb_; }
 
   // ---- Arguments, with their limits (HttpError 400 outside them) -----------------------------
-  int sleep_ms() const;             // ?ms= 0..10000, default 100
-  int chain_length() const;         // ?n=  1..10, default 3
-  int parallel_width() const;       // ?n=  1..100, default 5
-  std::int64_t compute_n() const;   // ?n=  0..10^9, default 10^7
+  int sleep_ms() const;            // ?ms= 0..10000, default 100
+  int chain_length() const;        // ?n=  1..10, default 3
+  int parallel_width() const;      // ?n=  1..100, default 5
+  std::int64_t compute_n() const;  // ?n=  0..10^9, default 10^7
   StreamArgs stream_args() const;
   // /cmdb/import's JSON body, or nullopt after answering 400 {"message": "Invalid input data"}
   // for an empty or invalid one (seed 000's check).

@@ -25,7 +25,8 @@ auto async_on_pool(Pool& pool, Work work, CompletionToken&& token) {
       [&pool, work = std::move(work)](auto handler) mutable {
         auto executor = asio::get_associated_executor(handler);
         auto keep_busy = asio::make_work_guard(executor);  // the loop waits for us
-        asio::post(pool, [work = std::move(work), handler = std::move(handler), keep_busy]() mutable {
+        asio::post(pool, [work = std::move(work), handler = std::move(handler),
+                          keep_busy]() mutable {
           Result result = work();
           auto ex = keep_busy.get_executor();
           asio::dispatch(ex, [handler = std::move(handler), result = std::move(result)]() mutable {

@@ -14,8 +14,8 @@ namespace fs = std::filesystem;
 
 // One plain path component: nothing that could climb out of, or jump past, the upload directory.
 bool is_plain_name(const std::string& name) {
-  return !name.empty() && name != "." && name != ".." && name.find_first_of("/\\") == std::string::npos &&
-         name.find('\0') == std::string::npos;
+  return !name.empty() && name != "." && name != ".." &&
+         name.find_first_of("/\\") == std::string::npos && name.find('\0') == std::string::npos;
 }
 
 std::string lower_extension(const std::string& filename) {
@@ -27,16 +27,19 @@ std::string lower_extension(const std::string& filename) {
 
 }  // namespace
 
-UploadOutcome save_uploads(const Context& context, const std::vector<http::UploadedFile>& files) try {
+UploadOutcome save_uploads(const Context& context,
+                           const std::vector<http::UploadedFile>& files) try {
   if (files.empty()) return {400, "the upload file is empty: send multipart/form-data with a file"};
   for (const auto& file : files) {
     if (!is_plain_name(file.field) || !is_plain_name(file.filename)) {
-      return {400, fmt::format("'{}/{}' would leave the upload directory", file.field, file.filename)};
+      return {400,
+              fmt::format("'{}/{}' would leave the upload directory", file.field, file.filename)};
     }
     auto extension = lower_extension(file.filename);
     const auto& allowed = context.allowed_extensions;
     if (std::find(allowed.begin(), allowed.end(), extension) == allowed.end()) {
-      return {415, fmt::format("file format '{}' is not supported; allowed: {}", extension, fmt::join(allowed, " "))};
+      return {415, fmt::format("file format '{}' is not supported; allowed: {}", extension,
+                               fmt::join(allowed, " "))};
     }
     if (file.body.empty()) return {400, fmt::format("the upload file {} is empty", file.filename)};
     if (fs::exists(context.upload_dir / file.field / file.filename)) {

@@ -6,7 +6,8 @@ namespace parity::demo {
 
 namespace json = boost::json;
 
-boost::system::error_code decode_answer(boost::system::error_code ec, const http::FetchResponse& response,
+boost::system::error_code decode_answer(boost::system::error_code ec,
+                                        const http::FetchResponse& response,
                                         UpstreamAnswer& answer) {
   answer.request_time = response.request_time;
   answer.url = response.url;
@@ -43,17 +44,24 @@ UpstreamCall UpstreamApi::delay_call(http::ArgumentList params) const {
 
 http::ArgumentList UpstreamApi::chain_params(int step, const UpstreamAnswer* previous) {
   http::ArgumentList params{{"step", std::to_string(step)}};
-  if (previous) params.emplace_back("previous", std::string(previous->body.at("args").at("step").as_string()));
+  if (previous)
+    params.emplace_back("previous", std::string(previous->body.at("args").at("step").as_string()));
   return params;
 }
 
-http::ArgumentList UpstreamApi::parallel_params(int index) { return {{"index", std::to_string(index)}}; }
+http::ArgumentList UpstreamApi::parallel_params(int index) {
+  return {{"index", std::to_string(index)}};
+}
 
-json::value UpstreamApi::echoed(const UpstreamAnswer& answer) { return answer.body.at("args"); }
+json::value UpstreamApi::echoed(const UpstreamAnswer& answer) {
+  return answer.body.at("args");
+}
 
 // Seed 000's BaseSDK sends its org and user headers with every call, and JSON bodies.
 namespace {
-http::ArgumentList sdk_headers() { return {{"org", "777777"}, {"user", "defaultUser"}}; }
+http::ArgumentList sdk_headers() {
+  return {{"org", "777777"}, {"user", "defaultUser"}};
+}
 }  // namespace
 
 UpstreamCall CmdbSdk::search_call(const std::string& object_id, json::object query) const {

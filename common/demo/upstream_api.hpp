@@ -31,7 +31,8 @@ struct UpstreamCall {
 };
 
 // Parses `response` into `answer`; returns `ec`, or invalid_json if a successful body is not JSON.
-boost::system::error_code decode_answer(boost::system::error_code ec, const http::FetchResponse& response,
+boost::system::error_code decode_answer(boost::system::error_code ec,
+                                        const http::FetchResponse& response,
                                         UpstreamAnswer& answer);
 
 // fetch, then decode: the one composed operation behind every call below.
@@ -67,9 +68,12 @@ class UpstreamApi {
   // GET /delay with `params`, which the upstream echoes back under "args".
   template <class CompletionToken>
   auto async_delay(http::ArgumentList params, CompletionToken&& token) const {
-    return async_json_call(*context_.client, delay_call(std::move(params)), std::forward<CompletionToken>(token));
+    return async_json_call(*context_.client, delay_call(std::move(params)),
+                           std::forward<CompletionToken>(token));
   }
-  UpstreamAnswer delay_blocking(http::ArgumentList params) const { return json_call_blocking(delay_call(std::move(params))); }
+  UpstreamAnswer delay_blocking(http::ArgumentList params) const {
+    return json_call_blocking(delay_call(std::move(params)));
+  }
 
   // The parameters of the chain's step `step`: it carries the previous answer's step along.
   static http::ArgumentList chain_params(int step, const UpstreamAnswer* previous);
@@ -88,12 +92,16 @@ class CmdbSdk {
   explicit CmdbSdk(const Context& context) : context_(context) {}
 
   template <class CompletionToken>
-  auto async_search(std::string object_id, boost::json::object query, CompletionToken&& token) const {
-    return async_json_call(*context_.client, search_call(object_id, std::move(query)), std::forward<CompletionToken>(token));
+  auto async_search(std::string object_id, boost::json::object query,
+                    CompletionToken&& token) const {
+    return async_json_call(*context_.client, search_call(object_id, std::move(query)),
+                           std::forward<CompletionToken>(token));
   }
   template <class CompletionToken>
-  auto async_import(std::string object_id, boost::json::value payload, CompletionToken&& token) const {
-    return async_json_call(*context_.client, import_call(object_id, std::move(payload)), std::forward<CompletionToken>(token));
+  auto async_import(std::string object_id, boost::json::value payload,
+                    CompletionToken&& token) const {
+    return async_json_call(*context_.client, import_call(object_id, std::move(payload)),
+                           std::forward<CompletionToken>(token));
   }
   UpstreamAnswer search_blocking(std::string object_id, boost::json::object query) const {
     return json_call_blocking(search_call(object_id, std::move(query)));

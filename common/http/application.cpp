@@ -9,7 +9,8 @@
 namespace parity::http {
 namespace {
 
-// Tornado writes named groups Python's way, `(?P<name>...)`; Boost.Regex spells them `(?<name>...)`.
+// Tornado writes named groups Python's way, `(?P<name>...)`; Boost.Regex spells them
+// `(?<name>...)`.
 std::string to_boost_syntax(std::string_view pattern) {
   std::string out;
   out.reserve(pattern.size());
@@ -27,17 +28,23 @@ std::string to_boost_syntax(std::string_view pattern) {
 // The names of a pattern's named groups, `(?P<name>` or `(?<name>`.
 std::vector<std::string> group_names(std::string_view pattern) {
   std::vector<std::string> names;
-  for (std::size_t at = pattern.find("(?"); at != std::string_view::npos; at = pattern.find("(?", at + 2)) {
+  for (std::size_t at = pattern.find("(?"); at != std::string_view::npos;
+       at = pattern.find("(?", at + 2)) {
     std::size_t start = at + 2;
     if (pattern.substr(start, 1) == "P") ++start;
-    if (pattern.substr(start, 1) != "<" || pattern.substr(start + 1, 1) == "=" || pattern.substr(start + 1, 1) == "!") continue;
+    if (pattern.substr(start, 1) != "<" || pattern.substr(start + 1, 1) == "=" ||
+        pattern.substr(start + 1, 1) == "!")
+      continue;
     auto end = pattern.find('>', start);
-    if (end != std::string_view::npos) names.emplace_back(pattern.substr(start + 1, end - start - 1));
+    if (end != std::string_view::npos)
+      names.emplace_back(pattern.substr(start + 1, end - start - 1));
   }
   return names;
 }
 
-bool is_regex_special(char c) { return std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos; }
+bool is_regex_special(char c) {
+  return std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos;
+}
 
 // The plain text a pattern starts with: every matching path starts with it.
 std::string literal_prefix(std::string_view pattern) {
@@ -93,7 +100,8 @@ std::optional<RouteMatch> Application::match(std::string_view path) const {
   return std::nullopt;
 }
 
-std::string Application::reverse_url(std::string_view name, const std::vector<std::string>& args) const {
+std::string Application::reverse_url(std::string_view name,
+                                     const std::vector<std::string>& args) const {
   for (const Route& route : routes_) {
     if (route.name != name) continue;
     std::string_view pattern = route.pattern;
@@ -109,12 +117,16 @@ std::string Application::reverse_url(std::string_view name, const std::vector<st
         // Replace the whole group, nested parentheses included, by the next argument.
         int depth = 1;
         while (depth > 0 && ++i < pattern.size()) {
-          if (pattern[i] == '\\') ++i;
-          else if (pattern[i] == '(') ++depth;
-          else if (pattern[i] == ')') --depth;
+          if (pattern[i] == '\\')
+            ++i;
+          else if (pattern[i] == '(')
+            ++depth;
+          else if (pattern[i] == ')')
+            --depth;
         }
         if (next_arg >= args.size()) {
-          throw std::invalid_argument("reverse_url('" + std::string(name) + "'): too few arguments");
+          throw std::invalid_argument("reverse_url('" + std::string(name) +
+                                      "'): too few arguments");
         }
         url += boost::urls::encode(args[next_arg++], boost::urls::pchars);
       } else if (is_regex_special(c)) {

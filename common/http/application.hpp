@@ -39,7 +39,7 @@ struct Route {
   std::string name;     // for reverse_url; may be empty
   std::vector<verb> methods;
   std::function<std::shared_ptr<RequestHandler>()> make_handler;
-  boost::regex regex;      // compiled from pattern, anchored at both ends
+  boost::regex regex;  // compiled from pattern, anchored at both ends
   std::vector<std::string> group_names;
   std::string literal_prefix;  // the pattern's leading plain text, a cheap first check
 };

@@ -49,10 +49,11 @@ struct Prepared {
   Request message;
 };
 
-error_code prepare(const FetchRequest& request, const FetchOptions& options, const ClientOptions& client,
-                   Prepared& out) {
+error_code prepare(const FetchRequest& request, const FetchOptions& options,
+                   const ClientOptions& client, Prepared& out) {
   auto parsed = boost::urls::parse_uri(request.url);
-  if (!parsed || parsed->scheme() != "http" || parsed->host().empty()) return FetchErrc::invalid_url;
+  if (!parsed || parsed->scheme() != "http" || parsed->host().empty())
+    return FetchErrc::invalid_url;
   boost::urls::url url = *parsed;
   for (const auto& [key, value] : options.params) url.params().append({key, value});
   if (url.path().empty()) url.set_path("/");
@@ -89,8 +90,9 @@ error_code classify_io_error(error_code ec, bool got_bytes) {
   if (ec == beast::error::timeout) return FetchErrc::request_timeout;
   if (ec == asio::error::operation_aborted) return ec;
   if (ec == bhttp::error::body_limit) return FetchErrc::response_too_large;
-  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || ec == asio::error::eof ||
-      ec == asio::error::connection_reset || ec == asio::error::broken_pipe) {
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+      ec == asio::error::eof || ec == asio::error::connection_reset ||
+      ec == asio::error::broken_pipe) {
     return FetchErrc::connection_closed;
   }
   if (ec.category() == bhttp::make_error_code(bhttp::error::bad_version).category()) {
@@ -102,7 +104,8 @@ error_code classify_io_error(error_code ec, bool got_bytes) {
 }  // namespace
 
 struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
-  Impl(asio::any_io_executor ex, ClientOptions o) : strand(asio::make_strand(ex)), options(std::move(o)) {}
+  Impl(asio::any_io_executor ex, ClientOptions o)
+      : strand(asio::make_strand(ex)), options(std::move(o)) {}
 
   asio::strand<asio::any_io_executor> strand;  // all state below is touched only here
   ClientOptions options;
@@ -155,10 +158,15 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   }
 
   asio::awaitable<error_code> connect(Connection& connection, const Prepared& target,
-                                      Clock::time_point deadline, std::chrono::milliseconds connect_timeout) {
+                                      Clock::time_point deadline,
+                                      std::chrono::milliseconds connect_timeout) {
     tcp::resolver resolver(strand);
-    auto [resolve_ec, endpoints] = co_await resolver.async_resolve(target.host, target.port, use_tuple);
-    if (resolve_ec) co_return resolve_ec == asio::error::operation_aborted ? resolve_ec : error_code(FetchErrc::connect_failed);
+    auto [resolve_ec, endpoints] =
+        co_await resolver.async_resolve(target.host, target.port, use_tuple);
+    if (resolve_ec)
+      co_return resolve_ec == asio::error::operation_aborted
+          ? resolve_ec
+          : error_code(FetchErrc::connect_failed);
     connection.stream.expires_at(std::min(deadline, Clock::now() + connect_timeout));
     auto [ec, endpoint] = co_await connection.stream.async_connect(endpoints, use_tuple);
     if (ec == beast::error::timeout) co_return FetchErrc::connect_timeout;
@@ -175,18 +183,20 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     bool got_bytes = false;
     bool keep_alive = false;
   };
-  asio::awaitable<Exchange> exchange(Connection& connection, Prepared& target, Clock::time_point deadline,
-                                     FetchResponse& response) {
+  asio::awaitable<Exchange> exchange(Connection& connection, Prepared& target,
+                                     Clock::time_point deadline, FetchResponse& response) {
     Exchange result;
     connection.stream.expires_at(deadline);
-    auto [write_ec, written] = co_await bhttp::async_write(connection.stream, target.message, use_tuple);
+    auto [write_ec, written] =
+        co_await bhttp::async_write(connection.stream, target.message, use_tuple);
     if (write_ec) {
       result.ec = classify_io_error(write_ec, false);
       co_return result;
     }
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(options.max_body_size);
-    auto [read_ec, read] = co_await bhttp::async_read(connection.stream, connection.buffer, parser, use_tuple);
+    auto [read_ec, read] =
+        co_await bhttp::async_read(connection.stream, connection.buffer, parser, use_tuple);
     result.got_bytes = parser.got_some();
     if (read_ec) {
       result.ec = classify_io_error(read_ec, result.got_bytes);
@@ -229,7 +239,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       const bool reused = connection != nullptr;
       if (!connection) {
         connection = std::make_shared<Connection>(strand);
-        job->ec = co_await connect(*connection, job->target, job->deadline, job->options.connect_timeout);
+        job->ec =
+            co_await connect(*connection, job->target, job->deadline, job->options.connect_timeout);
         if (job->ec) break;
       }
       Exchange result = co_await exchange(*connection, job->target, job->deadline, job->response);
@@ -242,7 +253,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       }
       break;
     }
-    if (!job->ec && job->options.raise_error && job->response.status >= 400) job->ec = FetchErrc::http_status;
+    if (!job->ec && job->options.raise_error && job->response.status >= 400)
+      job->ec = FetchErrc::http_status;
   }
 };
 
@@ -251,11 +263,18 @@ Client::Client(asio::any_io_executor executor, ClientOptions options)
 
 Client::~Client() = default;
 
-const ClientOptions& Client::options() const { return impl_->options; }
-std::size_t Client::active() const { return impl_->active; }
-std::size_t Client::queued() const { return impl_->waiting; }
+const ClientOptions& Client::options() const {
+  return impl_->options;
+}
+std::size_t Client::active() const {
+  return impl_->active;
+}
+std::size_t Client::queued() const {
+  return impl_->waiting;
+}
 
-void Client::start(std::shared_ptr<Impl> impl, FetchRequest request, FetchOptions options, Handler handler) {
+void Client::start(std::shared_ptr<Impl> impl, FetchRequest request, FetchOptions options,
+                   Handler handler) {
   auto job = std::make_shared<Impl::Job>();
   job->started = Clock::now();
   job->deadline = job->started + options.timeout;
@@ -279,7 +298,8 @@ void Client::start(std::shared_ptr<Impl> impl, FetchRequest request, FetchOption
     return asio::post(impl->strand, [finish = std::move(finish)]() mutable { finish(nullptr); });
   }
   auto& self = *impl;
-  asio::co_spawn(self.strand, self.fetch(job), asio::bind_cancellation_slot(slot, std::move(finish)));
+  asio::co_spawn(self.strand, self.fetch(job),
+                 asio::bind_cancellation_slot(slot, std::move(finish)));
 }
 
 FetchResponse fetch_blocking(FetchRequest request, FetchOptions options) {
@@ -291,16 +311,17 @@ FetchResponse fetch_blocking(FetchRequest request, FetchOptions options) {
   thread_local ThreadClient local;
 
   std::optional<std::pair<error_code, FetchResponse>> outcome;
-  local.client.async_fetch(std::move(request), std::move(options), [&](error_code ec, FetchResponse response) {
-    outcome.emplace(ec, std::move(response));
-  });
+  local.client.async_fetch(
+      std::move(request), std::move(options),
+      [&](error_code ec, FetchResponse response) { outcome.emplace(ec, std::move(response)); });
   local.context.restart();
   local.context.run();
   auto& [ec, response] = *outcome;
   if (ec) {
     std::string what = response.url;
     if (ec == FetchErrc::http_status) what += ": HTTP " + std::to_string(response.status);
-    throw FetchError(ec, what, ec == FetchErrc::http_status ? std::optional(std::move(response)) : std::nullopt);
+    throw FetchError(
+        ec, what, ec == FetchErrc::http_status ? std::optional(std::move(response)) : std::nullopt);
   }
   return std::move(response);
 }

@@ -4,7 +4,8 @@
 //
 //   client.async_fetch(request, options, [](error_code ec, FetchResponse r) { ... });  // callback
 //   auto future = client.async_fetch(request, options, parity::use_future);            // Future
-//   auto r = co_await client.async_fetch(request, options, asio::use_awaitable);        // coroutine
+//   auto r = co_await client.async_fetch(request, options, asio::use_awaitable);        //
+//   coroutine
 //
 // GCC 12 and use_awaitable: keep class-type temporaries out of the co_await expression. Write
 //   FetchRequest request{"GET", url};
@@ -49,15 +50,15 @@ struct FetchOptions {
   std::optional<boost::json::value> json;  // the body as JSON (Content-Type: application/json)
   // The body as a form (application/x-www-form-urlencoded) or as raw bytes. Ignored with json.
   std::variant<std::monostate, ArgumentList, std::string> data;
-  ArgumentList headers;                    // added to, or replacing, the defaults
+  ArgumentList headers;                             // added to, or replacing, the defaults
   std::chrono::milliseconds timeout = 20s;          // the whole fetch, queue wait included
   std::chrono::milliseconds connect_timeout = 20s;  // the TCP connect, within `timeout`
-  bool raise_error = true;                 // a status >= 400 fails with FetchErrc::http_status
+  bool raise_error = true;  // a status >= 400 fails with FetchErrc::http_status
 };
 
 struct ClientOptions {
-  std::size_t max_clients = 10;     // fetches in flight at once; 0 means no cap
-  std::size_t max_queue = 10'000;   // fetches waiting for a slot; more fail with queue_full
+  std::size_t max_clients = 10;        // fetches in flight at once; 0 means no cap
+  std::size_t max_queue = 10'000;      // fetches waiting for a slot; more fail with queue_full
   std::size_t max_idle_per_host = 64;  // kept-alive connections kept for reuse
   std::size_t max_body_size = 64 * MiB;
   std::string user_agent = "Parity/0.1";
@@ -91,7 +92,8 @@ class Client {
   struct Impl;
 
  private:
-  static void start(std::shared_ptr<Impl> impl, FetchRequest request, FetchOptions options, Handler handler);
+  static void start(std::shared_ptr<Impl> impl, FetchRequest request, FetchOptions options,
+                    Handler handler);
   std::shared_ptr<Impl> impl_;
 };
 

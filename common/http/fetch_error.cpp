@@ -10,17 +10,28 @@ class FetchCategory : public boost::system::error_category {
   const char* name() const noexcept override { return "parity.fetch"; }
   std::string message(int value) const override {
     switch (static_cast<FetchErrc>(value)) {
-      case FetchErrc::invalid_url: return "invalid URL";
-      case FetchErrc::connect_failed: return "could not connect";
-      case FetchErrc::connect_timeout: return "timed out while connecting";
-      case FetchErrc::queue_timeout: return "timed out waiting in the client queue (max_clients)";
-      case FetchErrc::queue_full: return "the client queue is full";
-      case FetchErrc::request_timeout: return "timed out waiting for the response";
-      case FetchErrc::connection_closed: return "the connection closed before the response was complete";
-      case FetchErrc::malformed_response: return "malformed HTTP response";
-      case FetchErrc::response_too_large: return "the response body is too large";
-      case FetchErrc::http_status: return "HTTP error status";
-      case FetchErrc::invalid_json: return "the response body is not valid JSON";
+      case FetchErrc::invalid_url:
+        return "invalid URL";
+      case FetchErrc::connect_failed:
+        return "could not connect";
+      case FetchErrc::connect_timeout:
+        return "timed out while connecting";
+      case FetchErrc::queue_timeout:
+        return "timed out waiting in the client queue (max_clients)";
+      case FetchErrc::queue_full:
+        return "the client queue is full";
+      case FetchErrc::request_timeout:
+        return "timed out waiting for the response";
+      case FetchErrc::connection_closed:
+        return "the connection closed before the response was complete";
+      case FetchErrc::malformed_response:
+        return "malformed HTTP response";
+      case FetchErrc::response_too_large:
+        return "the response body is too large";
+      case FetchErrc::http_status:
+        return "HTTP error status";
+      case FetchErrc::invalid_json:
+        return "the response body is not valid JSON";
     }
     return "unknown fetch error";
   }
@@ -33,10 +44,13 @@ const boost::system::error_category& fetch_category() {
   return category;
 }
 
-boost::system::error_code make_error_code(FetchErrc e) { return {static_cast<int>(e), fetch_category()}; }
+boost::system::error_code make_error_code(FetchErrc e) {
+  return {static_cast<int>(e), fetch_category()};
+}
 
 bool is_timeout(boost::system::error_code ec) {
-  return ec == FetchErrc::connect_timeout || ec == FetchErrc::queue_timeout || ec == FetchErrc::request_timeout;
+  return ec == FetchErrc::connect_timeout || ec == FetchErrc::queue_timeout ||
+         ec == FetchErrc::request_timeout;
 }
 
 boost::json::value FetchResponse::json() const {

@@ -38,7 +38,7 @@ struct FetchResponse {
   unsigned status = 0;
   bhttp::fields headers;
   std::string body;
-  std::string url;                   // the URL fetched, query included
+  std::string url;                               // the URL fetched, query included
   std::chrono::duration<double> request_time{};  // from the call to the last byte, queue included
 
   // The body as JSON; throws FetchError(invalid_json) if it is not.
@@ -49,7 +49,8 @@ struct FetchResponse {
 // http_status, the response.
 class FetchError : public boost::system::system_error {
  public:
-  FetchError(boost::system::error_code ec, std::string what, std::optional<FetchResponse> response = {})
+  FetchError(boost::system::error_code ec, std::string what,
+             std::optional<FetchResponse> response = {})
       : boost::system::system_error(ec, what), response_(std::move(response)) {}
   const std::optional<FetchResponse>& response() const { return response_; }
 

@@ -45,24 +45,28 @@ std::string multipart_boundary(std::string_view content_type) {
   return parameter(content_type, "boundary");
 }
 
-MultipartForm parse_multipart(std::string_view body, std::string_view boundary, std::size_t max_parts) {
+MultipartForm parse_multipart(std::string_view body, std::string_view boundary,
+                              std::size_t max_parts) {
   if (boundary.empty() || boundary.size() > 70) {
     throw std::invalid_argument("multipart: missing or overlong boundary");
   }
   const std::string delimiter = "--" + std::string(boundary);
   auto first = body.find(delimiter);
-  if (first == std::string_view::npos) throw std::invalid_argument("multipart: no boundary in body");
+  if (first == std::string_view::npos)
+    throw std::invalid_argument("multipart: no boundary in body");
 
   MultipartForm form;
   std::size_t pos = first + delimiter.size();
   for (std::size_t parts = 0;; ++parts) {
     if (body.substr(pos, 2) == "--") return form;  // the closing delimiter
-    if (body.substr(pos, 2) != "\r\n") throw std::invalid_argument("multipart: malformed delimiter line");
+    if (body.substr(pos, 2) != "\r\n")
+      throw std::invalid_argument("multipart: malformed delimiter line");
     if (parts == max_parts) throw std::invalid_argument("multipart: too many parts");
     pos += 2;
 
     auto headers_end = body.find("\r\n\r\n", pos);
-    if (headers_end == std::string_view::npos) throw std::invalid_argument("multipart: part without headers end");
+    if (headers_end == std::string_view::npos)
+      throw std::invalid_argument("multipart: part without headers end");
     auto next = body.find("\r\n" + delimiter, headers_end + 4);
     if (next == std::string_view::npos) throw std::invalid_argument("multipart: unterminated part");
 
@@ -74,7 +78,8 @@ MultipartForm parse_multipart(std::string_view body, std::string_view boundary, 
       auto line = headers.substr(0, eol);
       headers = eol == std::string_view::npos ? std::string_view{} : headers.substr(eol + 2);
       auto colon = line.find(':');
-      if (colon == std::string_view::npos) throw std::invalid_argument("multipart: malformed part header");
+      if (colon == std::string_view::npos)
+        throw std::invalid_argument("multipart: malformed part header");
       auto key = trim(line.substr(0, colon));
       auto value = trim(line.substr(colon + 1));
       if (boost::beast::iequals(key, "Content-Disposition")) {
@@ -89,7 +94,8 @@ MultipartForm parse_multipart(std::string_view body, std::string_view boundary, 
 
     std::string part_body(body.substr(headers_end + 4, next - (headers_end + 4)));
     if (has_filename) {
-      form.files.push_back({std::move(name), std::move(filename), std::move(content_type), std::move(part_body)});
+      form.files.push_back(
+          {std::move(name), std::move(filename), std::move(content_type), std::move(part_body)});
     } else {
       form.fields.emplace_back(std::move(name), std::move(part_body));
     }

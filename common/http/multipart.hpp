@@ -19,8 +19,8 @@ struct UploadedFile {
 };
 
 struct MultipartForm {
-  ArgumentList fields;               // parts without a filename
-  std::vector<UploadedFile> files;   // parts with one
+  ArgumentList fields;              // parts without a filename
+  std::vector<UploadedFile> files;  // parts with one
 };
 
 // The boundary parameter of a multipart/form-data Content-Type, or empty if `content_type` is

@@ -33,7 +33,8 @@ int bind_listening_socket(std::string_view host, unsigned short port) {
 
 namespace {
 
-pid_t start_child(unsigned index, const std::function<int(unsigned)>& child_main, const sigset_t& original_mask) {
+pid_t start_child(unsigned index, const std::function<int(unsigned)>& child_main,
+                  const sigset_t& original_mask) {
   pid_t pid = ::fork();
   if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
   if (pid == 0) {
@@ -54,7 +55,8 @@ pid_t start_child(unsigned index, const std::function<int(unsigned)>& child_main
 
 }  // namespace
 
-int supervise_children(unsigned count, const std::function<int(unsigned)>& child_main, unsigned max_restarts) {
+int supervise_children(unsigned count, const std::function<int(unsigned)>& child_main,
+                       unsigned max_restarts) {
   // The parent waits for its signals synchronously: block them first, so none is lost between
   // forking and waiting, and let the children restore the usual mask.
   sigset_t watched, original;
@@ -89,9 +91,11 @@ int supervise_children(unsigned count, const std::function<int(unsigned)>& child
       bool crashed = WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0);
       if (!crashed || stopping) continue;
       if (WIFSIGNALED(status)) {
-        log::warning("prefork", "child {} (pid {}) killed by signal {}", index, pid, WTERMSIG(status));
+        log::warning("prefork", "child {} (pid {}) killed by signal {}", index, pid,
+                     WTERMSIG(status));
       } else {
-        log::warning("prefork", "child {} (pid {}) exited with status {}", index, pid, WEXITSTATUS(status));
+        log::warning("prefork", "child {} (pid {}) exited with status {}", index, pid,
+                     WEXITSTATUS(status));
       }
       if (restarts == max_restarts) {
         log::error("prefork", "too many restarts ({}): stopping", max_restarts);

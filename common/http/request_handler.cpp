@@ -4,12 +4,12 @@
 #include "common/http/session.hpp"
 #include "common/log/log.hpp"
 
+#include <fmt/format.h>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
@@ -23,13 +23,27 @@ const char* const kJson = "application/json; charset=UTF-8";
 
 }  // namespace
 
-void RequestHandler::get() { throw HttpError(405); }
-void RequestHandler::head() { throw HttpError(405); }
-void RequestHandler::post() { throw HttpError(405); }
-void RequestHandler::put() { throw HttpError(405); }
-void RequestHandler::patch() { throw HttpError(405); }
-void RequestHandler::delete_() { throw HttpError(405); }
-void RequestHandler::options() { throw HttpError(405); }
+void RequestHandler::get() {
+  throw HttpError(405);
+}
+void RequestHandler::head() {
+  throw HttpError(405);
+}
+void RequestHandler::post() {
+  throw HttpError(405);
+}
+void RequestHandler::put() {
+  throw HttpError(405);
+}
+void RequestHandler::patch() {
+  throw HttpError(405);
+}
+void RequestHandler::delete_() {
+  throw HttpError(405);
+}
+void RequestHandler::options() {
+  throw HttpError(405);
+}
 
 void RequestHandler::write_error(unsigned status, std::string_view reason) {
   set_header(field::content_type, kJson);
@@ -38,9 +52,10 @@ void RequestHandler::write_error(unsigned status, std::string_view reason) {
 
 // ---- Lifecycle --------------------------------------------------------------------------------
 
-void RequestHandler::execute(std::shared_ptr<Session> session, std::uint64_t exchange, Request request,
-                             PathArgs path_args, std::vector<verb> allowed, const Application& application,
-                             std::string peer, Clock::time_point start_time) {
+void RequestHandler::execute(std::shared_ptr<Session> session, std::uint64_t exchange,
+                             Request request, PathArgs path_args, std::vector<verb> allowed,
+                             const Application& application, std::string peer,
+                             Clock::time_point start_time) {
   executor_ = session->get_executor();
   session_ = std::move(session);
   exchange_ = exchange;
@@ -64,26 +79,44 @@ void RequestHandler::execute(std::shared_ptr<Session> session, std::uint64_t exc
     set_default_headers();
     if (std::find(allowed_.begin(), allowed_.end(), method()) == allowed_.end()) {
       std::string allow;
-      for (verb v : allowed_) allow += (allow.empty() ? "" : ", ") + std::string(bhttp::to_string(v));
+      for (verb v : allowed_)
+        allow += (allow.empty() ? "" : ", ") + std::string(bhttp::to_string(v));
       set_header(field::allow, allow);
-      throw HttpError(405, std::string(request_.method_string()) + " is not allowed here; use " + allow);
+      throw HttpError(405,
+                      std::string(request_.method_string()) + " is not allowed here; use " + allow);
     }
     prepare();
     if (finished_) return;
     switch (method()) {
-      case verb::get: get(); break;
-      case verb::head: head(); break;
-      case verb::post: post(); break;
-      case verb::put: put(); break;
-      case verb::patch: patch(); break;
-      case verb::delete_: delete_(); break;
-      case verb::options: options(); break;
-      default: throw HttpError(405);
+      case verb::get:
+        get();
+        break;
+      case verb::head:
+        head();
+        break;
+      case verb::post:
+        post();
+        break;
+      case verb::put:
+        put();
+        break;
+      case verb::patch:
+        patch();
+        break;
+      case verb::delete_:
+        delete_();
+        break;
+      case verb::options:
+        options();
+        break;
+      default:
+        throw HttpError(405);
     }
   } catch (const HttpError& e) {
     if (!finished_) send_error(e.status(), e.reason());
   } catch (const std::exception& e) {
-    log::error("http", "uncaught exception in {} {}: {}", request_.method_string(), request_.target(), e.what());
+    log::error("http", "uncaught exception in {} {}: {}", request_.method_string(),
+               request_.target(), e.what());
     if (!finished_) send_error(500);
   }
 }
@@ -160,7 +193,8 @@ long long RequestHandler::int_argument(std::string_view name, long long fallback
   long long value = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
-    throw HttpError(400, fmt::format("argument '{}' must be an integer from {} to {}", name, min, max));
+    throw HttpError(400,
+                    fmt::format("argument '{}' must be an integer from {} to {}", name, min, max));
   }
   return value;
 }
@@ -180,14 +214,16 @@ const std::vector<UploadedFile>& RequestHandler::files() const {
   return *files_;
 }
 
-std::string RequestHandler::reverse_url(std::string_view name, const std::vector<std::string>& args) const {
+std::string RequestHandler::reverse_url(std::string_view name,
+                                        const std::vector<std::string>& args) const {
   return application_->reverse_url(name, args);
 }
 
 // ---- Response ---------------------------------------------------------------------------------
 
 void RequestHandler::set_status(unsigned code) {
-  if (code < 100 || code > 599) throw std::logic_error("set_status: " + std::to_string(code) + " is no HTTP status");
+  if (code < 100 || code > 599)
+    throw std::logic_error("set_status: " + std::to_string(code) + " is no HTTP status");
   response_.result(code);
 }
 
@@ -234,7 +270,8 @@ void RequestHandler::finish() {
     session_->send_response(exchange_, std::move(response_));
   }
   if (session_->access_log_enabled()) {
-    log_access(get_status(), request_.method_string(), request_.target(), peer_, Clock::now() - start_time_);
+    log_access(get_status(), request_.method_string(), request_.target(), peer_,
+               Clock::now() - start_time_);
   }
   try {
     on_finish();
@@ -246,7 +283,8 @@ void RequestHandler::finish() {
 void RequestHandler::send_error(unsigned code, std::string_view reason) {
   if (finished_) return;
   if (headers_sent_) {
-    log::error("http", "error {} after the response started streaming: closing the connection", code);
+    log::error("http", "error {} after the response started streaming: closing the connection",
+               code);
     finished_ = true;
     return abort_connection();
   }

@@ -85,7 +85,8 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   std::optional<std::string> argument(std::string_view name) const;
   std::vector<std::string> arguments(std::string_view name) const;
   // An integer argument within [min, max], `fallback` when absent; HttpError 400 otherwise.
-  long long int_argument(std::string_view name, long long fallback, long long min, long long max) const;
+  long long int_argument(std::string_view name, long long fallback, long long min,
+                         long long max) const;
 
   // The body parsed as JSON. Throws HttpError 400 if it is not JSON.
   const boost::json::value& json_body() const;
@@ -120,7 +121,10 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   auto async_flush(CompletionToken&& token) {
     // The initiation holds the handler alive until the flush completes.
     return asio::async_initiate<CompletionToken, void(boost::system::error_code)>(
-        [self = shared_from_this()](auto handler) { self->start_flush(FlushHandler(std::move(handler))); }, token);
+        [self = shared_from_this()](auto handler) {
+          self->start_flush(FlushHandler(std::move(handler)));
+        },
+        token);
   }
 
   // Closes the connection at once, whatever was sent. For the upstream simulator's /drop.

@@ -14,9 +14,11 @@
 
 namespace parity::http {
 
-void log_access(unsigned status, std::string_view method, std::string_view target, std::string_view peer,
-                Clock::duration elapsed) {
-  auto level = status < 400 ? log::Level::info : status < 500 ? log::Level::warning : log::Level::error;
+void log_access(unsigned status, std::string_view method, std::string_view target,
+                std::string_view peer, Clock::duration elapsed) {
+  auto level = status < 400   ? log::Level::info
+               : status < 500 ? log::Level::warning
+                              : log::Level::error;
   if (!log::enabled(level)) return;
   log::write(level, "access",
              fmt::format("{} {} {} ({}) {:.2f}ms", status, method, target, peer,
@@ -25,8 +27,14 @@ void log_access(unsigned status, std::string_view method, std::string_view targe
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(Loop& l, std::shared_ptr<const Application> app, ServerOptions options)
-      : loop(l), strand(asio::make_strand(l.context())), acceptor(strand), retry_timer(strand),
-        grace_timer(strand), sweep_timer(strand), signals(strand), state(std::make_shared<detail::ServerState>()) {
+      : loop(l),
+        strand(asio::make_strand(l.context())),
+        acceptor(strand),
+        retry_timer(strand),
+        grace_timer(strand),
+        sweep_timer(strand),
+        signals(strand),
+        state(std::make_shared<detail::ServerState>()) {
     state->application = std::move(app);
     state->options = options;
   }
@@ -82,35 +90,36 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   }
 
   void shutdown(Clock::duration grace, std::function<void()> done) {
-  asio::dispatch(strand, [impl = shared_from_this(), grace, done = std::move(done)]() mutable {
-    boost::system::error_code ec;
-    impl->acceptor.close(ec);
-    // `done` runs once, on the loop: when the last session goes, or when grace runs out.
-    auto once = std::make_shared<std::once_flag>();
-    auto finish = [impl, once, done = std::move(done)] {
-      std::call_once(*once, [&] { asio::post(impl->strand, done); });
-    };
-    {
-      std::lock_guard lock(impl->state->mutex);
-      impl->state->shutting_down = true;
-      impl->state->on_drained = finish;
-    }
-    auto sessions = impl->state->snapshot();
-    log::info("http", "shutting down: {} connection(s) open, waiting up to {}ms", sessions.size(),
-              std::chrono::duration_cast<std::chrono::milliseconds>(grace).count());
-    if (sessions.empty()) return finish();
-    for (auto& session : sessions) session->shutdown();
-    sessions.clear();
-    impl->grace_timer.expires_after(grace);
-    impl->grace_timer.async_wait([impl, finish](boost::system::error_code wait_ec) {
-      if (wait_ec) return;
-      auto left = impl->state->snapshot();
-      if (!left.empty()) log::warning("http", "grace period over: closing {} connection(s)", left.size());
-      for (auto& session : left) session->force_close();
-      finish();
+    asio::dispatch(strand, [impl = shared_from_this(), grace, done = std::move(done)]() mutable {
+      boost::system::error_code ec;
+      impl->acceptor.close(ec);
+      // `done` runs once, on the loop: when the last session goes, or when grace runs out.
+      auto once = std::make_shared<std::once_flag>();
+      auto finish = [impl, once, done = std::move(done)] {
+        std::call_once(*once, [&] { asio::post(impl->strand, done); });
+      };
+      {
+        std::lock_guard lock(impl->state->mutex);
+        impl->state->shutting_down = true;
+        impl->state->on_drained = finish;
+      }
+      auto sessions = impl->state->snapshot();
+      log::info("http", "shutting down: {} connection(s) open, waiting up to {}ms", sessions.size(),
+                std::chrono::duration_cast<std::chrono::milliseconds>(grace).count());
+      if (sessions.empty()) return finish();
+      for (auto& session : sessions) session->shutdown();
+      sessions.clear();
+      impl->grace_timer.expires_after(grace);
+      impl->grace_timer.async_wait([impl, finish](boost::system::error_code wait_ec) {
+        if (wait_ec) return;
+        auto left = impl->state->snapshot();
+        if (!left.empty())
+          log::warning("http", "grace period over: closing {} connection(s)", left.size());
+        for (auto& session : left) session->force_close();
+        finish();
+      });
     });
-  });
-}
+  }
 };
 
 Server::Server(Loop& loop, std::shared_ptr<const Application> application, ServerOptions options)
@@ -125,14 +134,18 @@ Server::~Server() {
     impl->grace_timer.cancel();
     impl->sweep_timer.cancel();
     for (auto& session : impl->state->snapshot()) {
-      if (loop_stopped) session->close_now();
-      else session->force_close();
+      if (loop_stopped)
+        session->close_now();
+      else
+        session->force_close();
     }
   };
   // With the loop stopped nothing else touches the sessions, so they are closed here and now;
   // otherwise on their strands. Either way a request in flight lets go of its session.
-  if (impl_->loop.context().stopped()) stop_everything(true);
-  else asio::dispatch(impl_->strand, [stop_everything] { stop_everything(false); });
+  if (impl_->loop.context().stopped())
+    stop_everything(true);
+  else
+    asio::dispatch(impl_->strand, [stop_everything] { stop_everything(false); });
 }
 
 void Server::listen(std::string_view host, unsigned short port) {
@@ -156,7 +169,9 @@ void Server::adopt(int listening_socket) {
   asio::dispatch(impl_->strand, [impl = impl_] { impl->start(); });
 }
 
-unsigned short Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+unsigned short Server::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
 
 std::size_t Server::connection_count() const {
   std::lock_guard lock(impl_->state->mutex);

@@ -24,9 +24,9 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout = 60s;
   std::chrono::milliseconds body_timeout = 60s;   // for the whole request body
   std::chrono::milliseconds write_timeout = 60s;  // for each write of the response
-  std::size_t header_limit = 64 * KiB;             // over it: 431
-  std::size_t body_limit = 10 * MiB;               // over it: 413
-  bool access_log = true;                          // one line per request
+  std::size_t header_limit = 64 * KiB;            // over it: 431
+  std::size_t body_limit = 10 * MiB;              // over it: 413
+  bool access_log = true;                         // one line per request
 };
 
 namespace detail {

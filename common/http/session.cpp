@@ -22,7 +22,7 @@ class NotFoundHandler final : public RequestHandler {
   void prepare() override { throw HttpError(404, "no route matches " + std::string(path())); }
 };
 
-const std::vector<verb> kAnyMethod{verb::get,   verb::head,    verb::post,   verb::put,
+const std::vector<verb> kAnyMethod{verb::get,   verb::head,    verb::post,    verb::put,
                                    verb::patch, verb::delete_, verb::options, verb::unknown};
 
 bool is_parse_error(boost::system::error_code ec) {
@@ -69,14 +69,17 @@ void detail::ServerState::remove(const Session* session) {
 
 // ---- Session ----------------------------------------------------------------------------------
 
-Session::Session(tcp::socket socket, executor_type strand, std::shared_ptr<detail::ServerState> server)
+Session::Session(tcp::socket socket, executor_type strand,
+                 std::shared_ptr<detail::ServerState> server)
     : strand_(std::move(strand)), socket_(std::move(socket)), server_(std::move(server)) {
   boost::system::error_code ec;
   auto remote = socket_.remote_endpoint(ec);
   peer_ = ec ? "unknown" : remote.address().to_string();
 }
 
-Session::~Session() { server_->remove(this); }
+Session::~Session() {
+  server_->remove(this);
+}
 
 void Session::start() {
   asio::dispatch(strand_, beast::bind_front_handler(&Session::read_header, shared_from_this()));
@@ -85,7 +88,8 @@ void Session::start() {
 void Session::expire_if_due(Clock::time_point now) {
   if (deadline_.load(std::memory_order_relaxed) > now.time_since_epoch().count()) return;
   asio::dispatch(strand_, [self = shared_from_this()] {
-    if (self->deadline_ > Clock::now().time_since_epoch().count() || self->state_ == State::closed) return;
+    if (self->deadline_ > Clock::now().time_since_epoch().count() || self->state_ == State::closed)
+      return;
     log::debug("http", "closing {}: timed out ({})", self->peer_,
                self->state_ == State::reading ? "reading a request" : "writing a response");
     // The pending read or write completes with operation_aborted and the session ends there.
@@ -121,7 +125,9 @@ void Session::read_header() {
   parser_->body_limit(server_->options.body_limit);
   arm(server_->options.idle_timeout);
   bhttp::async_read_header(socket_, buffer_, *parser_,
-                           [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_header(ec); });
+                           [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                             self->on_header(ec);
+                           });
 }
 
 // Answers what a read error calls for. Returns true if the connection is done with.
@@ -165,7 +171,9 @@ void Session::read_body() {
   if (parser_->is_done()) return on_body({});
   arm(server_->options.body_timeout);
   bhttp::async_read(socket_, buffer_, *parser_,
-                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_body(ec); });
+                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                      self->on_body(ec);
+                    });
 }
 
 void Session::on_body(boost::system::error_code ec) {
@@ -199,23 +207,23 @@ void Session::watch_for_close() {
   if (watching_) return;
   watching_ = true;
   socket_.async_wait(tcp::socket::wait_read,
-                              [self = shared_from_this(), exchange = exchange_](boost::system::error_code ec) {
-                                self->on_readable(ec, exchange);
-                              });
+                     [self = shared_from_this(), exchange = exchange_](
+                         boost::system::error_code ec) { self->on_readable(ec, exchange); });
 }
 
 void Session::on_readable(boost::system::error_code ec, std::uint64_t exchange) {
   watching_ = false;
-  if (ec == asio::error::operation_aborted || exchange != exchange_ || state_ == State::closed) return;
+  if (ec == asio::error::operation_aborted || exchange != exchange_ || state_ == State::closed)
+    return;
   if (state_ != State::handling && state_ != State::writing) return;
   boost::system::error_code available_ec;
   if (!ec && socket_.available(available_ec) > 0 && !available_ec) {
     return;  // a pipelined request arrived: it waits in the socket; we stop watching
   }
   log::debug("http", "client {} went away {:.2f}ms into {} {}", peer_,
-            std::chrono::duration<double, std::milli>(Clock::now() - request_start_).count(),
-            handler_ ? std::string(handler_->request().method_string()) : "?",
-            handler_ ? std::string(handler_->request().target()) : "?");
+             std::chrono::duration<double, std::milli>(Clock::now() - request_start_).count(),
+             handler_ ? std::string(handler_->request().method_string()) : "?",
+             handler_ ? std::string(handler_->request().target()) : "?");
   close_now();
 }
 
@@ -226,13 +234,15 @@ void Session::send_response(std::uint64_t exchange, Response response) {
   response.keep_alive(keep_alive);
   response_ = std::make_shared<Response>(std::move(response));
   arm(server_->options.write_timeout);
-  bhttp::async_write(socket_, *response_,
-                     [self = shared_from_this(), keep_alive](boost::system::error_code ec, std::size_t) {
-                       self->on_response_written(ec, keep_alive);
-                     });
+  bhttp::async_write(
+      socket_, *response_,
+      [self = shared_from_this(), keep_alive](boost::system::error_code ec, std::size_t) {
+        self->on_response_written(ec, keep_alive);
+      });
 }
 
-void Session::send_bytes(std::uint64_t exchange, std::string bytes, bool last, RequestHandler::FlushHandler done) {
+void Session::send_bytes(std::uint64_t exchange, std::string bytes, bool last,
+                         RequestHandler::FlushHandler done) {
   if (exchange != exchange_ || state_ == State::closed || state_ == State::reading) {
     if (done) complete_later(std::move(done), asio::error::not_connected, strand_);
     return;
@@ -269,7 +279,8 @@ void Session::on_response_written(boost::system::error_code ec, bool keep_alive)
     socket_.cancel(ignored);  // no other operation is pending now
   }
   for (auto& item : outgoing_) {  // after a write error: tell those still waiting
-    if (item.done) complete_later(std::move(item.done), ec ? ec : asio::error::operation_aborted, strand_);
+    if (item.done)
+      complete_later(std::move(item.done), ec ? ec : asio::error::operation_aborted, strand_);
   }
   outgoing_.clear();
   if (ec) return close();
@@ -292,17 +303,20 @@ void Session::reply_and_close(unsigned status, std::string_view message) {
   response.prepare_payload();
   response.keep_alive(false);
   if (server_->options.access_log) {
-    std::string method = parser_ && parser_->is_header_done() ? std::string(parser_->get().method_string()) : "-";
-    std::string target = parser_ && parser_->is_header_done() ? std::string(parser_->get().target()) : "-";
+    std::string method =
+        parser_ && parser_->is_header_done() ? std::string(parser_->get().method_string()) : "-";
+    std::string target =
+        parser_ && parser_->is_header_done() ? std::string(parser_->get().target()) : "-";
     log_access(status, method, target, peer_, Clock::duration::zero());
   }
   response_ = std::make_shared<Response>(std::move(response));
   arm(server_->options.write_timeout);
-  bhttp::async_write(socket_, *response_, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-    self->response_.reset();
-    if (ec) return self->close();
-    self->lingering_close();
-  });
+  bhttp::async_write(socket_, *response_,
+                     [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                       self->response_.reset();
+                       if (ec) return self->close();
+                       self->lingering_close();
+                     });
 }
 
 // Closing a socket that still has unread bytes makes the kernel send a reset, which can destroy

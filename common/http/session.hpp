@@ -61,7 +61,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Called by the RequestHandler, on the strand. `exchange` names the request, so that a late
   // call for an earlier request is ignored.
   void send_response(std::uint64_t exchange, Response response);
-  void send_bytes(std::uint64_t exchange, std::string bytes, bool last, RequestHandler::FlushHandler done);
+  void send_bytes(std::uint64_t exchange, std::string bytes, bool last,
+                  RequestHandler::FlushHandler done);
   void abort(std::uint64_t exchange);
   // An unframed streamed response (HTTP/1.0, no Content-Length) ends when the connection does.
   void close_after_response() { closing_ = true; }
@@ -86,7 +87,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool reject_read_error(boost::system::error_code ec);
   // The deadline of the I/O under way, enforced by the server's sweep (not a timer per operation,
   // which would cost three timer round trips per request).
-  void arm(std::chrono::milliseconds timeout) { deadline_ = (Clock::now() + timeout).time_since_epoch().count(); }
+  void arm(std::chrono::milliseconds timeout) {
+    deadline_ = (Clock::now() + timeout).time_since_epoch().count();
+  }
   void disarm() { deadline_ = Clock::time_point::max().time_since_epoch().count(); }
 
   struct Outgoing {

@@ -16,18 +16,25 @@ std::mutex g_write_mutex;
 
 char letter(Level level) {
   switch (level) {
-    case Level::debug: return 'D';
-    case Level::info: return 'I';
-    case Level::warning: return 'W';
-    case Level::error: return 'E';
-    case Level::off: break;
+    case Level::debug:
+      return 'D';
+    case Level::info:
+      return 'I';
+    case Level::warning:
+      return 'W';
+    case Level::error:
+      return 'E';
+    case Level::off:
+      break;
   }
   return '?';
 }
 
 }  // namespace
 
-void set_level(Level level) { g_level.store(level, std::memory_order_relaxed); }
+void set_level(Level level) {
+  g_level.store(level, std::memory_order_relaxed);
+}
 
 bool enabled(Level level) {
   auto current = g_level.load(std::memory_order_relaxed);

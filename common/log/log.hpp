@@ -19,11 +19,13 @@ Level parse_level(std::string_view name);
 
 template <class... Args>
 void debug(std::string_view channel, fmt::format_string<Args...> f, Args&&... args) {
-  if (enabled(Level::debug)) write(Level::debug, channel, fmt::format(f, std::forward<Args>(args)...));
+  if (enabled(Level::debug))
+    write(Level::debug, channel, fmt::format(f, std::forward<Args>(args)...));
 }
 template <class... Args>
 void info(std::string_view channel, fmt::format_string<Args...> f, Args&&... args) {
-  if (enabled(Level::info)) write(Level::info, channel, fmt::format(f, std::forward<Args>(args)...));
+  if (enabled(Level::info))
+    write(Level::info, channel, fmt::format(f, std::forward<Args>(args)...));
 }
 template <class... Args>
 void warning(std::string_view channel, fmt::format_string<Args...> f, Args&&... args) {
@@ -32,7 +34,8 @@ void warning(std::string_view channel, fmt::format_string<Args...> f, Args&&... 
 }
 template <class... Args>
 void error(std::string_view channel, fmt::format_string<Args...> f, Args&&... args) {
-  if (enabled(Level::error)) write(Level::error, channel, fmt::format(f, std::forward<Args>(args)...));
+  if (enabled(Level::error))
+    write(Level::error, channel, fmt::format(f, std::forward<Args>(args)...));
 }
 
 }  // namespace parity::log

@@ -134,12 +134,13 @@ auto Loop::run_sync(MakeCoroutine make_coroutine, Clock::duration timeout) {
   auto outcome = std::make_shared<Outcome>();
   asio::cancellation_signal cancel;
   asio::co_spawn(context_, std::move(make_coroutine),
-                 asio::bind_cancellation_slot(
-                     cancel.slot(), [outcome](std::exception_ptr error, auto... value) {
-                       outcome->error = error;
-                       if constexpr (sizeof...(value) > 0) outcome->value.emplace(std::move(value)...);
-                       outcome->done = true;
-                     }));
+                 asio::bind_cancellation_slot(cancel.slot(),
+                                              [outcome](std::exception_ptr error, auto... value) {
+                                                outcome->error = error;
+                                                if constexpr (sizeof...(value) > 0)
+                                                  outcome->value.emplace(std::move(value)...);
+                                                outcome->done = true;
+                                              }));
 
   context_.restart();
   const auto deadline = Clock::now() + timeout;
@@ -151,9 +152,10 @@ auto Loop::run_sync(MakeCoroutine make_coroutine, Clock::duration timeout) {
     // Let the coroutine unwind: its pending operation completes with operation_aborted.
     while (!outcome->done && context_.run_one_for(std::chrono::seconds(1)) > 0) {
     }
-    throw TimeoutError("run_sync: the operation timed out after " +
-                       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
-                       " ms");
+    throw TimeoutError(
+        "run_sync: the operation timed out after " +
+        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
+        " ms");
   }
   if (outcome->error) std::rethrow_exception(outcome->error);
   if constexpr (!std::is_void_v<T>) return std::move(*outcome->value);

@@ -46,7 +46,9 @@ PeriodicCallback::PeriodicCallback(Loop& loop, std::function<void()> callback,
                                    Clock::duration period, double jitter)
     : state_(std::make_shared<State>(loop, std::move(callback), period, jitter)) {}
 
-PeriodicCallback::~PeriodicCallback() { stop(); }
+PeriodicCallback::~PeriodicCallback() {
+  stop();
+}
 
 void PeriodicCallback::start() {
   asio::dispatch(state_->timer.get_executor(), [state = state_] {
@@ -61,7 +63,9 @@ void PeriodicCallback::stop() {
   asio::dispatch(state_->timer.get_executor(), [state = state_] { state->timer.cancel(); });
 }
 
-bool PeriodicCallback::is_running() const { return state_->running; }
+bool PeriodicCallback::is_running() const {
+  return state_->running;
+}
 
 Clock::time_point PeriodicCallback::next_slot(Clock::time_point scheduled, Clock::time_point now,
                                               Clock::duration period) {

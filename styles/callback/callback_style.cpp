@@ -27,7 +27,8 @@ class Handler : public demo::Handler {
  protected:
   template <class Body>
   auto on_strand(Body body) {
-    return asio::bind_executor(get_executor(), [self = shared_from_this(), body = std::move(body)](auto&&... args) mutable {
+    return asio::bind_executor(get_executor(), [self = shared_from_this(),
+                                                body = std::move(body)](auto&&... args) mutable {
       body(std::forward<decltype(args)>(args)...);
     });
   }
@@ -59,9 +60,9 @@ class FetchHandler final : public Handler {
   using Handler::Handler;
   void get() override {
     upstream().async_delay({}, on_strand_until_close([this](error_code ec, UpstreamAnswer reply) {
-      if (ec) return answer_upstream_error(ec);
-      answer_fetch(reply);
-    }));
+                             if (ec) return answer_upstream_error(ec);
+                             answer_fetch(reply);
+                           }));
   }
 };
 
@@ -89,13 +90,14 @@ class ChainHandler final : public Handler {
 
  private:
   void step(int number, const UpstreamAnswer* previous) {
-    upstream().async_delay(demo::UpstreamApi::chain_params(number, previous),
-                           on_strand_until_close([this, number](error_code ec, UpstreamAnswer reply) {
-                             if (ec) return answer_upstream_error(ec);
-                             steps_.push_back(demo::UpstreamApi::echoed(reply));
-                             if (number == length_) return answer({{"n", length_}, {"steps", steps_}});
-                             step(number + 1, &reply);
-                           }));
+    upstream().async_delay(
+        demo::UpstreamApi::chain_params(number, previous),
+        on_strand_until_close([this, number](error_code ec, UpstreamAnswer reply) {
+          if (ec) return answer_upstream_error(ec);
+          steps_.push_back(demo::UpstreamApi::echoed(reply));
+          if (number == length_) return answer({{"n", length_}, {"steps", steps_}});
+          step(number + 1, &reply);
+        }));
   }
   int length_ = 0;
   json::array steps_;
@@ -110,12 +112,14 @@ class ParallelHandler final : public Handler {
     results_.resize(width);
     left_ = width;
     for (int i = 0; i < width; ++i) {
-      upstream().async_delay(demo::UpstreamApi::parallel_params(i), on_strand([this, i, width](error_code ec, UpstreamAnswer reply) {
-        if (finished()) return;  // an earlier call failed and the error is answered
-        if (ec) return answer_upstream_error(ec);
-        results_[i] = demo::UpstreamApi::echoed(reply);
-        if (--left_ == 0) answer({{"n", width}, {"results", results_}});
-      }));
+      upstream().async_delay(demo::UpstreamApi::parallel_params(i),
+                             on_strand([this, i, width](error_code ec, UpstreamAnswer reply) {
+                               if (finished())
+                                 return;  // an earlier call failed and the error is answered
+                               if (ec) return answer_upstream_error(ec);
+                               results_[i] = demo::UpstreamApi::echoed(reply);
+                               if (--left_ == 0) answer({{"n", width}, {"results", results_}});
+                             }));
     }
   }
 
@@ -138,9 +142,10 @@ class CmdbSearchHandler final : public Handler {
  public:
   using Handler::Handler;
   void get() override {
-    cmdb().async_search(path_arg("pk"), cmdb_query(), on_strand_until_close([this](error_code ec, UpstreamAnswer reply) {
-      answer_cmdb(ec, reply);
-    }));
+    cmdb().async_search(path_arg("pk"), cmdb_query(),
+                        on_strand_until_close([this](error_code ec, UpstreamAnswer reply) {
+                          answer_cmdb(ec, reply);
+                        }));
   }
 };
 
@@ -150,9 +155,10 @@ class CmdbImportHandler final : public Handler {
   void post() override {
     auto payload = cmdb_payload();
     if (!payload) return;
-    cmdb().async_import(path_arg("pk"), std::move(*payload), on_strand_until_close([this](error_code ec, UpstreamAnswer reply) {
-      answer_cmdb(ec, reply);
-    }));
+    cmdb().async_import(path_arg("pk"), std::move(*payload),
+                        on_strand_until_close([this](error_code ec, UpstreamAnswer reply) {
+                          answer_cmdb(ec, reply);
+                        }));
   }
 };
 
@@ -161,15 +167,18 @@ class UploadHandler final : public Handler {
  public:
   using Handler::Handler;
   void post() override {
-    demo::async_on_pool(*context().pool, [&context = context(), files = files()] { return demo::save_uploads(context, files); },
-                        on_strand([this](error_code, demo::UploadOutcome outcome) { answer_upload(outcome); }));
+    demo::async_on_pool(
+        *context().pool,
+        [&context = context(), files = files()] { return demo::save_uploads(context, files); },
+        on_strand([this](error_code, demo::UploadOutcome outcome) { answer_upload(outcome); }));
   }
   void delete_() override {
-    demo::async_on_pool(*context().pool,
-                        [&context = context(), directory = argument("directory"), filename = argument("filename")] {
-                          return demo::delete_upload(context, directory, filename);
-                        },
-                        on_strand([this](error_code, demo::UploadOutcome outcome) { answer_upload(outcome); }));
+    demo::async_on_pool(
+        *context().pool,
+        [&context = context(), directory = argument("directory"), filename = argument("filename")] {
+          return demo::delete_upload(context, directory, filename);
+        },
+        on_strand([this](error_code, demo::UploadOutcome outcome) { answer_upload(outcome); }));
   }
 };
 
@@ -201,8 +210,9 @@ class StreamHandler final : public Handler {
 }  // namespace
 
 void mount_callback(http::Application& app, const demo::Context& context) {
-  mount_endpoints<HelloHandler, FetchHandler, SleepHandler, ChainHandler, ParallelHandler, ComputeHandler,
-                  CmdbSearchHandler, CmdbImportHandler, UploadHandler, StreamHandler>(app, "callback", context);
+  mount_endpoints<HelloHandler, FetchHandler, SleepHandler, ChainHandler, ParallelHandler,
+                  ComputeHandler, CmdbSearchHandler, CmdbImportHandler, UploadHandler,
+                  StreamHandler>(app, "callback", context);
 }
 
 }  // namespace parity::styles

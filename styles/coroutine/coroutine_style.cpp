@@ -34,17 +34,19 @@ class Handler : public demo::Handler {
   // any other exception a 500.
   void spawn(asio::awaitable<void> body) {
     asio::co_spawn(get_executor(), std::move(body),
-                   asio::bind_cancellation_slot(close_slot(), [self = shared_from_this()](std::exception_ptr error) {
-                     if (!error || self->finished() || self->connection_closed()) return;
-                     try {
-                       std::rethrow_exception(error);
-                     } catch (const http::HttpError& e) {
-                       self->send_error(e.status(), e.reason());
-                     } catch (const std::exception& e) {
-                       log::error("coroutine", "{} {}: {}", self->request().method_string(), self->request().target(), e.what());
-                       self->send_error(500);
-                     }
-                   }));
+                   asio::bind_cancellation_slot(
+                       close_slot(), [self = shared_from_this()](std::exception_ptr error) {
+                         if (!error || self->finished() || self->connection_closed()) return;
+                         try {
+                           std::rethrow_exception(error);
+                         } catch (const http::HttpError& e) {
+                           self->send_error(e.status(), e.reason());
+                         } catch (const std::exception& e) {
+                           log::error("coroutine", "{} {}: {}", self->request().method_string(),
+                                      self->request().target(), e.what());
+                           self->send_error(500);
+                         }
+                       }));
   }
 };
 
@@ -118,10 +120,12 @@ class ParallelHandler final : public Handler {
     using Call = decltype(upstream().async_delay(http::ArgumentList{}, asio::deferred));
     std::vector<Call> calls;
     for (int i = 0; i < width; ++i) {
-      calls.push_back(upstream().async_delay(demo::UpstreamApi::parallel_params(i), asio::deferred));
+      calls.push_back(
+          upstream().async_delay(demo::UpstreamApi::parallel_params(i), asio::deferred));
     }
     auto group = asio::experimental::make_parallel_group(std::move(calls));
-    auto [order, errors, replies] = co_await group.async_wait(asio::experimental::wait_for_all(), use_awaitable);
+    auto [order, errors, replies] =
+        co_await group.async_wait(asio::experimental::wait_for_all(), use_awaitable);
     json::array results;
     for (int i = 0; i < width; ++i) {
       if (errors[i]) co_return answer_upstream_error(errors[i]);
@@ -185,11 +189,16 @@ class UploadHandler final : public Handler {
 
  private:
   asio::awaitable<void> save(std::vector<http::UploadedFile> files) {
-    auto work = [&context = context(), files = std::move(files)] { return demo::save_uploads(context, files); };
+    auto work = [&context = context(), files = std::move(files)] {
+      return demo::save_uploads(context, files);
+    };
     answer_upload(co_await demo::async_on_pool(*context().pool, work, use_awaitable));
   }
-  asio::awaitable<void> remove(std::optional<std::string> directory, std::optional<std::string> filename) {
-    auto work = [&context = context(), directory, filename] { return demo::delete_upload(context, directory, filename); };
+  asio::awaitable<void> remove(std::optional<std::string> directory,
+                               std::optional<std::string> filename) {
+    auto work = [&context = context(), directory, filename] {
+      return demo::delete_upload(context, directory, filename);
+    };
     answer_upload(co_await demo::async_on_pool(*context().pool, work, use_awaitable));
   }
 };
@@ -219,8 +228,9 @@ class StreamHandler final : public Handler {
 }  // namespace
 
 void mount_coroutine(http::Application& app, const demo::Context& context) {
-  mount_endpoints<HelloHandler, FetchHandler, SleepHandler, ChainHandler, ParallelHandler, ComputeHandler,
-                  CmdbSearchHandler, CmdbImportHandler, UploadHandler, StreamHandler>(app, "coroutine", context);
+  mount_endpoints<HelloHandler, FetchHandler, SleepHandler, ChainHandler, ParallelHandler,
+                  ComputeHandler, CmdbSearchHandler, CmdbImportHandler, UploadHandler,
+                  StreamHandler>(app, "coroutine", context);
 }
 
 }  // namespace parity::styles

@@ -1,6 +1,7 @@
 #pragma once
-// What Tornado builds on Futures: multi (gen.multi: wait for many), with_timeout (gen.with_timeout),
-// sleep (gen.sleep) and run_in_executor (IOLoop.run_in_executor: blocking work on a pool).
+// What Tornado builds on Futures: multi (gen.multi: wait for many), with_timeout
+// (gen.with_timeout), sleep (gen.sleep) and run_in_executor (IOLoop.run_in_executor: blocking work
+// on a pool).
 
 #include "styles/future/use_future.hpp"
 
@@ -14,14 +15,16 @@ namespace parity {
 // One future for many: its result is every result, in the order given. The first exception
 // fails it; later ones are logged, as in Tornado.
 template <class T>
-Future<std::vector<T>> multi(const std::vector<Future<T>>& futures, asio::any_io_executor executor) {
+Future<std::vector<T>> multi(const std::vector<Future<T>>& futures,
+                             asio::any_io_executor executor) {
   Future<std::vector<T>> all(executor);
   struct Gather {
     std::vector<std::optional<T>> results;
     std::size_t left;
     bool failed = false;
   };
-  auto gather = std::make_shared<Gather>(Gather{std::vector<std::optional<T>>(futures.size()), futures.size()});
+  auto gather = std::make_shared<Gather>(
+      Gather{std::vector<std::optional<T>>(futures.size()), futures.size()});
   if (futures.empty()) all.set_result(std::vector<T>{});
   for (std::size_t i = 0; i < futures.size(); ++i) {
     // The callbacks run on each future's executor; with all of them on one strand (the handler's)
@@ -57,12 +60,15 @@ Future<T> with_timeout(Future<T> future, std::chrono::milliseconds timeout) {
   future.add_done_callback([bounded, timer](Future<T> done) mutable {
     timer->cancel();
     if (bounded.done()) {
-      if (auto error = done.exception()) log_callback_exception("with_timeout (after the timeout)", error);
+      if (auto error = done.exception())
+        log_callback_exception("with_timeout (after the timeout)", error);
       return;
     }
     if (auto error = done.exception()) return bounded.set_exception(error);
-    if constexpr (std::is_void_v<T>) bounded.set_result();
-    else bounded.set_result(done.result());
+    if constexpr (std::is_void_v<T>)
+      bounded.set_result();
+    else
+      bounded.set_result(done.result());
   });
   return bounded;
 }

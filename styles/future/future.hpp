@@ -35,7 +35,8 @@ class Future {
   using value_type = T;
   using Callback = std::function<void(Future)>;
 
-  explicit Future(asio::any_io_executor executor) : state_(std::make_shared<State>(std::move(executor))) {}
+  explicit Future(asio::any_io_executor executor)
+      : state_(std::make_shared<State>(std::move(executor))) {}
 
   bool done() const {
     std::lock_guard lock(state_->mutex);
@@ -44,7 +45,8 @@ class Future {
 
   template <class... V>
   void set_result(V&&... value) {
-    static_assert(sizeof...(V) == (std::is_void_v<T> ? 0 : 1), "set_result() takes the value, or nothing for Future<void>");
+    static_assert(sizeof...(V) == (std::is_void_v<T> ? 0 : 1),
+                  "set_result() takes the value, or nothing for Future<void>");
     complete([&](State& s) { s.value.emplace(std::forward<V>(value)...); });
   }
   void set_exception(std::exception_ptr error) {

@@ -54,7 +54,9 @@ class SleepHandler final : public Handler {
   void get() override {
     int ms = sleep_ms();
     parity::sleep(get_executor(), std::chrono::milliseconds(ms))
-        .add_done_callback([self = shared_from_this(), this, ms](Future<void>) { answer({{"ms", ms}}); });
+        .add_done_callback([self = shared_from_this(), this, ms](Future<void>) {
+          answer({{"ms", ms}});
+        });
   }
 };
 
@@ -69,8 +71,8 @@ class ChainHandler final : public Handler {
 
  private:
   void step(int number, const UpstreamAnswer* previous) {
-    Future<UpstreamAnswer> reply =
-        upstream().async_delay(demo::UpstreamApi::chain_params(number, previous), on_loop_until_close());
+    Future<UpstreamAnswer> reply = upstream().async_delay(
+        demo::UpstreamApi::chain_params(number, previous), on_loop_until_close());
     reply.add_done_callback([self = shared_from_this(), this, number](Future<UpstreamAnswer> done) {
       UpstreamAnswer result;
       try {
@@ -98,15 +100,17 @@ class ParallelHandler final : public Handler {
       replies.push_back(upstream().async_delay(demo::UpstreamApi::parallel_params(i), on_loop()));
     }
     multi(replies, get_executor())
-        .add_done_callback([self = shared_from_this(), this, width](Future<std::vector<UpstreamAnswer>> all) {
-          json::array results;
-          try {
-            for (const auto& reply : all.result()) results.push_back(demo::UpstreamApi::echoed(reply));
-          } catch (...) {
-            return answer_upstream_error(std::current_exception());
-          }
-          answer({{"n", width}, {"results", results}});
-        });
+        .add_done_callback(
+            [self = shared_from_this(), this, width](Future<std::vector<UpstreamAnswer>> all) {
+              json::array results;
+              try {
+                for (const auto& reply : all.result())
+                  results.push_back(demo::UpstreamApi::echoed(reply));
+              } catch (...) {
+                return answer_upstream_error(std::current_exception());
+              }
+              answer({{"n", width}, {"results", results}});
+            });
   }
 };
 
@@ -124,7 +128,8 @@ class CmdbSearchHandler final : public Handler {
  public:
   using Handler::Handler;
   void get() override {
-    Future<UpstreamAnswer> reply = cmdb().async_search(path_arg("pk"), cmdb_query(), on_loop_until_close());
+    Future<UpstreamAnswer> reply =
+        cmdb().async_search(path_arg("pk"), cmdb_query(), on_loop_until_close());
     reply.add_done_callback([self = shared_from_this(), this](Future<UpstreamAnswer> done) {
       try {
         answer_cmdb({}, done.result());
@@ -141,7 +146,8 @@ class CmdbImportHandler final : public Handler {
   void post() override {
     auto payload = cmdb_payload();
     if (!payload) return;
-    Future<UpstreamAnswer> reply = cmdb().async_import(path_arg("pk"), std::move(*payload), on_loop_until_close());
+    Future<UpstreamAnswer> reply =
+        cmdb().async_import(path_arg("pk"), std::move(*payload), on_loop_until_close());
     reply.add_done_callback([self = shared_from_this(), this](Future<UpstreamAnswer> done) {
       try {
         answer_cmdb({}, done.result());
@@ -158,9 +164,12 @@ class UploadHandler final : public Handler {
   using Handler::Handler;
   void post() override {
     Future<demo::UploadOutcome> outcome = demo::async_on_pool(
-        *context().pool, [&context = context(), files = files()] { return demo::save_uploads(context, files); }, on_loop());
-    outcome.add_done_callback(
-        [self = shared_from_this(), this](Future<demo::UploadOutcome> done) { answer_upload(done.result()); });
+        *context().pool,
+        [&context = context(), files = files()] { return demo::save_uploads(context, files); },
+        on_loop());
+    outcome.add_done_callback([self = shared_from_this(), this](Future<demo::UploadOutcome> done) {
+      answer_upload(done.result());
+    });
   }
   void delete_() override {
     Future<demo::UploadOutcome> outcome = demo::async_on_pool(
@@ -169,8 +178,9 @@ class UploadHandler final : public Handler {
           return demo::delete_upload(context, directory, filename);
         },
         on_loop());
-    outcome.add_done_callback(
-        [self = shared_from_this(), this](Future<demo::UploadOutcome> done) { answer_upload(done.result()); });
+    outcome.add_done_callback([self = shared_from_this(), this](Future<demo::UploadOutcome> done) {
+      answer_upload(done.result());
+    });
   }
 };
 
@@ -203,8 +213,9 @@ class StreamHandler final : public Handler {
 }  // namespace
 
 void mount_future(http::Application& app, const demo::Context& context) {
-  mount_endpoints<HelloHandler, FetchHandler, SleepHandler, ChainHandler, ParallelHandler, ComputeHandler,
-                  CmdbSearchHandler, CmdbImportHandler, UploadHandler, StreamHandler>(app, "future", context);
+  mount_endpoints<HelloHandler, FetchHandler, SleepHandler, ChainHandler, ParallelHandler,
+                  ComputeHandler, CmdbSearchHandler, CmdbImportHandler, UploadHandler,
+                  StreamHandler>(app, "future", context);
 }
 
 }  // namespace parity::styles

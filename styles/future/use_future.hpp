@@ -18,7 +18,9 @@ struct use_future_t {
   asio::any_io_executor executor;
 };
 
-inline use_future_t use_future(asio::any_io_executor executor) { return {std::move(executor)}; }
+inline use_future_t use_future(asio::any_io_executor executor) {
+  return {std::move(executor)};
+}
 
 namespace detail {
 
@@ -31,8 +33,10 @@ struct FutureHandler<boost::system::error_code, T> {
   Future<T> future;
   executor_type get_executor() const noexcept { return future.get_executor(); }
   void operator()(boost::system::error_code ec, T value) {
-    if (ec) future.set_exception(std::make_exception_ptr(boost::system::system_error(ec)));
-    else future.set_result(std::move(value));
+    if (ec)
+      future.set_exception(std::make_exception_ptr(boost::system::system_error(ec)));
+    else
+      future.set_result(std::move(value));
   }
 };
 
@@ -42,8 +46,10 @@ struct FutureHandler<boost::system::error_code> {
   Future<void> future;
   executor_type get_executor() const noexcept { return future.get_executor(); }
   void operator()(boost::system::error_code ec) {
-    if (ec) future.set_exception(std::make_exception_ptr(boost::system::system_error(ec)));
-    else future.set_result();
+    if (ec)
+      future.set_exception(std::make_exception_ptr(boost::system::system_error(ec)));
+    else
+      future.set_result();
   }
 };
 
@@ -67,10 +73,12 @@ struct boost::asio::async_result<parity::use_future_t, R(Args...)> {
   using return_type = parity::Future<value_type>;
 
   template <class Initiation, class... InitArgs>
-  static return_type initiate(Initiation&& initiation, parity::use_future_t token, InitArgs&&... args) {
+  static return_type initiate(Initiation&& initiation, parity::use_future_t token,
+                              InitArgs&&... args) {
     return_type future(token.executor);
-    std::forward<Initiation>(initiation)(parity::detail::FutureHandler<std::decay_t<Args>...>{future},
-                                         std::forward<InitArgs>(args)...);
+    std::forward<Initiation>(initiation)(
+        parity::detail::FutureHandler<std::decay_t<Args>...>{future},
+        std::forward<InitArgs>(args)...);
     return future;
   }
 };

@@ -57,7 +57,8 @@ class ChainHandler final : public Handler {
     try {
       std::optional<UpstreamAnswer> previous;
       for (int number = 1; number <= length; ++number) {
-        previous = upstream().delay_blocking(demo::UpstreamApi::chain_params(number, previous ? &*previous : nullptr));
+        previous = upstream().delay_blocking(
+            demo::UpstreamApi::chain_params(number, previous ? &*previous : nullptr));
         steps.push_back(demo::UpstreamApi::echoed(*previous));
       }
     } catch (...) {
@@ -76,7 +77,8 @@ class ParallelHandler final : public Handler {
     json::array results;
     try {
       for (int i = 0; i < width; ++i) {
-        results.push_back(demo::UpstreamApi::echoed(upstream().delay_blocking(demo::UpstreamApi::parallel_params(i))));
+        results.push_back(demo::UpstreamApi::echoed(
+            upstream().delay_blocking(demo::UpstreamApi::parallel_params(i))));
       }
     } catch (...) {
       return answer_upstream_error(std::current_exception());
@@ -151,8 +153,9 @@ class StreamHandler final : public Handler {
 }  // namespace
 
 void mount_sync(http::Application& app, const demo::Context& context) {
-  mount_endpoints<HelloHandler, FetchHandler, SleepHandler, ChainHandler, ParallelHandler, ComputeHandler,
-                  CmdbSearchHandler, CmdbImportHandler, UploadHandler, StreamHandler>(app, "sync", context);
+  mount_endpoints<HelloHandler, FetchHandler, SleepHandler, ChainHandler, ParallelHandler,
+                  ComputeHandler, CmdbSearchHandler, CmdbImportHandler, UploadHandler,
+                  StreamHandler>(app, "sync", context);
 }
 
 }  // namespace parity::styles

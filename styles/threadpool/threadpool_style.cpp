@@ -85,7 +85,8 @@ class ChainHandler final : public Handler {
       try {
         std::optional<UpstreamAnswer> previous;
         for (int number = 1; number <= length; ++number) {
-          previous = upstream().delay_blocking(demo::UpstreamApi::chain_params(number, previous ? &*previous : nullptr));
+          previous = upstream().delay_blocking(
+              demo::UpstreamApi::chain_params(number, previous ? &*previous : nullptr));
           steps.push_back(demo::UpstreamApi::echoed(*previous));
         }
       } catch (...) {
@@ -182,10 +183,11 @@ class UploadHandler final : public Handler {
     });
   }
   void delete_() override {
-    run_on_executor([this, directory = argument("directory"), filename = argument("filename")]() -> OnLoop {
-      auto outcome = demo::delete_upload(context(), directory, filename);
-      return [this, outcome] { answer_upload(outcome); };
-    });
+    run_on_executor(
+        [this, directory = argument("directory"), filename = argument("filename")]() -> OnLoop {
+          auto outcome = demo::delete_upload(context(), directory, filename);
+          return [this, outcome] { answer_upload(outcome); };
+        });
   }
 };
 
@@ -206,9 +208,10 @@ class StreamHandler final : public Handler {
       std::this_thread::sleep_for(std::chrono::milliseconds(args_.ms));
       return [this, number] {
         write(stream_line(number));
-        async_flush(asio::bind_executor(get_executor(), [self = shared_from_this(), this, number](error_code ec) {
-          if (!ec) line(number + 1);
-        }));
+        async_flush(asio::bind_executor(get_executor(),
+                                        [self = shared_from_this(), this, number](error_code ec) {
+                                          if (!ec) line(number + 1);
+                                        }));
       };
     });
   }
@@ -218,8 +221,9 @@ class StreamHandler final : public Handler {
 }  // namespace
 
 void mount_threadpool(http::Application& app, const demo::Context& context) {
-  mount_endpoints<HelloHandler, FetchHandler, SleepHandler, ChainHandler, ParallelHandler, ComputeHandler,
-                  CmdbSearchHandler, CmdbImportHandler, UploadHandler, StreamHandler>(app, "threadpool", context);
+  mount_endpoints<HelloHandler, FetchHandler, SleepHandler, ChainHandler, ParallelHandler,
+                  ComputeHandler, CmdbSearchHandler, CmdbImportHandler, UploadHandler,
+                  StreamHandler>(app, "threadpool", context);
 }
 
 }  // namespace parity::styles

@@ -15,17 +15,20 @@ namespace parity::test {
 
 class DemoService {
  public:
-  explicit DemoService(std::string upstream_url, std::chrono::milliseconds upstream_timeout = std::chrono::seconds(10))
+  explicit DemoService(std::string upstream_url,
+                       std::chrono::milliseconds upstream_timeout = std::chrono::seconds(10))
       : client_(loop_.get_executor(), http::ClientOptions{.max_clients = 0}) {
-    upload_dir_ = std::filesystem::temp_directory_path() /
-                  ("parity-test-uploads-" + std::to_string(::getpid()) + "-" + std::to_string(next_id()));
+    upload_dir_ =
+        std::filesystem::temp_directory_path() /
+        ("parity-test-uploads-" + std::to_string(::getpid()) + "-" + std::to_string(next_id()));
     std::filesystem::create_directories(upload_dir_);
     context_.upstream_url = std::move(upstream_url);
     context_.client = &client_;
     context_.pool = &pool_;
     context_.upload_dir = upload_dir_;
     context_.upstream_timeout = upstream_timeout;
-    server_ = std::make_unique<http::Server>(loop_, styles::make_service(context_), TestServer::quiet());
+    server_ =
+        std::make_unique<http::Server>(loop_, styles::make_service(context_), TestServer::quiet());
     server_->listen("127.0.0.1", 0);
     thread_ = std::jthread([this] { loop_.run(); });
   }

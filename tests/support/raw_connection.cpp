@@ -26,7 +26,9 @@ RawConnection::RawConnection(unsigned short port) {
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
-RawConnection::~RawConnection() { close(); }
+RawConnection::~RawConnection() {
+  close();
+}
 
 void RawConnection::close() {
   if (fd_ >= 0) ::close(fd_);
@@ -43,7 +45,8 @@ void RawConnection::send(const std::string& bytes) {
 }
 
 bool RawConnection::receive_some(std::chrono::steady_clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
   if (left.count() <= 0) return false;
   pollfd waiting{fd_, POLLIN, 0};
   if (::poll(&waiting, 1, static_cast<int>(left.count())) <= 0) return false;
@@ -77,7 +80,8 @@ std::optional<http::bhttp::response<http::bhttp::string_body>> RawConnection::re
     }
     if (!receive_some(deadline)) {
       // A body that ends with the connection (no length, no chunks) is complete at EOF.
-      if (parser.is_header_done() && !parser.get().has_content_length() && !parser.get().chunked()) {
+      if (parser.is_header_done() && !parser.get().has_content_length() &&
+          !parser.get().chunked()) {
         parser.put_eof(ec);
         if (!ec) {
           pending_.clear();
@@ -99,7 +103,8 @@ std::string RawConnection::read_until(const std::string& text, std::chrono::mill
 bool RawConnection::closed_by_peer(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     pollfd waiting{fd_, POLLIN, 0};
     if (::poll(&waiting, 1, static_cast<int>(left.count())) <= 0) return false;
@@ -110,7 +115,8 @@ bool RawConnection::closed_by_peer(std::chrono::milliseconds timeout) {
   }
 }
 
-std::string get_request(const std::string& target, const std::string& extra_headers, const std::string& version) {
+std::string get_request(const std::string& target, const std::string& extra_headers,
+                        const std::string& version) {
   return "GET " + target + " " + version + "\r\nHost: 127.0.0.1\r\n" + extra_headers + "\r\n";
 }
 

@@ -22,7 +22,8 @@ class RawConnection {
   std::optional<http::bhttp::response<http::bhttp::string_body>> read_response(
       std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // Reads raw bytes until `text` has arrived; returns all read so far (kept for read_response).
-  std::string read_until(const std::string& text, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  std::string read_until(const std::string& text,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // True if the server closes the connection (EOF or reset) within the timeout.
   bool closed_by_peer(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   void close();

@@ -16,6 +16,7 @@ using test::get_request;
 using test::RawConnection;
 
 struct Fixture {
+  std::shared_ptr<test::Event> hang_started = std::make_shared<test::Event>();
   std::shared_ptr<test::Event> hang_closed = std::make_shared<test::Event>();
   std::shared_ptr<test::Event> sleep_started = std::make_shared<test::Event>();
 
@@ -24,7 +25,7 @@ struct Fixture {
     a->add<test::HelloHandler>("/hello", "hello")
         .add<test::SleepHandler>("/sleep", "sleep", sleep_started)
         .add<test::EchoHandler>("/echo", "echo")
-        .add<test::HangHandler>("/hang", "hang", hang_closed)
+        .add<test::HangHandler>("/hang", "hang", hang_started, hang_closed)
         .add<test::GuardedHandler>("/guarded")
         .add<test::ThrowingHandler>("/throw")
         .add<test::PlainErrorHandler>("/plain-error")
@@ -210,9 +211,7 @@ TEST_F(ServerTest, ClientGoingAwayFiresOnConnectionClose) {
   {
     RawConnection c(server->port());
     c.send(get_request("/hang"));
-    // Make sure the request reached the handler before going away.
-    ASSERT_TRUE(test::eventually([&] { return server->server().connection_count() == 1; }));
-    std::this_thread::sleep_for(20ms);
+    ASSERT_TRUE(hang_started->wait());  // the handler has the request; now go away
   }
   EXPECT_TRUE(hang_closed->wait());
   EXPECT_TRUE(test::eventually([&] { return server->server().connection_count() == 0; }));
@@ -358,7 +357,7 @@ TEST_F(ServerTest, GracePeriodEndsWithTheStragglersClosed) {
   start();
   RawConnection c(server->port());
   c.send(get_request("/hang"));
-  ASSERT_TRUE(test::eventually([&] { return server->server().connection_count() == 1; }));
+  ASSERT_TRUE(hang_started->wait());
   test::Event done;
   server->server().shutdown(100ms, [&] { done.set(); });
   EXPECT_TRUE(done.wait());

@@ -58,14 +58,16 @@ class EchoHandler : public http::RequestHandler {
   }
 };
 
-// Never answers; tells when the client goes away.
+// Never answers; tells when it got the request, and when the client goes away.
 class HangHandler : public http::RequestHandler {
  public:
-  explicit HangHandler(std::shared_ptr<Event> closed) : closed_(std::move(closed)) {}
-  void get() override {}
+  HangHandler(std::shared_ptr<Event> started, std::shared_ptr<Event> closed)
+      : started_(std::move(started)), closed_(std::move(closed)) {}
+  void get() override { started_->set(); }
   void on_connection_close() override { closed_->set(); }
 
  private:
+  std::shared_ptr<Event> started_;
   std::shared_ptr<Event> closed_;
 };
 

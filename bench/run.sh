@@ -2,7 +2,10 @@
 # Benchmarks, printed as ratios measured in one run (this machine is noisy; ratios hold up).
 #
 #   bench/run.sh hello   each style's /hello vs the bare-Beast floor, wrk -t1 -c50 -d5s, alternating
-#   bench/run.sh fetch   each style's /fetch, upstream 100ms, siege -b -c100 -t3S, vs Little's law
+#   bench/run.sh fetch [siege|wrk]
+#                        each style's /fetch, upstream 100ms, 100 users, vs Little's law: siege -b
+#                        -c100 -t3S (a new connection per request, as the tutorials ran it), or
+#                        wrk -t1 -c100 -d5s (keep-alive, a lighter generator)
 #
 # Needs a release build (make build) and Debian's wrk and siege (PARITY_BENCH_DEPS=1
 # scripts/install-deps.sh installs them). Everything runs on 127.0.0.1 and stops by itself.
@@ -19,6 +22,10 @@ wait_for() { for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; slee
 
 wrk_rate() {  # URL -> requests/sec
   wrk -t1 -c50 -d"${WRK_DURATION:-5s}" "$1" | awk '/^Requests\/sec:/ {print $2}'
+}
+
+wrk100_rate() {  # URL -> requests/sec with 100 keep-alive connections
+  wrk -t1 -c100 -d"${WRK_DURATION:-5s}" "$1" | awk '/^Requests\/sec:/ {print $2}'
 }
 
 siege_rate() {  # URL -> transactions/sec
@@ -41,16 +48,21 @@ hello() {
 }
 
 fetch() {
-  need siege
+  local tool=${1:-siege}
+  case $tool in
+    siege) need siege; rate_of=siege_rate; how="siege -b -c100 -t${SIEGE_TIME:-3S}" ;;
+    wrk) need wrk; rate_of=wrk100_rate; how="wrk -t1 -c100 -d${WRK_DURATION:-5s}" ;;
+    *) echo "bench: fetch takes siege or wrk" >&2; exit 2 ;;
+  esac
   local latency_ms=100 users=100 pool=5
   "$bin/cli/parity" --log-level warning upstream --port 8311 --latency ${latency_ms}ms >/dev/null & pids+=($!)
   wait_for http://127.0.0.1:8311/
-  echo "upstream ${latency_ms}ms, ${users} users (siege -b -c${users} -t${SIEGE_TIME:-3S}), --max-clients 0, --pool ${pool}"
+  echo "upstream ${latency_ms}ms, ${users} users ($how), --max-clients 0, --pool ${pool}"
   printf '%-15s %10s %14s %9s %12s\n' row 'trans/s' 'limit trans/s' 'of limit' 'of ceiling'
-  # The ceiling: siege straight at the upstream, the most any server could show through it here.
-  ceiling=$(siege_rate "http://127.0.0.1:8311/delay?ms=${latency_ms}")
+  # The ceiling: the generator straight at the upstream, the most any server could show through it.
+  ceiling=$($rate_of "http://127.0.0.1:8311/delay?ms=${latency_ms}")
   awk -v r="$ceiling" -v l="$latency_ms" -v u="$users" \
-    'BEGIN { limit = u * 1000 / l; printf "%-15s %10.2f %14.0f %8.0f%% %11s\n", "siege ceiling", r, limit, 100 * r / limit, "-" }'
+    'BEGIN { limit = u * 1000 / l; printf "%-15s %10.2f %14.0f %8.0f%% %11s\n", "ceiling", r, limit, 100 * r / limit, "-" }'
   for style in "${styles[@]}"; do
     # A fresh server per style: the sync run leaves a backlog that would stall the next one.
     "$bin/cli/parity" --log-level warning serve --port 8312 --upstream http://127.0.0.1:8311 --max-clients 0 \
@@ -62,7 +74,7 @@ fetch() {
       threadpool) in_flight=$pool ;;    # one per pool thread
       *) in_flight=$users ;;            # one per user
     esac
-    rate=$(siege_rate "http://127.0.0.1:8312/$style/fetch")
+    rate=$($rate_of "http://127.0.0.1:8312/$style/fetch")
     kill $server; wait $server 2>/dev/null || true
     awk -v s="$style" -v r="$rate" -v n="$in_flight" -v l="$latency_ms" -v c="$ceiling" -v u="$users" \
       'BEGIN { limit = n * 1000 / l; of_ceiling = 100 * r / (limit < c ? limit : c * n / u);
@@ -72,6 +84,6 @@ fetch() {
 
 case "${1:-}" in
   hello) hello ;;
-  fetch) fetch ;;
-  *) echo "usage: bench/run.sh hello|fetch" >&2; exit 2 ;;
+  fetch) fetch "${2:-siege}" ;;
+  *) echo "usage: bench/run.sh hello | bench/run.sh fetch [siege|wrk]" >&2; exit 2 ;;
 esac

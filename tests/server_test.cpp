@@ -30,7 +30,8 @@ struct Fixture {
         .add<test::ThrowingHandler>("/throw")
         .add<test::PlainErrorHandler>("/plain-error")
         .add<test::ItemHandler>(R"(/items/(?P<id>\w+)/(\d+))", "item")
-        .add<test::StreamHandler>("/stream");
+        .add<test::StreamHandler>("/stream")
+        .add<test::PausingStreamHandler>("/pausing-stream");
     return a;
   }
 };
@@ -325,6 +326,16 @@ TEST_F(ServerTest, FlushStreamsAChunkedResponse) {
   EXPECT_EQ(response->body(), "line 0\nline 1\nline 2\n");
   c.send(get_request("/hello"));  // the connection is still usable
   EXPECT_TRUE(c.read_response());
+}
+
+TEST_F(ServerTest, AStreamMayPauseLongerThanTheWriteTimeout) {
+  options.write_timeout = 100ms;  // bounds each write, not the handler's pauses between them
+  start();
+  RawConnection c(server->port());
+  c.send(get_request("/pausing-stream"));
+  auto response = c.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->body(), "before\nafter\n");
 }
 
 TEST_F(ServerTest, FlushOverHttp10EndsTheBodyByClosing) {

@@ -117,4 +117,22 @@ class StreamHandler : public http::RequestHandler {
   }
 };
 
+// Two flushes with a pause between them longer than a short write timeout.
+class PausingStreamHandler : public http::RequestHandler {
+ public:
+  void get() override {
+    write("before\n");
+    async_flush([self = shared_from_this(), this](boost::system::error_code ec) {
+      if (ec) return;
+      timer_.emplace(get_executor(), std::chrono::milliseconds(250));
+      timer_->async_wait([self, this](boost::system::error_code wait_ec) {
+        if (!wait_ec) finish("after\n");
+      });
+    });
+  }
+
+ private:
+  std::optional<asio::steady_timer> timer_;
+};
+
 }  // namespace parity::test

@@ -266,7 +266,8 @@ void Session::write_next_bytes() {
                         // (chunked or a declared length); the handler said so through `closing_`.
                         return self->on_response_written(ec, self->keep_alive_ && !self->closing_);
                       }
-                      if (!self->outgoing_.empty()) self->write_next_bytes();
+                      if (!self->outgoing_.empty()) return self->write_next_bytes();
+                      self->disarm();  // between flushes the handler may take its time
                     });
 }
 

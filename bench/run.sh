@@ -2,6 +2,7 @@
 # Benchmarks, printed as ratios measured in one run (this machine is noisy; ratios hold up).
 #
 #   bench/run.sh hello   each style's /hello vs the bare-Beast floor, wrk -t1 -c50 -d5s, alternating
+#   bench/run.sh micro   each style's machinery per operation vs asio::post (Google Benchmark)
 #   bench/run.sh fetch [siege|wrk]
 #                        each style's /fetch, upstream 100ms, 100 users, vs Little's law: siege -b
 #                        -c100 -t3S (a new connection per request, as the tutorials ran it), or
@@ -84,6 +85,7 @@ fetch() {
 
 case "${1:-}" in
   hello) hello ;;
+  micro) "$bin/bench/micro/parity-micro" --benchmark_min_time=0.2 ;;
   fetch) fetch "${2:-siege}" ;;
-  *) echo "usage: bench/run.sh hello | bench/run.sh fetch [siege|wrk]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh hello | micro | fetch [siege|wrk]" >&2; exit 2 ;;
 esac

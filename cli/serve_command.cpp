@@ -47,23 +47,12 @@ unsigned short local_port(int fd) {
                                              : reinterpret_cast<sockaddr_in*>(&address)->sin_port);
 }
 
-// What one serving process owns: the client and the pool the styles use, and the service.
-struct Service {
-  Service(Loop& loop, const Settings& s, const std::string& upstream_url)
-      : pool(s.pool),
-        client(loop.get_executor(), http::ClientOptions{.max_clients = s.max_clients}) {
-    context.upstream_url = upstream_url;
-    context.client = &client;
-    context.pool = &pool;
-    context.upload_dir = s.upload_dir;
-    app = styles::make_service(context);
-  }
-  ~Service() { pool.join(); }
-  asio::thread_pool pool;
-  http::Client client;
-  demo::Context context;
-  std::shared_ptr<http::Application> app;
-};
+styles::ServiceOptions service_options(const Settings& s, const std::string& upstream_url) {
+  return {.upstream_url = upstream_url,
+          .upload_dir = s.upload_dir,
+          .max_clients = s.max_clients,
+          .pool = s.pool};
+}
 
 void print_banner(const Settings& s, unsigned short port, const std::string& upstream_url,
                   bool embedded) {
@@ -88,8 +77,8 @@ int run_single_process(const Settings& s) {
     upstream_url = embedded->url();
   }
   Loop loop;
-  Service service(loop, s, upstream_url);
-  http::Server server(loop, service.app, s.server);
+  styles::Service service(loop, service_options(s, upstream_url));
+  http::Server server(loop, service.application(), s.server);
   server.listen(s.host, s.port);
   server.stop_on_signals(s.grace);
   print_banner(s, server.port(), upstream_url, embedded != nullptr);
@@ -119,8 +108,8 @@ int run_processes(const Settings& s) {
       loop.run();
       return 0;
     }
-    Service service(loop, s, upstream_url);
-    http::Server server(loop, service.app, s.server);
+    styles::Service service(loop, service_options(s, upstream_url));
+    http::Server server(loop, service.application(), s.server);
     server.adopt(listener);
     server.stop_on_signals(s.grace);
     loop.run(s.threads);

@@ -49,4 +49,19 @@ std::shared_ptr<http::Application> make_service(const demo::Context& context) {
   return app;
 }
 
+Service::Service(Loop& loop, const ServiceOptions& options)
+    : pool_(options.pool),
+      client_(loop.get_executor(), http::ClientOptions{.max_clients = options.max_clients}) {
+  context_.upstream_url = options.upstream_url;
+  context_.client = &client_;
+  context_.pool = &pool_;
+  context_.upload_dir = options.upload_dir;
+  context_.upstream_timeout = options.upstream_timeout;
+  application_ = make_service(context_);
+}
+
+Service::~Service() {
+  pool_.join();
+}
+
 }  // namespace parity::styles

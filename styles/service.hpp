@@ -4,9 +4,14 @@
 
 #include "common/demo/context.hpp"
 #include "common/http/application.hpp"
+#include "common/loop/loop.hpp"
+
+#include <boost/asio/thread_pool.hpp>
 
 #include <array>
+#include <filesystem>
 #include <memory>
+#include <string>
 #include <string_view>
 
 namespace parity::styles {
@@ -16,5 +21,31 @@ inline constexpr std::array<std::string_view, 5> kStyles{"sync", "callback", "fu
 
 // `context` must outlive the application.
 std::shared_ptr<http::Application> make_service(const demo::Context& context);
+
+struct ServiceOptions {
+  std::string upstream_url;          // http://127.0.0.1:9001
+  std::filesystem::path upload_dir;  // must exist
+  std::size_t max_clients = 10;      // the client's cap on fetches in flight (0: none)
+  unsigned pool = 5;                 // threads for blocking work
+  std::chrono::milliseconds upstream_timeout = std::chrono::seconds(10);
+};
+
+// What one serving process owns for the demo: the pool, the client on `loop`, the context and the
+// routes over them. Destroy it after the loop has stopped.
+class Service {
+ public:
+  Service(Loop& loop, const ServiceOptions& options);
+  ~Service();  // waits for the pool's threads
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  std::shared_ptr<http::Application> application() const { return application_; }
+
+ private:
+  asio::thread_pool pool_;
+  http::Client client_;
+  demo::Context context_;
+  std::shared_ptr<http::Application> application_;
+};
 
 }  // namespace parity::styles

@@ -203,24 +203,10 @@ unsigned long raise_open_file_limit() {
 }
 
 EmbeddedUpstream::EmbeddedUpstream(const Options& options, const std::string& host,
-                                   unsigned short port, bool access_log)
-    : host_(host) {
+                                   unsigned short port, bool access_log) {
   http::ServerOptions server_options;
   server_options.access_log = access_log;
-  server_ = std::make_unique<http::Server>(loop_, make_application(options), server_options);
-  server_->listen(host, port);
-  port_ = server_->port();
-  thread_ = std::jthread([this] { loop_.run(); });
-}
-
-EmbeddedUpstream::~EmbeddedUpstream() {
-  loop_.stop();
-  thread_.join();
-  server_.reset();
-}
-
-std::string EmbeddedUpstream::url() const {
-  return "http://" + host_ + ":" + std::to_string(port_);
+  thread_.start(make_application(options), server_options, host, port);
 }
 
 }  // namespace parity::upstream

@@ -11,13 +11,12 @@
 //   POST /object/{object_id}/instance/_search   seed 000's CMDB search: {"query": {...}}
 
 #include "common/http/application.hpp"
-#include "common/http/server.hpp"
+#include "common/http/server_thread.hpp"
 #include "common/loop/loop.hpp"
 
 #include <chrono>
 #include <memory>
 #include <string>
-#include <thread>
 
 namespace parity::upstream {
 
@@ -39,16 +38,11 @@ class EmbeddedUpstream {
  public:
   explicit EmbeddedUpstream(const Options& options, const std::string& host = "127.0.0.1",
                             unsigned short port = 0, bool access_log = false);
-  ~EmbeddedUpstream();
-  unsigned short port() const { return port_; }
-  std::string url() const;  // http://127.0.0.1:PORT
+  unsigned short port() const { return thread_.port(); }
+  std::string url() const { return thread_.url(); }  // http://127.0.0.1:PORT
 
  private:
-  std::string host_;
-  unsigned short port_ = 0;
-  Loop loop_;
-  std::unique_ptr<http::Server> server_;
-  std::jthread thread_;
+  http::ServerThread thread_;
 };
 
 }  // namespace parity::upstream

@@ -39,14 +39,6 @@ std::string make_temporary_directory() {
   return pattern;
 }
 
-unsigned short local_port(int fd) {
-  sockaddr_storage address{};
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  return ntohs(address.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&address)->sin6_port
-                                             : reinterpret_cast<sockaddr_in*>(&address)->sin_port);
-}
-
 styles::ServiceOptions service_options(const Settings& s, const std::string& upstream_url) {
   return {.upstream_url = upstream_url,
           .upload_dir = s.upload_dir,
@@ -93,9 +85,9 @@ int run_processes(const Settings& s) {
   std::string upstream_url = s.upstream;
   if (upstream_url.empty()) {
     upstream_listener = http::bind_listening_socket("127.0.0.1", 0);
-    upstream_url = fmt::format("http://127.0.0.1:{}", local_port(upstream_listener));
+    upstream_url = fmt::format("http://127.0.0.1:{}", http::local_port(upstream_listener));
   }
-  print_banner(s, local_port(listener), upstream_url, upstream_listener >= 0);
+  print_banner(s, http::local_port(listener), upstream_url, upstream_listener >= 0);
   unsigned children = s.processes + (upstream_listener >= 0 ? 1 : 0);
   return http::supervise_children(children, [&](unsigned index) {
     Loop loop;

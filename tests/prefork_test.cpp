@@ -47,16 +47,9 @@ std::string pid_served(unsigned short port) {
   return response ? response->body() : "";
 }
 
-unsigned short port_of(int fd) {
-  sockaddr_in address{};
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  return ntohs(address.sin_port);
-}
-
 TEST(Prefork, ChildrenServeTheSharedSocketAndSigtermStopsThemAll) {
   int listener = bind_listening_socket("127.0.0.1", 0);
-  auto port = port_of(listener);
+  auto port = local_port(listener);
   pid_t supervisor = ::fork();
   if (supervisor == 0)
     ::_exit(supervise_children(2, [&](unsigned) { return serve_child(listener); }));

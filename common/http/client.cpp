@@ -176,8 +176,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     co_return error_code{};
   }
 
-  // One request and response on `connection`. `fresh` tells whether the server has seen nothing
-  // on it yet; a reused connection the server had closed fails before any byte comes back.
+  // One request and response on `connection`. `got_bytes` tells whether anything came back: a
+  // reused connection that the server had closed fails before any byte does.
   struct Exchange {
     error_code ec;
     bool got_bytes = false;

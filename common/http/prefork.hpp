@@ -11,6 +11,9 @@ namespace parity::http {
 // Opens, binds and listens on host:port; returns the descriptor. Throws std::system_error.
 int bind_listening_socket(std::string_view host, unsigned short port);
 
+// The port a socket is bound to (the one picked for port 0).
+unsigned short local_port(int socket);
+
 // Runs child_main(index) in `count` child processes (index 0..count-1), each process exiting
 // with what child_main returns. A child that dies by a signal or exits non-zero is started
 // again, at most `max_restarts` times in all. SIGINT or SIGTERM to the parent is passed on to

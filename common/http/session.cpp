@@ -298,7 +298,7 @@ void Session::abort(std::uint64_t exchange) {
 void Session::reply_and_close(unsigned status, std::string_view message) {
   state_ = State::writing;
   Response response{bhttp::int_to_status(status), parser_ ? parser_->get().version() : 11};
-  response.set(field::server, "Parity/0.1");
+  for (const auto& [name, value] : server_->application->default_headers) response.set(name, value);
   response.set(field::content_type, "application/json; charset=UTF-8");
   response.body() = error_body(status, message);
   response.prepare_payload();

@@ -12,5 +12,7 @@ using Command = std::function<int()>;
 
 Command add_upstream_command(CLI::App& app);
 Command add_serve_command(CLI::App& app);
+Command add_siege_command(CLI::App& app);
+Command add_compare_command(CLI::App& app);
 
 }  // namespace parity::cli

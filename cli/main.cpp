@@ -25,12 +25,18 @@ int main(int argc, char** argv) {
   };
   add(parity::cli::add_upstream_command);
   add(parity::cli::add_serve_command);
+  add(parity::cli::add_siege_command);
+  add(parity::cli::add_compare_command);
 
   CLI11_PARSE(app, argc, argv);
   parity::log::set_level(parity::log::parse_level(log_level));
   for (auto* subcommand : app.get_subcommands()) {
     try {
       return commands.at(subcommand)();
+    } catch (const CLI::Error& e) {  // found once the options were parsed: a usage error
+      std::fprintf(stderr, "parity %s: %s\nRun with --help for more information.\n",
+                   subcommand->get_name().c_str(), e.what());
+      return 2;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "parity %s: %s\n", subcommand->get_name().c_str(), e.what());
       return 1;

@@ -61,6 +61,9 @@ Service::Service(Loop& loop, const ServiceOptions& options)
 }
 
 Service::~Service() {
+  // The loop has stopped, so answers from work still queued would go nowhere: drop that work,
+  // and wait only for what is running.
+  pool_.stop();
   pool_.join();
 }
 

@@ -35,7 +35,7 @@ struct ServiceOptions {
 class Service {
  public:
   Service(Loop& loop, const ServiceOptions& options);
-  ~Service();  // waits for the pool's threads
+  ~Service();  // drops the pool's queued work, waits for what is running
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 

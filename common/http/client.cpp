@@ -20,6 +20,7 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
+#include <charconv>
 #include <deque>
 #include <unordered_map>
 
@@ -45,6 +46,7 @@ struct Waiter {
 struct Prepared {
   std::string host;
   std::string port;
+  unsigned short port_number = 80;
   std::string url;
   Request message;
 };
@@ -59,6 +61,12 @@ error_code prepare(const FetchRequest& request, const FetchOptions& options,
   if (url.path().empty()) url.set_path("/");
   out.host = url.host();
   out.port = url.has_port() ? std::string(url.port()) : "80";
+  unsigned port_number = 0;
+  auto [end, errc] =
+      std::from_chars(out.port.data(), out.port.data() + out.port.size(), port_number);
+  if (errc != std::errc{} || end != out.port.data() + out.port.size() || port_number > 65535)
+    return FetchErrc::invalid_url;
+  out.port_number = static_cast<unsigned short>(port_number);
   out.url = url.buffer();
 
   verb method = bhttp::string_to_verb(request.method);
@@ -81,7 +89,7 @@ error_code prepare(const FetchRequest& request, const FetchOptions& options,
     m.body() = *raw;
   }
   for (const auto& [name, value] : options.headers) m.set(name, value);
-  m.keep_alive(true);
+  m.keep_alive(client.keep_alive);
   m.prepare_payload();
   return {};
 }
@@ -160,13 +168,23 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   asio::awaitable<error_code> connect(Connection& connection, const Prepared& target,
                                       Clock::time_point deadline,
                                       std::chrono::milliseconds connect_timeout) {
-    tcp::resolver resolver(strand);
-    auto [resolve_ec, endpoints] =
-        co_await resolver.async_resolve(target.host, target.port, use_tuple);
-    if (resolve_ec)
-      co_return resolve_ec == asio::error::operation_aborted
-          ? resolve_ec
-          : error_code(FetchErrc::connect_failed);
+    tcp::resolver::results_type endpoints;
+    error_code numeric_ec;
+    auto address = asio::ip::make_address(target.host, numeric_ec);
+    if (!numeric_ec) {
+      // A numeric address needs no resolver, whose work runs on a thread of its own.
+      endpoints = tcp::resolver::results_type::create(tcp::endpoint(address, target.port_number),
+                                                      target.host, target.port);
+    } else {
+      tcp::resolver resolver(strand);
+      auto [resolve_ec, resolved] =
+          co_await resolver.async_resolve(target.host, target.port, use_tuple);
+      if (resolve_ec)
+        co_return resolve_ec == asio::error::operation_aborted
+            ? resolve_ec
+            : error_code(FetchErrc::connect_failed);
+      endpoints = std::move(resolved);
+    }
     connection.stream.expires_at(std::min(deadline, Clock::now() + connect_timeout));
     auto [ec, endpoint] = co_await connection.stream.async_connect(endpoints, use_tuple);
     if (ec == beast::error::timeout) co_return FetchErrc::connect_timeout;

@@ -62,6 +62,7 @@ struct ClientOptions {
   std::size_t max_idle_per_host = 64;  // kept-alive connections kept for reuse
   std::size_t max_body_size = 64 * MiB;
   std::string user_agent = "Parity/0.1";
+  bool keep_alive = true;  // false: a new connection per fetch (Connection: close), as siege does
 };
 
 class Client {

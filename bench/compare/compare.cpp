@@ -1,0 +1,193 @@
+#include "bench/compare/compare.hpp"
+
+#include "bench/compare/load.hpp"
+#include "bench/compare/process.hpp"
+#include "bench/floor/floor.hpp"
+#include "common/http/server_thread.hpp"
+#include "styles/service.hpp"
+#include "upstream/upstream.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+namespace parity::compare {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The Tornado peer has no Future style of its own: its callback style is Futures already.
+constexpr std::string_view kPeerStyles[] = {"sync", "callback", "coroutine", "threadpool"};
+
+std::string path_of(const std::string& style, const std::string& endpoint, const Profile& profile) {
+  if (endpoint == "sleep") return fmt::format("/{}/sleep?ms={}", style, profile.latency.count());
+  return fmt::format("/{}/{}", style, endpoint);
+}
+
+// A fresh Parity server for one row, on its own loop thread.
+class LocalServer {
+ public:
+  LocalServer(const Settings& settings, const std::string& upstream_url,
+              const fs::path& upload_dir) {
+    service_ = std::make_unique<styles::Service>(
+        thread_.loop(), styles::ServiceOptions{.upstream_url = upstream_url,
+                                               .upload_dir = upload_dir,
+                                               .max_clients = settings.profile.max_clients,
+                                               .pool = settings.pool});
+    http::ServerOptions options;
+    options.access_log = false;
+    thread_.start(service_->application(), options);
+  }
+  ~LocalServer() { thread_.stop(); }  // before the service, whose client runs on the loop
+  std::string url(const std::string& path) const { return thread_.url(path); }
+
+ private:
+  http::ServerThread thread_;
+  std::unique_ptr<styles::Service> service_;
+};
+
+// The Tornado peer, started afresh for each row for the same reason.
+class TornadoPeer {
+ public:
+  TornadoPeer(const Settings& settings, const std::string& upstream_url)
+      : process_({"/usr/bin/python3", settings.peer_script, "--upstream", upstream_url,
+                  "--max-clients", std::to_string(settings.profile.max_clients), "--pool",
+                  std::to_string(settings.pool)}) {
+    std::string line = process_.read_line(std::chrono::seconds(15));
+    if (!line.starts_with("listening on "))
+      throw std::runtime_error("the Tornado peer said: " + line);
+    port_ = line.substr(std::string_view("listening on ").size());
+  }
+  std::string url(const std::string& path) const { return "http://127.0.0.1:" + port_ + path; }
+
+ private:
+  ChildProcess process_;
+  std::string port_;
+};
+
+struct TemporaryDirectory {
+  TemporaryDirectory() {
+    std::string pattern = (fs::temp_directory_path() / "parity-compare-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw std::system_error(errno, std::generic_category());
+    path = pattern;
+  }
+  ~TemporaryDirectory() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+  fs::path path;
+};
+
+bool contains(const std::vector<std::string>& list, std::string_view item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+}  // namespace
+
+std::string describe(const Settings& s) {
+  const auto& p = s.profile;
+  return fmt::format(
+      "Profile {}: {} users for {:.1f}s, upstream {}ms, client cap {}, pool {}, {} (tool: {})",
+      p.name, p.concurrency, std::chrono::duration<double>(p.duration).count(), p.latency.count(),
+      p.max_clients == 0 ? std::string("none") : std::to_string(p.max_clients), s.pool,
+      p.keep_alive ? "keep-alive" : "a new connection per request",
+      s.tool == "parity" ? "parity siege" : s.tool);
+}
+
+std::vector<Row> run_comparison(const Settings& settings,
+                                const std::function<void(const std::string&)>& progress) {
+  const auto& profile = settings.profile;
+  std::unique_ptr<upstream::EmbeddedUpstream> embedded_upstream;
+  std::string upstream_url = settings.upstream_url;
+  if (upstream_url.empty() && settings.server_url.empty()) {
+    embedded_upstream =
+        std::make_unique<upstream::EmbeddedUpstream>(upstream::Options{.latency = profile.latency});
+    upstream_url = embedded_upstream->url();
+  }
+  TemporaryDirectory uploads;
+
+  // The plan: per endpoint, the floor (hello only), each style, then each peer's styles.
+  std::vector<Row> rows;
+  for (const auto& endpoint : settings.endpoints) {
+    if (endpoint == "hello" && settings.server_url.empty())
+      rows.push_back({.implementation = "floor", .style = "floor", .endpoint = endpoint});
+    for (const auto& style : settings.styles)
+      rows.push_back({.implementation = "parity", .style = style, .endpoint = endpoint});
+    for (const auto& peer : settings.peers) {
+      for (auto style : kPeerStyles) {
+        if (contains(settings.styles, style))
+          rows.push_back(
+              {.implementation = peer, .style = std::string(style), .endpoint = endpoint});
+      }
+    }
+  }
+
+  Load load{.concurrency = profile.concurrency,
+            .duration = profile.duration,
+            .keep_alive = profile.keep_alive};
+  std::optional<bench::FloorThread> floor;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    Row& row = rows[i];
+    progress(fmt::format("[{}/{}] {} /{} ...", i + 1, rows.size(), row.label(), row.endpoint));
+    try {
+      std::unique_ptr<LocalServer> server;
+      std::unique_ptr<TornadoPeer> peer;
+      const std::string path = path_of(row.style, row.endpoint, profile);
+      if (row.implementation == "floor") {
+        if (!floor) floor.emplace();
+        row.url = floor->url("/");
+      } else if (row.implementation == "tornado") {
+        peer = std::make_unique<TornadoPeer>(settings, upstream_url);
+        row.url = peer->url(path);
+      } else if (!settings.server_url.empty()) {
+        row.url = settings.server_url + path;
+      } else {
+        server = std::make_unique<LocalServer>(settings, upstream_url, uploads.path);
+        row.url = server->url(path);
+      }
+      load.url = row.url;
+      auto measured = measure(settings.tool, load);
+      row.summary = measured.summary;
+      row.has_p99 = measured.has_p99;
+      row.requests = std::move(measured.requests);
+      progress(fmt::format("[{}/{}] {} /{}: {:.2f} trans/sec", i + 1, rows.size(), row.label(),
+                           row.endpoint, row.summary.transaction_rate));
+    } catch (const std::exception& e) {
+      row.error = e.what();
+      progress(fmt::format("[{}/{}] {} /{}: failed: {}", i + 1, rows.size(), row.label(),
+                           row.endpoint, row.error));
+    }
+  }
+  derive_figures(rows, settings);
+  return rows;
+}
+
+std::string format_table(const std::vector<Row>& rows, const Settings& settings) {
+  std::string out = describe(settings) + "\n";
+  out += fmt::format("{:<22} {:<9} {:>10} {:>9} {:>9} {:>9} {:>8} {:>8}  {}\n", "style", "endpoint",
+                     "trans/sec", "mean ms", "p99 ms", "limit/s", "% limit", "x sync", "bound by");
+  auto cell = [](double value, const char* format, bool known) {
+    return known ? fmt::format(fmt::runtime(format), value) : std::string("-");
+  };
+  for (const auto& row : rows) {
+    if (!row.error.empty()) {
+      out += fmt::format("{:<22} {:<9} failed: {}\n", row.label(), row.endpoint, row.error);
+      continue;
+    }
+    const auto& s = row.summary;
+    out +=
+        fmt::format("{:<22} {:<9} {:>10.2f} {:>9} {:>9} {:>9} {:>8} {:>8}  {}\n", row.label(),
+                    row.endpoint, s.transaction_rate, cell(s.response_time * 1000, "{:.1f}", true),
+                    cell(s.p99 * 1000, "{:.1f}", row.has_p99),
+                    cell(row.limit.rate, "{:.0f}", row.limit.rate > 0),
+                    cell(row.percent_of_limit, "{:.0f}%", row.limit.rate > 0),
+                    cell(row.ratio_to_sync, "{:.1f}x", row.ratio_to_sync > 0),
+                    row.limit.bound_by.empty() ? "-" : row.limit.bound_by);
+  }
+  return out;
+}
+
+}  // namespace parity::compare

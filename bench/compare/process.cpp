@@ -1,0 +1,119 @@
+#include "bench/compare/process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <sstream>
+#include <stdexcept>
+#include <system_error>
+#include <thread>
+
+extern char** environ;
+
+namespace parity::compare {
+namespace {
+
+// Spawns argv with stdout (and stderr if `merge_stderr`) on a new pipe; returns the pid and the
+// pipe's read end.
+std::pair<pid_t, int> spawn_with_pipe(const std::vector<std::string>& argv, bool merge_stderr) {
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category());
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  if (merge_stderr) posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  int error = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(pipe_fds[1]);
+  if (error != 0) {
+    ::close(pipe_fds[0]);
+    throw std::system_error(error, std::generic_category(), "cannot start " + argv[0]);
+  }
+  return {pid, pipe_fds[0]};
+}
+
+int wait_for_exit(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+Finished run_program(const std::vector<std::string>& argv) {
+  auto [pid, fd] = spawn_with_pipe(argv, true);
+  Finished finished;
+  char buffer[4096];
+  for (;;) {
+    auto n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    finished.output.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  finished.exit_code = wait_for_exit(pid);
+  // posix_spawnp reports a missing program as exit code 127 from the child.
+  if (finished.exit_code == 127 && finished.output.empty())
+    throw std::system_error(ENOENT, std::generic_category(), "cannot start " + argv[0]);
+  return finished;
+}
+
+bool program_exists(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path ? path : "/usr/bin:/bin");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    if (::access((dir + "/" + name).c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
+  // Its stderr stays ours, so its errors show; its stdout is read only by read_line().
+  std::tie(pid_, stdout_) = spawn_with_pipe(argv, false);
+}
+
+ChildProcess::~ChildProcess() {
+  if (stdout_ >= 0) ::close(stdout_);
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGTERM);
+  for (int i = 0; i < 100; ++i) {
+    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid_, SIGKILL);
+  wait_for_exit(pid_);
+}
+
+std::string ChildProcess::read_line(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (auto newline = pending_.find('\n'); newline != std::string::npos) {
+      std::string line = pending_.substr(0, newline);
+      pending_.erase(0, newline + 1);
+      return line;
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd poll_fd{stdout_, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&poll_fd, 1, static_cast<int>(left.count())) == 0)
+      throw std::runtime_error("no answer in time; it printed: " + pending_);
+    char buffer[4096];
+    auto n = ::read(stdout_, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw std::runtime_error("it exited; it printed: " + pending_);
+    pending_.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace parity::compare

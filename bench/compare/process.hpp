@@ -1,0 +1,41 @@
+#pragma once
+// Other programs `parity compare` runs: siege and wrk to completion (their output parsed), and the
+// Tornado peer as a server for the length of a run.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace parity::compare {
+
+struct Finished {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr, interleaved
+};
+
+// Runs `argv` (argv[0] looked up in PATH) and waits. Throws std::system_error if it cannot start.
+Finished run_program(const std::vector<std::string>& argv);
+
+bool program_exists(const std::string& name);  // an executable `name` in PATH
+
+// A program running until destroyed (SIGTERM, then SIGKILL after a second).
+class ChildProcess {
+ public:
+  explicit ChildProcess(const std::vector<std::string>& argv);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  // The next line of its stdout; throws std::runtime_error on timeout or if it exits first, with
+  // what it printed.
+  std::string read_line(std::chrono::milliseconds timeout);
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_ = -1;
+  std::string pending_;
+};
+
+}  // namespace parity::compare

@@ -1,0 +1,149 @@
+#include "bench/siege/runner.hpp"
+
+#include "common/http/client.hpp"
+#include "common/loop/loop.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <random>
+
+namespace parity::siege {
+namespace {
+
+using namespace asio::experimental::awaitable_operators;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// What the users share. Lives in run()'s frame; the loop runs on run()'s thread only.
+struct Siege {
+  Siege(Loop& loop, const Options& o, const RunHooks& h)
+      : options(o),
+        hooks(h),
+        client(loop.get_executor(), http::ClientOptions{.max_clients = 0,
+                                                        .max_idle_per_host = o.concurrency,
+                                                        .keep_alive = o.keep_alive}) {
+    for (const auto& [name, value] : o.headers) fetch_options.headers.emplace_back(name, value);
+    fetch_options.timeout = o.timeout;
+    fetch_options.connect_timeout = o.timeout;
+    fetch_options.raise_error = false;  // a 404 is a transaction, not a failure, as in siege
+  }
+
+  double now() const { return std::chrono::duration<double>(Clock::now() - started).count(); }
+
+  const Options& options;
+  const RunHooks& hooks;
+  http::Client client;
+  http::FetchOptions fetch_options;
+  Clock::time_point started = Clock::now();
+  std::mt19937 random{std::random_device{}()};
+  RunResult result;
+};
+
+// siege -d: a random pause of up to `delay_seconds` before each request.
+asio::awaitable<void> pause(Siege& siege) {
+  std::uniform_real_distribution<double> seconds(0, siege.options.delay_seconds);
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  timer.expires_after(std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(seconds(siege.random))));
+  co_await timer.async_wait(use_tuple);
+}
+
+asio::awaitable<bool> cancelled() {
+  auto state = co_await asio::this_coro::cancellation_state;
+  co_return state.cancelled() != asio::cancellation_type::none;
+}
+
+// One user: request after request, each URL in turn, starting at its own place in the list.
+asio::awaitable<void> user(Siege& siege, unsigned index) {
+  const auto& targets = siege.options.targets;
+  std::size_t next = index % targets.size();
+  // Cancellation (the end of the run) shows up here as a flag rather than as an exception.
+  co_await asio::this_coro::throw_if_cancelled(false);
+  for (unsigned done = 0; !siege.options.reps || done < *siege.options.reps; ++done) {
+    if (siege.options.delay_seconds > 0) co_await pause(siege);
+    if (co_await cancelled()) co_return;
+    const Target& target = targets[next];
+    next = (next + 1) % targets.size();
+    http::FetchRequest request{target.method, target.url};
+    http::FetchOptions fetch_options = siege.fetch_options;
+    if (!target.body.empty()) fetch_options.data = target.body;
+    Record record;
+    record.start = siege.now();
+    auto [ec, response] = co_await siege.client.async_fetch(request, fetch_options, use_tuple);
+    if (co_await cancelled()) co_return;  // cut off by the end of the run: not counted
+    record.end = siege.now();
+    record.method = target.method;
+    record.url = target.url;
+    record.status = ec && ec != http::FetchErrc::http_status ? 0 : response.status;
+    record.bytes = response.body.size();
+    if (!record.answered()) record.error = ec.message();
+    if (siege.hooks.on_record) siege.hooks.on_record(record);
+    siege.result.records.push_back(std::move(record));
+  }
+}
+
+// Every user at once; done when all are (or when cancelled, which cancels each of them).
+asio::awaitable<void> all_users(Siege& siege) {
+  auto executor = co_await asio::this_coro::executor;
+  using Op = decltype(asio::co_spawn(executor, user(siege, 0), asio::deferred));
+  std::vector<Op> users;
+  users.reserve(siege.options.concurrency);
+  for (unsigned i = 0; i < siege.options.concurrency; ++i)
+    users.push_back(asio::co_spawn(executor, user(siege, i), asio::deferred));
+  auto group = asio::experimental::make_parallel_group(std::move(users));
+  co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+}
+
+asio::awaitable<void> time_limit(Clock::duration limit) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, limit);
+  co_await timer.async_wait(use_tuple);
+}
+
+asio::awaitable<void> interrupted(Siege& siege) {
+  asio::signal_set signals(co_await asio::this_coro::executor, SIGINT, SIGTERM);
+  auto [ec, signal] = co_await signals.async_wait(use_tuple);
+  siege.result.interrupted = !ec;
+}
+
+asio::awaitable<void> lay_siege(Siege& siege) {
+  // Named first: GCC 12 must not see class temporaries inside a co_await expression.
+  auto users = all_users(siege);
+  if (siege.options.time) {
+    auto limit = time_limit(*siege.options.time);
+    if (siege.hooks.stop_on_signals) {
+      auto signal = interrupted(siege);
+      co_await (std::move(users) || std::move(limit) || std::move(signal));
+    } else {
+      co_await (std::move(users) || std::move(limit));
+    }
+  } else if (siege.hooks.stop_on_signals) {
+    auto signal = interrupted(siege);
+    co_await (std::move(users) || std::move(signal));
+  } else {
+    co_await std::move(users);
+  }
+  siege.result.elapsed = siege.now();
+}
+
+}  // namespace
+
+RunResult run(const Options& options, const RunHooks& hooks) {
+  Loop loop;
+  Siege siege(loop, options, hooks);
+  // Enough for any run: it stops itself. The margin lets abandoned requests unwind.
+  auto bound = options.time ? *options.time + options.timeout + std::chrono::seconds(10)
+                            : std::chrono::hours(24 * 365);
+  siege.started = Clock::now();
+  loop.run_sync([&siege] { return lay_siege(siege); },
+                std::chrono::duration_cast<Clock::duration>(bound));
+  return std::move(siege.result);
+}
+
+}  // namespace parity::siege

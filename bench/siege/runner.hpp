@@ -1,0 +1,29 @@
+#pragma once
+// Runs a siege: `concurrency` users, each a coroutine sending one request after another through
+// the core client, until the time limit, their reps, or Ctrl-C. Itself a worked example of the
+// coroutine style: the run is `co_await (users || time_limit || interrupted)`.
+
+#include "bench/siege/options.hpp"
+#include "bench/siege/stats.hpp"
+
+#include <functional>
+#include <vector>
+
+namespace parity::siege {
+
+struct RunResult {
+  std::vector<Record> records;  // in the order they completed
+  double elapsed = 0;           // seconds, from the first request to the stop
+  bool interrupted = false;     // stopped by SIGINT/SIGTERM
+};
+
+struct RunHooks {
+  std::function<void(const Record&)> on_record;  // on the run's thread, as each one completes
+  bool stop_on_signals = false;                  // SIGINT/SIGTERM end the run with a summary
+};
+
+// Blocks until the run is over. Requests still in flight when the time is up are abandoned and
+// not counted, as siege does.
+RunResult run(const Options& options, const RunHooks& hooks = {});
+
+}  // namespace parity::siege

@@ -1,0 +1,169 @@
+#include "bench/siege/stats.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+namespace parity::siege {
+namespace {
+
+constexpr std::uint64_t kLinear = 128;  // exact microseconds below this; buckets per octave above
+constexpr int kLinearBits = 7;          // log2(kLinear)
+
+// siege -v shows the path and query, not the whole URL.
+std::string_view path_of(std::string_view url) {
+  auto authority = url.find("://");
+  auto path = url.find('/', authority == std::string_view::npos ? 0 : authority + 3);
+  return path == std::string_view::npos ? std::string_view("/") : url.substr(path);
+}
+
+}  // namespace
+
+std::size_t Histogram::bucket_of(std::uint64_t micros) {
+  if (micros < kLinear) return micros;
+  int octave = std::bit_width(micros) - 1 - kLinearBits;  // 0 for [128, 256)
+  auto within = (micros >> octave) - kLinear;             // 0..127
+  return kLinear + static_cast<std::size_t>(octave) * kLinear + within;
+}
+
+std::uint64_t Histogram::upper_edge(std::size_t bucket) {
+  if (bucket < kLinear) return bucket;
+  auto octave = (bucket - kLinear) / kLinear;
+  auto within = (bucket - kLinear) % kLinear;
+  std::uint64_t lower = (kLinear + within) << octave;
+  return lower + (std::uint64_t{1} << octave) - 1;
+}
+
+void Histogram::add(double seconds) {
+  auto micros = static_cast<std::uint64_t>(std::llround(std::max(0.0, seconds) * 1e6));
+  auto bucket = bucket_of(micros);
+  if (bucket >= buckets_.size()) buckets_.resize(bucket + 1);
+  ++buckets_[bucket];
+  ++count_;
+}
+
+double Histogram::percentile(double p) const {
+  if (count_ == 0) return 0;
+  auto rank = static_cast<std::uint64_t>(std::ceil(std::clamp(p, 0.0, 100.0) / 100.0 * count_));
+  rank = std::max<std::uint64_t>(rank, 1);
+  std::uint64_t seen = 0;
+  for (std::size_t bucket = 0; bucket < buckets_.size(); ++bucket) {
+    seen += buckets_[bucket];
+    if (seen >= rank) return static_cast<double>(upper_edge(bucket)) / 1e6;
+  }
+  return static_cast<double>(upper_edge(buckets_.size() - 1)) / 1e6;
+}
+
+Summary summarize(const std::vector<Record>& records, double elapsed) {
+  Summary s;
+  s.elapsed = elapsed;
+  double total_time = 0;
+  std::uint64_t bytes = 0;
+  Histogram histogram;
+  for (const auto& r : records) {
+    if (!r.answered()) {
+      ++s.failed;
+      continue;
+    }
+    double seconds = r.seconds();
+    if (s.transactions == 0) s.longest = s.shortest = seconds;
+    ++s.transactions;
+    if (r.status < 400) ++s.successful;
+    total_time += seconds;
+    bytes += r.bytes;
+    s.longest = std::max(s.longest, seconds);
+    s.shortest = std::min(s.shortest, seconds);
+    histogram.add(seconds);
+  }
+  auto attempts = s.transactions + s.failed;
+  s.availability = attempts ? 100.0 * static_cast<double>(s.transactions) / attempts : 0;
+  s.data_mb = static_cast<double>(bytes) / (1024.0 * 1024.0);
+  s.response_time = s.transactions ? total_time / static_cast<double>(s.transactions) : 0;
+  if (elapsed > 0) {
+    s.transaction_rate = static_cast<double>(s.transactions) / elapsed;
+    s.throughput_mb = s.data_mb / elapsed;
+    s.concurrency = total_time / elapsed;
+  }
+  // A bucket's upper edge can pass the largest sample in it; no percentile exceeds the max.
+  s.max = s.longest;
+  s.p50 = std::min(histogram.percentile(50), s.max);
+  s.p90 = std::min(histogram.percentile(90), s.max);
+  s.p99 = std::min(histogram.percentile(99), s.max);
+  return s;
+}
+
+std::string format_summary(const Summary& s) {
+  std::string out;
+  auto line = [&out](std::string_view name, std::string value, std::string_view unit) {
+    out += fmt::format("{:<25}{:>12}{}{}\n", name, value, unit.empty() ? "" : " ", unit);
+  };
+  line("Transactions:", fmt::format("{}", s.transactions), "hits");
+  line("Availability:", fmt::format("{:.2f}", s.availability), "%");
+  line("Elapsed time:", fmt::format("{:.2f}", s.elapsed), "secs");
+  line("Data transferred:", fmt::format("{:.2f}", s.data_mb), "MB");
+  line("Response time:", fmt::format("{:.2f}", s.response_time), "secs");
+  line("Transaction rate:", fmt::format("{:.2f}", s.transaction_rate), "trans/sec");
+  line("Throughput:", fmt::format("{:.2f}", s.throughput_mb), "MB/sec");
+  line("Concurrency:", fmt::format("{:.2f}", s.concurrency), "");
+  line("Successful transactions:", fmt::format("{}", s.successful), "");
+  line("Failed transactions:", fmt::format("{}", s.failed), "");
+  line("Longest transaction:", fmt::format("{:.2f}", s.longest), "");
+  line("Shortest transaction:", fmt::format("{:.2f}", s.shortest), "");
+  // Finer than siege's two decimals: async answers differ in milliseconds.
+  line("Response time p50:", fmt::format("{:.4f}", s.p50), "secs");
+  line("Response time p90:", fmt::format("{:.4f}", s.p90), "secs");
+  line("Response time p99:", fmt::format("{:.4f}", s.p99), "secs");
+  line("Response time max:", fmt::format("{:.4f}", s.max), "secs");
+  return out;
+}
+
+std::string format_json(const Summary& s) {
+  return fmt::format(
+      "{{\n"
+      "  \"transactions\": {},\n"
+      "  \"availability\": {:.2f},\n"
+      "  \"elapsed_time\": {:.2f},\n"
+      "  \"data_transferred\": {:.2f},\n"
+      "  \"response_time\": {:.2f},\n"
+      "  \"transaction_rate\": {:.2f},\n"
+      "  \"throughput\": {:.2f},\n"
+      "  \"concurrency\": {:.2f},\n"
+      "  \"successful_transactions\": {},\n"
+      "  \"failed_transactions\": {},\n"
+      "  \"longest_transaction\": {:.2f},\n"
+      "  \"shortest_transaction\": {:.2f},\n"
+      "  \"p50\": {:.4f},\n"
+      "  \"p90\": {:.4f},\n"
+      "  \"p99\": {:.4f},\n"
+      "  \"max\": {:.4f}\n"
+      "}}\n",
+      s.transactions, s.availability, s.elapsed, s.data_mb, s.response_time, s.transaction_rate,
+      s.throughput_mb, s.concurrency, s.successful, s.failed, s.longest, s.shortest, s.p50, s.p90,
+      s.p99, s.max);
+}
+
+std::string format_verbose_line(const Record& r) {
+  if (!r.answered()) return fmt::format("[error] {} ==> {:<4} {}\n", r.error, r.method, r.url);
+  return fmt::format("HTTP/1.1 {} {:8.2f} secs: {:7} bytes ==> {:<4} {}\n", r.status, r.seconds(),
+                     r.bytes, r.method, path_of(r.url));
+}
+
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\n") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::string csv_header() {
+  return "start,end,status,bytes,method,url,error\n";
+}
+
+std::string csv_line(const Record& r) {
+  return fmt::format("{:.6f},{:.6f},{},{},{},{},{}\n", r.start, r.end, r.status, r.bytes, r.method,
+                     csv_field(r.url), csv_field(r.error));
+}
+
+}  // namespace parity::siege

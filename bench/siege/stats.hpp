@@ -1,0 +1,70 @@
+#pragma once
+// What a siege run measured, and siege's summary of it. Every figure is computed from the
+// per-request records, with siege's definitions, so tests can check it against a hand-made log.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace parity::siege {
+
+// One request, as --log writes it. Times are seconds since the run started.
+struct Record {
+  double start = 0;
+  double end = 0;
+  int status = 0;           // 0: no response (refused, reset, timed out)
+  std::uint64_t bytes = 0;  // body bytes received
+  std::string method;
+  std::string url;
+  std::string error;  // why there was no response
+
+  double seconds() const { return end - start; }
+  bool answered() const { return status != 0; }
+};
+
+// Latency percentiles from a log-linear histogram: 1 µs resolution below 128 µs, then 128 buckets
+// per power of two (under 1% error), whatever the range. Fixed memory, O(1) per sample.
+class Histogram {
+ public:
+  void add(double seconds);
+  double percentile(double p) const;  // p in [0, 100]; the bucket's upper edge, in seconds
+  std::uint64_t count() const { return count_; }
+
+ private:
+  static std::size_t bucket_of(std::uint64_t micros);
+  static std::uint64_t upper_edge(std::size_t bucket);
+  std::vector<std::uint64_t> buckets_;
+  std::uint64_t count_ = 0;
+};
+
+struct Summary {
+  std::uint64_t transactions = 0;  // responses, whatever their status (siege's "hits")
+  double availability = 0;         // % of requests that got a response
+  double elapsed = 0;              // seconds
+  double data_mb = 0;              // body bytes / 2^20
+  double response_time = 0;        // mean seconds per transaction
+  double transaction_rate = 0;     // transactions / elapsed
+  double throughput_mb = 0;        // data_mb / elapsed
+  double concurrency = 0;          // sum of response times / elapsed
+  std::uint64_t successful = 0;    // responses with a status below 400
+  std::uint64_t failed = 0;        // requests without a response
+  double longest = 0;
+  double shortest = 0;
+  double p50 = 0, p90 = 0, p99 = 0, max = 0;
+};
+
+Summary summarize(const std::vector<Record>& records, double elapsed_seconds);
+
+// siege's summary block, its fields in its order, then the percentiles.
+std::string format_summary(const Summary& summary);
+// siege's JSON keys, plus p50, p90, p99 and max (seconds).
+std::string format_json(const Summary& summary);
+// siege -v's line: `HTTP/1.1 200     0.09 secs:     208 bytes ==> GET  /path`.
+std::string format_verbose_line(const Record& record);
+// --log's CSV: a header line, then one line per record.
+std::string csv_header();
+std::string csv_line(const Record& record);
+std::string csv_field(std::string_view text);  // quoted when it holds a comma, quote or newline
+
+}  // namespace parity::siege

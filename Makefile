@@ -10,8 +10,12 @@ build: deps
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build --preset $(PRESET)
 
+# The main job: every style side by side, first in the tutorials' conditions, then unleashed.
 demo: build
-	build/$(PRESET)/cli/parity serve
+	build/$(PRESET)/cli/parity compare --profile seed --peer tornado --report build/report/seed
+	build/$(PRESET)/cli/parity compare --profile unleashed --endpoints fetch,hello --peer tornado \
+	  --report build/report/unleashed
+	@echo "Reports: build/report/seed/report.html and build/report/unleashed/report.html"
 
 test: build
 	ctest --preset $(PRESET)

@@ -9,10 +9,11 @@ packages=(
   libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl
+  python3-tornado  # the Tornado peer that `make demo` compares with
 )
-# Benchmark tools and the Tornado peer, wanted by `make bench` and `parity compare --tool/--peer`.
+# Debian's load generators, for bench/run.sh and `parity compare --tool siege|wrk`.
 if [[ "${PARITY_BENCH_DEPS:-0}" == 1 ]]; then
-  packages+=(siege wrk python3-tornado)
+  packages+=(siege wrk)
 fi
 
 missing=()

@@ -83,13 +83,16 @@ std::string bar_chart(const std::vector<const Row*>& rows) {
   return svg + "</svg>\n";
 }
 
-// One bar per request, start to end, in the order they started.
+// One bar per request, start to end: the first requests to start.
 std::string timeline(const Row& row) {
   std::vector<const siege::Record*> drawn;
   for (const auto& r : row.requests) drawn.push_back(&r);
   std::sort(drawn.begin(), drawn.end(),
             [](const auto* a, const auto* b) { return a->start < b->start; });
   if (drawn.size() > kTimelineRequests) drawn.resize(kTimelineRequests);
+  // Drawn in the order they finished: sync's answers come one latency apart, a staircase.
+  std::stable_sort(drawn.begin(), drawn.end(),
+                   [](const auto* a, const auto* b) { return a->end < b->end; });
   double span = row.summary.elapsed;
   for (const auto* r : drawn) span = std::max(span, r->end);
   span = std::max(span, 1e-3);
@@ -209,8 +212,8 @@ std::string report_html(const std::vector<Row>& rows, const Settings& settings) 
       if (row->requests.empty()) continue;
       any = true;
       html += fmt::format(
-          "<h3>{} /{}</h3>\n<p>The first {} of {} requests, one bar each from "
-          "start to end.</p>\n",
+          "<h3>{} /{}</h3>\n<p>The first {} of {} requests to start, one bar each from "
+          "start to end, in the order they finished.</p>\n",
           escape_html(row->label()), escape_html(endpoint),
           std::min(row->requests.size(), kTimelineRequests), row->requests.size());
       html += timeline(*row);

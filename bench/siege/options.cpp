@@ -138,6 +138,7 @@ void add_options(CLI::App& command, Options& o, std::vector<std::string>& urls,
             }
           },
           "Add a header to every request: 'Name: value' (repeatable)")
+      ->allow_extra_args(false)
       ->check([](const std::string& line) -> std::string {
         auto colon = line.find(':');
         if (colon == std::string::npos || trim(line.substr(0, colon)).empty())

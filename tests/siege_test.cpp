@@ -1,0 +1,297 @@
+// parity siege: its options with siege's meanings, its summary against hand-computed figures,
+// and short runs against the upstream simulator.
+
+#include "bench/siege/options.hpp"
+#include "bench/siege/runner.hpp"
+#include "bench/siege/stats.hpp"
+#include "upstream/upstream.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+namespace parity::siege {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Parses a command line the way `parity siege` does.
+Options parse(std::vector<std::string> args) {
+  CLI::App app;
+  Options options;
+  std::vector<std::string> urls;
+  std::string urls_file;
+  add_options(app, options, urls, urls_file);
+  std::reverse(args.begin(), args.end());  // CLI11 takes them last first
+  app.parse(args);
+  finish_options(options, urls, urls_file);
+  return options;
+}
+
+TEST(SiegeTime, TakesSiegeUnitsAndABareNumberMeansMinutes) {
+  EXPECT_EQ(parse_siege_time("3s"), 3s);
+  EXPECT_EQ(parse_siege_time("3S"), 3s);
+  EXPECT_EQ(parse_siege_time("2M"), 2min);
+  EXPECT_EQ(parse_siege_time("2"), 2min);
+  EXPECT_EQ(parse_siege_time("1H"), 1h);
+  EXPECT_EQ(parse_siege_time("1.5s"), 1500ms);
+  EXPECT_THROW(parse_siege_time("3x"), std::invalid_argument);
+  EXPECT_THROW(parse_siege_time("0s"), std::invalid_argument);
+  EXPECT_THROW(parse_siege_time("s"), std::invalid_argument);
+}
+
+TEST(SiegeTargets, ReadUrlsAndPostLinesAndSkipComments) {
+  auto get = parse_target_line("http://127.0.0.1:8000/a?x=1");
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->method, "GET");
+  EXPECT_EQ(get->url, "http://127.0.0.1:8000/a?x=1");
+  auto post = parse_target_line("  http://127.0.0.1:8000/import POST {\"a\": 1, \"b\": 2}  ");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->method, "POST");
+  EXPECT_EQ(post->body, "{\"a\": 1, \"b\": 2}");
+  EXPECT_FALSE(parse_target_line("# a comment"));
+  EXPECT_FALSE(parse_target_line("   "));
+  EXPECT_THROW(parse_target_line("ftp://127.0.0.1/"), std::invalid_argument);
+  EXPECT_THROW(parse_target_line("http://127.0.0.1/ DELETE"), std::invalid_argument);
+}
+
+TEST(SiegeTargets, AFileNamesTheLineThatIsWrong) {
+  auto path = std::filesystem::temp_directory_path() / "parity_siege_urls.txt";
+  std::ofstream(path) << "# urls\nhttp://127.0.0.1:1/a\n\nhttp://127.0.0.1:1/b POST x=1\nnope\n";
+  try {
+    read_targets_file(path.string());
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(":5:"), std::string::npos) << e.what();
+  }
+  std::ofstream(path) << "http://127.0.0.1:1/a\nhttp://127.0.0.1:1/b POST x=1\n";
+  auto options = parse({"-f", path.string()});
+  ASSERT_EQ(options.targets.size(), 2u);
+  EXPECT_EQ(options.targets[1].body, "x=1");
+  std::filesystem::remove(path);
+}
+
+TEST(SiegeOptions, ReadLikeSiegesCommandLine) {
+  auto o = parse({"http://127.0.0.1:8000/coroutine/fetch", "-c100", "-t3s"});
+  EXPECT_EQ(o.concurrency, 100u);
+  EXPECT_EQ(o.time, 3s);
+  EXPECT_FALSE(o.reps);
+  EXPECT_TRUE(o.keep_alive);
+  EXPECT_FALSE(o.benchmark);
+
+  o = parse({"-b", "-d", "2", "-r", "5", "--no-keepalive", "-H", "X-Test:  yes ",
+             "http://localhost:1/", "-j", "-v", "--log", "out.csv"});
+  EXPECT_TRUE(o.benchmark);
+  EXPECT_EQ(o.delay_seconds, 0) << "-b means no delay";
+  EXPECT_EQ(o.reps, 5u);
+  EXPECT_FALSE(o.time);
+  EXPECT_FALSE(o.keep_alive);
+  ASSERT_EQ(o.headers.size(), 1u);
+  EXPECT_EQ(o.headers[0], std::make_pair(std::string("X-Test"), std::string("yes")));
+  EXPECT_TRUE(o.json);
+  EXPECT_TRUE(o.verbose);
+  EXPECT_EQ(o.log_file, "out.csv");
+}
+
+TEST(SiegeOptions, WithoutTimeOrRepsTheRunStillStopsByItself) {
+  auto o = parse({"http://127.0.0.1:1/"});
+  EXPECT_EQ(o.time, 30s);
+}
+
+TEST(SiegeOptions, UrlArgumentsMayPost) {
+  auto o = parse({"http://127.0.0.1:1/a", "POST", "k=v", "http://127.0.0.1:1/b"});
+  ASSERT_EQ(o.targets.size(), 2u);
+  EXPECT_EQ(o.targets[0].method, "POST");
+  EXPECT_EQ(o.targets[0].body, "k=v");
+  EXPECT_EQ(o.targets[1].method, "GET");
+}
+
+TEST(SiegeOptions, RefuseWhatSiegeWouldNotMeanOrWhatIsNotOnThisMachine) {
+  EXPECT_THROW(parse({"-t", "3x", "http://127.0.0.1:1/"}), CLI::ValidationError);
+  EXPECT_THROW(parse({"-t", "3s", "-r", "2", "http://127.0.0.1:1/"}), CLI::ExcludesError);
+  EXPECT_THROW(parse({"-c", "0", "http://127.0.0.1:1/"}), CLI::ValidationError);
+  EXPECT_THROW(parse({"-H", "no colon", "http://127.0.0.1:1/"}), CLI::ValidationError);
+  EXPECT_THROW(parse({"-t", "1s"}), CLI::ValidationError);
+  EXPECT_THROW(parse({"http://example.com/"}), CLI::ValidationError);
+  EXPECT_NO_THROW(parse({"--allow-remote", "http://example.com/"}));
+  EXPECT_NO_THROW(parse({"http://[::1]:8000/"}));
+}
+
+// A log made by hand, and every figure worked out by hand from it.
+std::vector<Record> hand_made_log() {
+  return {{.start = 0.0, .end = 0.5, .status = 200, .bytes = 1000},
+          {.start = 0.1, .end = 0.3, .status = 200, .bytes = 2000},
+          {.start = 0.2, .end = 1.2, .status = 404, .bytes = 100},
+          {.start = 0.3, .end = 0.4, .status = 0, .error = "refused"}};
+}
+
+TEST(SiegeSummary, FollowsSiegesDefinitions) {
+  auto s = summarize(hand_made_log(), 2.0);
+  EXPECT_EQ(s.transactions, 3u) << "every response is a transaction, a 404 too";
+  EXPECT_EQ(s.successful, 2u) << "a status below 400";
+  EXPECT_EQ(s.failed, 1u) << "no response at all";
+  EXPECT_DOUBLE_EQ(s.availability, 75.0);
+  EXPECT_DOUBLE_EQ(s.elapsed, 2.0);
+  EXPECT_DOUBLE_EQ(s.data_mb, 3100.0 / (1024 * 1024));
+  EXPECT_NEAR(s.response_time, (0.5 + 0.2 + 1.0) / 3, 1e-12);
+  EXPECT_DOUBLE_EQ(s.transaction_rate, 1.5);
+  EXPECT_DOUBLE_EQ(s.throughput_mb, s.data_mb / 2);
+  EXPECT_NEAR(s.concurrency, (0.5 + 0.2 + 1.0) / 2, 1e-12) << "sum of response times / elapsed";
+  EXPECT_DOUBLE_EQ(s.longest, 1.0);
+  EXPECT_NEAR(s.shortest, 0.2, 1e-12);
+  EXPECT_NEAR(s.p50, 0.5, 0.5 * 0.01);
+  EXPECT_DOUBLE_EQ(s.p99, 1.0);
+  EXPECT_DOUBLE_EQ(s.max, 1.0);
+}
+
+TEST(SiegeSummary, OfNothingIsZeroesNotNaN) {
+  auto s = summarize({}, 0);
+  EXPECT_EQ(s.transactions, 0u);
+  EXPECT_EQ(s.availability, 0);
+  EXPECT_EQ(s.transaction_rate, 0);
+  EXPECT_EQ(s.p99, 0);
+}
+
+TEST(SiegeHistogram, PercentilesAreWithinOnePercent) {
+  Histogram h;
+  for (int ms = 1; ms <= 1000; ++ms) h.add(ms / 1000.0);
+  EXPECT_EQ(h.count(), 1000u);
+  EXPECT_NEAR(h.percentile(50), 0.500, 0.005);
+  EXPECT_NEAR(h.percentile(90), 0.900, 0.009);
+  EXPECT_NEAR(h.percentile(99), 0.990, 0.0099);
+  EXPECT_NEAR(h.percentile(100), 1.000, 0.01);
+  Histogram small;
+  small.add(42e-6);
+  EXPECT_DOUBLE_EQ(small.percentile(50), 42e-6) << "exact below 128 µs";
+}
+
+TEST(SiegeOutput, TheSummaryListsSiegesFieldsInSiegesOrder) {
+  auto text = format_summary(summarize(hand_made_log(), 2.0));
+  std::vector<std::string> fields{
+      "Transactions:",        "Availability:",        "Elapsed time:",
+      "Data transferred:",    "Response time:",       "Transaction rate:",
+      "Throughput:",          "Concurrency:",         "Successful transactions:",
+      "Failed transactions:", "Longest transaction:", "Shortest transaction:",
+      "Response time p50:",   "Response time p90:",   "Response time p99:",
+      "Response time max:"};
+  std::size_t at = 0;
+  for (const auto& field : fields) {
+    auto found = text.find(field, at);
+    ASSERT_NE(found, std::string::npos) << field << " missing or out of order in\n" << text;
+    at = found;
+  }
+  EXPECT_TRUE(std::regex_search(text, std::regex(R"(Transactions:\s+3 hits\n)"))) << text;
+  EXPECT_TRUE(std::regex_search(text, std::regex(R"(Availability:\s+75\.00 %\n)"))) << text;
+  EXPECT_TRUE(std::regex_search(text, std::regex(R"(Transaction rate:\s+1\.50 trans/sec\n)")))
+      << text;
+}
+
+TEST(SiegeOutput, JsonHasSiegesKeysAndThePercentiles) {
+  auto value = boost::json::parse(format_json(summarize(hand_made_log(), 2.0)));
+  auto& o = value.as_object();
+  for (const char* key : {"transactions", "availability", "elapsed_time", "data_transferred",
+                          "response_time", "transaction_rate", "throughput", "concurrency",
+                          "successful_transactions", "failed_transactions", "longest_transaction",
+                          "shortest_transaction", "p50", "p90", "p99", "max"}) {
+    EXPECT_TRUE(o.contains(key)) << key;
+  }
+  EXPECT_EQ(o.at("transactions").to_number<int>(), 3);
+  EXPECT_DOUBLE_EQ(o.at("transaction_rate").to_number<double>(), 1.5);
+}
+
+TEST(SiegeOutput, VerboseLinesMatchSieges) {
+  Record r{.start = 1.0,
+           .end = 1.09,
+           .status = 200,
+           .bytes = 208,
+           .method = "GET",
+           .url = "http://192.168.1.210:8000/"};
+  EXPECT_EQ(format_verbose_line(r), "HTTP/1.1 200     0.09 secs:     208 bytes ==> GET  /\n");
+  r.url = "http://127.0.0.1:8000/sync/fetch?x=1";
+  EXPECT_EQ(format_verbose_line(r),
+            "HTTP/1.1 200     0.09 secs:     208 bytes ==> GET  /sync/fetch?x=1\n");
+}
+
+TEST(SiegeOutput, LogLinesAreCsvWithQuotingWhereNeeded) {
+  EXPECT_EQ(csv_header(), "start,end,status,bytes,method,url,error\n");
+  Record r{.start = 0.5,
+           .end = 0.75,
+           .status = 0,
+           .bytes = 0,
+           .method = "GET",
+           .url = "http://127.0.0.1:1/?a=1,2",
+           .error = "said \"no\""};
+  EXPECT_EQ(csv_line(r),
+            "0.500000,0.750000,0,0,GET,\"http://127.0.0.1:1/?a=1,2\",\"said \"\"no\"\"\"\n");
+}
+
+class SiegeRun : public ::testing::Test {
+ protected:
+  upstream::EmbeddedUpstream upstream{upstream::Options{.latency = 10ms}};
+};
+
+TEST_F(SiegeRun, EachUserMakesItsRepsThenTheRunEnds) {
+  for (bool keep_alive : {true, false}) {
+    Options o;
+    o.targets = {{.url = upstream.url() + "/delay?ms=5"}, {.url = upstream.url() + "/status/404"}};
+    o.concurrency = 4;
+    o.reps = 3;
+    o.keep_alive = keep_alive;
+    std::size_t heard = 0;
+    auto result = run(o, {.on_record = [&](const Record&) { ++heard; }});
+    ASSERT_EQ(result.records.size(), 12u);
+    EXPECT_EQ(heard, 12u);
+    auto summary = summarize(result.records, result.elapsed);
+    EXPECT_EQ(summary.transactions, 12u);
+    EXPECT_EQ(summary.failed, 0u);
+    EXPECT_EQ(summary.successful, 6u) << "users walk the list in turn: half are 404s";
+    for (const auto& r : result.records) {
+      EXPECT_LE(r.start, r.end);
+      EXPECT_LE(r.end, result.elapsed);
+    }
+  }
+}
+
+TEST_F(SiegeRun, StopsAtTheTimeLimitAndAbandonsWhatIsInFlight) {
+  Options o;
+  o.targets = {{.url = upstream.url() + "/hang"}};
+  o.concurrency = 3;
+  o.time = 200ms;
+  auto result = run(o);
+  EXPECT_TRUE(result.records.empty()) << "requests cut off by the end are not counted";
+  EXPECT_GE(result.elapsed, 0.2);
+  EXPECT_FALSE(result.interrupted);
+}
+
+TEST_F(SiegeRun, CountsARefusedConnectionAsAFailedTransaction) {
+  Options o;
+  o.targets = {{.url = "http://127.0.0.1:1/"}};
+  o.concurrency = 2;
+  o.reps = 2;
+  auto result = run(o);
+  auto summary = summarize(result.records, result.elapsed);
+  EXPECT_EQ(summary.transactions, 0u);
+  EXPECT_EQ(summary.failed, 4u);
+  EXPECT_EQ(summary.availability, 0);
+  EXPECT_FALSE(result.records.front().error.empty());
+}
+
+TEST_F(SiegeRun, PostsTheBodyOfAPostTarget) {
+  Options o;
+  o.targets = {{.method = "POST",
+                .url = upstream.url() + "/object/host/instance/_import",
+                .body = R"([{"name": "web-1", "ip": "10.0.0.1"}])"}};
+  o.concurrency = 1;
+  o.reps = 1;
+  o.headers = {{"Content-Type", "application/json"}};
+  auto result = run(o);
+  ASSERT_EQ(result.records.size(), 1u);
+  EXPECT_EQ(result.records[0].status, 200) << result.records[0].error;
+  EXPECT_EQ(result.records[0].method, "POST");
+}
+
+}  // namespace
+}  // namespace parity::siege

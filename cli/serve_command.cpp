@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 #include "cli/units.hpp"
+#include "common/demo/uploads.hpp"
 #include "common/http/prefork.hpp"
 #include "common/http/server.hpp"
 #include "styles/service.hpp"
@@ -31,13 +32,6 @@ struct Settings {
   bool no_access_log = false;
   http::ServerOptions server;
 };
-
-std::string make_temporary_directory() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "parity-uploads-XXXXXX").string();
-  if (!::mkdtemp(pattern.data()))
-    throw std::system_error(errno, std::generic_category(), "mkdtemp");
-  return pattern;
-}
 
 styles::ServiceOptions service_options(const Settings& s, const std::string& upstream_url) {
   return {.upstream_url = upstream_url,
@@ -161,7 +155,8 @@ Command add_serve_command(CLI::App& app) {
     s->server.access_log = !s->no_access_log;
     if (s->processes == 0) s->processes = std::max(1u, std::thread::hardware_concurrency());
     upstream::raise_open_file_limit();
-    if (s->upload_dir.empty()) s->upload_dir = make_temporary_directory();
+    if (s->upload_dir.empty())
+      s->upload_dir = demo::make_temporary_directory("parity-uploads").string();
     std::filesystem::create_directories(s->upload_dir);
     return s->processes == 1 ? run_single_process(*s) : run_processes(*s);
   };

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <system_error>
 
 namespace parity::demo {
 namespace {
@@ -74,6 +76,13 @@ UploadOutcome delete_upload(const Context& context, const std::optional<std::str
     return {404, fmt::format("no file {}/{}", *directory, *filename)};
   }
   return {200, fmt::format("deleted {}/{}", *directory, *filename)};
+}
+
+fs::path make_temporary_directory(const std::string& prefix) {
+  std::string pattern = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  if (!::mkdtemp(pattern.data()))
+    throw std::system_error(errno, std::generic_category(), "mkdtemp " + pattern);
+  return pattern;
 }
 
 }  // namespace parity::demo

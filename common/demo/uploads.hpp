@@ -6,6 +6,7 @@
 #include "common/demo/context.hpp"
 #include "common/http/multipart.hpp"
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,5 +24,9 @@ struct UploadOutcome {
 UploadOutcome save_uploads(const Context& context, const std::vector<http::UploadedFile>& files);
 UploadOutcome delete_upload(const Context& context, const std::optional<std::string>& directory,
                             const std::optional<std::string>& filename);
+
+// A new, empty directory under the system's temporary directory, named <prefix>-XXXXXX: the
+// default --upload-dir. Throws std::system_error.
+std::filesystem::path make_temporary_directory(const std::string& prefix);
 
 }  // namespace parity::demo

@@ -3,6 +3,9 @@
 #
 #   bench/run.sh hello   each style's /hello vs the bare-Beast floor, wrk -t1 -c50 -d5s, alternating
 #   bench/run.sh micro   each style's machinery per operation vs asio::post (Google Benchmark)
+#   bench/run.sh generator
+#                        parity siege against Debian's tools: vs siege on /coroutine/fetch (-c100
+#                        -t3s, both a new connection per request), and -b -c50 vs wrk on the floor
 #   bench/run.sh fetch [siege|wrk]
 #                        each style's /fetch, upstream 100ms, 100 users, vs Little's law: siege -b
 #                        -c100 -t3S (a new connection per request, as the tutorials ran it), or
@@ -83,9 +86,33 @@ fetch() {
   done
 }
 
+parity_rate() {  # parity siege ARGS... -> transactions/sec
+  "$bin/cli/parity" siege -j "$@" 2>/dev/null | awk -F'[:,]' '/"transaction_rate"/ {gsub(/[ \t]/, "", $2); print $2}'
+}
+
+generator() {
+  need siege; need wrk
+  "$bin/cli/parity" --log-level warning serve --port 8322 --max-clients 0 --no-access-log >/dev/null & pids+=($!)
+  "$bin/bench/parity-floor" --port 8321 >/dev/null & pids+=($!)
+  wait_for http://127.0.0.1:8322/ && wait_for http://127.0.0.1:8321/
+  local url=http://127.0.0.1:8322/coroutine/fetch
+  printf '%-44s %12s %12s %8s\n' check 'parity' 'reference' 'ratio'
+  for run in 1 2 3; do  # alternating, so both see the same machine
+    p=$(parity_rate -b -c100 -t3s --no-keepalive "$url")
+    s=$(siege_rate "$url" | tail -1)
+    awk -v p="$p" -v s="$s" 'BEGIN { printf "%-44s %12.2f %12.2f %7.0f%%\n", "-b -c100 -t3s /coroutine/fetch vs siege", p, s, 100 * p / s }'
+  done
+  for run in 1 2 3; do
+    w=$(wrk_rate http://127.0.0.1:8321/)
+    p=$(parity_rate -b -c50 -t5s http://127.0.0.1:8321/)
+    awk -v p="$p" -v w="$w" 'BEGIN { printf "%-44s %12.0f %12.0f %7.0f%%\n", "-b -c50 vs wrk -t1 -c50 on the floor", p, w, 100 * p / w }'
+  done
+}
+
 case "${1:-}" in
   hello) hello ;;
+  generator) generator ;;
   micro) "$bin/bench/micro/parity-micro" --benchmark_min_time=0.2 ;;
   fetch) fetch "${2:-siege}" ;;
-  *) echo "usage: bench/run.sh hello | micro | fetch [siege|wrk]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh hello | micro | generator | fetch [siege|wrk]" >&2; exit 2 ;;
 esac

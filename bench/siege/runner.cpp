@@ -28,7 +28,8 @@ struct Siege {
         hooks(h),
         client(loop.get_executor(), http::ClientOptions{.max_clients = 0,
                                                         .max_idle_per_host = o.concurrency,
-                                                        .keep_alive = o.keep_alive}) {
+                                                        .keep_alive = o.keep_alive,
+                                                        .single_threaded = true}) {
     for (const auto& [name, value] : o.headers) fetch_options.headers.emplace_back(name, value);
     fetch_options.timeout = o.timeout;
     fetch_options.connect_timeout = o.timeout;
@@ -55,20 +56,17 @@ asio::awaitable<void> pause(Siege& siege) {
   co_await timer.async_wait(use_tuple);
 }
 
-asio::awaitable<bool> cancelled() {
-  auto state = co_await asio::this_coro::cancellation_state;
-  co_return state.cancelled() != asio::cancellation_type::none;
-}
-
 // One user: request after request, each URL in turn, starting at its own place in the list.
 asio::awaitable<void> user(Siege& siege, unsigned index) {
   const auto& targets = siege.options.targets;
   std::size_t next = index % targets.size();
   // Cancellation (the end of the run) shows up here as a flag rather than as an exception.
   co_await asio::this_coro::throw_if_cancelled(false);
+  auto state = co_await asio::this_coro::cancellation_state;
+  auto cancelled = [&state] { return state.cancelled() != asio::cancellation_type::none; };
   for (unsigned done = 0; !siege.options.reps || done < *siege.options.reps; ++done) {
     if (siege.options.delay_seconds > 0) co_await pause(siege);
-    if (co_await cancelled()) co_return;
+    if (cancelled()) co_return;
     const Target& target = targets[next];
     next = (next + 1) % targets.size();
     http::FetchRequest request{target.method, target.url};
@@ -77,7 +75,7 @@ asio::awaitable<void> user(Siege& siege, unsigned index) {
     Record record;
     record.start = siege.now();
     auto [ec, response] = co_await siege.client.async_fetch(request, fetch_options, use_tuple);
-    if (co_await cancelled()) co_return;  // cut off by the end of the run: not counted
+    if (cancelled()) co_return;  // cut off by the end of the run: not counted
     record.end = siege.now();
     record.method = target.method;
     record.url = target.url;

@@ -113,9 +113,12 @@ error_code classify_io_error(error_code ec, bool got_bytes) {
 
 struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   Impl(asio::any_io_executor ex, ClientOptions o)
-      : strand(asio::make_strand(ex)), options(std::move(o)) {}
+      : serial(o.single_threaded ? ex : asio::any_io_executor(asio::make_strand(ex))),
+        options(std::move(o)) {}
 
-  asio::strand<asio::any_io_executor> strand;  // all state below is touched only here
+  // All state below is touched only through this: a strand over the client's executor, or the
+  // executor itself when it runs on one thread.
+  asio::any_io_executor serial;
   ClientOptions options;
   std::unordered_map<std::string, std::vector<std::shared_ptr<Connection>>> idle;
   std::deque<std::shared_ptr<Waiter>> queue;
@@ -129,7 +132,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       co_return error_code{};
     }
     if (queue.size() >= options.max_queue) co_return FetchErrc::queue_full;
-    auto waiter = std::make_shared<Waiter>(strand);
+    auto waiter = std::make_shared<Waiter>(serial);
     waiter->timer.expires_at(deadline);
     queue.push_back(waiter);
     ++waiting;
@@ -176,7 +179,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       endpoints = tcp::resolver::results_type::create(tcp::endpoint(address, target.port_number),
                                                       target.host, target.port);
     } else {
-      tcp::resolver resolver(strand);
+      tcp::resolver resolver(serial);
       auto [resolve_ec, resolved] =
           co_await resolver.async_resolve(target.host, target.port, use_tuple);
       if (resolve_ec)
@@ -256,7 +259,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       auto connection = take_idle(key);
       const bool reused = connection != nullptr;
       if (!connection) {
-        connection = std::make_shared<Connection>(strand);
+        connection = std::make_shared<Connection>(serial);
         job->ec =
             co_await connect(*connection, job->target, job->deadline, job->options.connect_timeout);
         if (job->ec) break;
@@ -307,16 +310,16 @@ void Client::start(std::shared_ptr<Impl> impl, FetchRequest request, FetchOption
       job->ec = asio::error::no_memory;
     }
     job->response.request_time = Clock::now() - job->started;
-    auto executor = asio::get_associated_executor(handler, impl->strand);
+    auto executor = asio::get_associated_executor(handler, impl->serial);
     asio::dispatch(executor, [handler = std::move(handler), job]() mutable {
       std::move(handler)(job->ec, std::move(job->response));
     });
   };
   if (job->ec) {  // an invalid URL fails without starting anything, but never inline
-    return asio::post(impl->strand, [finish = std::move(finish)]() mutable { finish(nullptr); });
+    return asio::post(impl->serial, [finish = std::move(finish)]() mutable { finish(nullptr); });
   }
   auto& self = *impl;
-  asio::co_spawn(self.strand, self.fetch(job),
+  asio::co_spawn(self.serial, self.fetch(job),
                  asio::bind_cancellation_slot(slot, std::move(finish)));
 }
 
@@ -324,7 +327,7 @@ FetchResponse fetch_blocking(FetchRequest request, FetchOptions options) {
   // One private loop and client per thread: its kept-alive connections serve the next call.
   struct ThreadClient {
     asio::io_context context;
-    Client client{context.get_executor(), ClientOptions{.max_clients = 0}};
+    Client client{context.get_executor(), ClientOptions{.max_clients = 0, .single_threaded = true}};
   };
   thread_local ThreadClient local;
 

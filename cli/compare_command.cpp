@@ -89,14 +89,18 @@ Command add_compare_command(CLI::App& app) {
       ->default_str("fetch");
   command
       ->add_option_function<unsigned>(
-          "-c,--concurrent", [s](unsigned n) { s->concurrency = n; }, "Concurrent users")
+          "-c,--concurrent", [s](unsigned n) { s->concurrency = n; },
+          "Concurrent users (default: the profile's, 100)")
       ->check(CLI::Range(1u, 100'000u));
-  add_duration_option(*command, "-t,--time", s->time, "How long each row runs")->default_str("");
-  add_duration_option(*command, "--latency", s->latency, "The upstream's latency (and /sleep's)")
+  add_duration_option(*command, "-t,--time", s->time,
+                      "How long each row runs (default: the profile's, 3s)")
+      ->default_str("");
+  add_duration_option(*command, "--latency", s->latency,
+                      "The upstream's latency, and /sleep's (default: the profile's, 100ms)")
       ->default_str("");
   command->add_option_function<std::size_t>(
       "--max-clients", [s](std::size_t n) { s->max_clients = n; },
-      "The server's cap on upstream fetches in flight (0: none)");
+      "The server's cap on upstream fetches in flight, 0 for none (default: seed 10, unleashed 0)");
   command->add_option("--pool", c.pool, "Threads of the threadpool style's pool")
       ->check(CLI::Range(1u, 1024u))
       ->capture_default_str();
@@ -104,7 +108,11 @@ Command add_compare_command(CLI::App& app) {
       "--keep-alive", [s] { s->keep_alive = true; }, "The generator keeps connections alive");
   command->add_flag_callback(
       "--no-keepalive", [s] { s->keep_alive = false; }, "A new connection per request");
-  command->add_option("--tool", c.tool, "The load generator: parity, siege or wrk")
+  command
+      ->add_option(
+          "--tool", c.tool,
+          "The load generator: parity (parity siege), or Debian's siege (a new connection per "
+          "request, its siegerc's default) or wrk (keep-alive)")
       ->check(CLI::IsMember({"parity", "siege", "wrk"}))
       ->capture_default_str();
   command->add_option("--peer", c.peers, "Add a peer's rows: tornado")

@@ -138,6 +138,7 @@ TEST_F(ClientTest, InvalidUrlIsRefusedUpFront) {
   Client client(loop.get_executor());
   EXPECT_EQ(fetch(client, {"GET", "ftp://127.0.0.1/x"}).first, FetchErrc::invalid_url);
   EXPECT_EQ(fetch(client, {"GET", "not a url"}).first, FetchErrc::invalid_url);
+  EXPECT_EQ(fetch(client, {"GET", "http://127.0.0.1:99999/"}).first, FetchErrc::invalid_url);
 }
 
 TEST_F(ClientTest, MaxClientsQueuesTheRest) {
@@ -174,6 +175,24 @@ TEST_F(ClientTest, KeepAliveReusesTheConnection) {
   ASSERT_FALSE(fetch(client, {"GET", server.url("/delay?ms=1")}).first);
   ASSERT_FALSE(fetch(client, {"GET", server.url("/delay?ms=1")}).first);
   EXPECT_EQ(server.server().connection_count(), 1u);
+}
+
+TEST_F(ClientTest, WithoutKeepAliveEachFetchHasItsOwnConnection) {
+  Client client(loop.get_executor(), {.keep_alive = false});
+  for (int i = 0; i < 3; ++i) {
+    auto [ec, response] = fetch(client, {"GET", server.url("/delay?ms=1")});
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(response.headers[bhttp::field::connection], "close") << "asked to close, it did";
+  }
+  EXPECT_TRUE(test::eventually([&] { return server.server().connection_count() == 0; }));
+}
+
+TEST_F(ClientTest, SingleThreadedClientFetchesLikeAnyOther) {
+  Client client(loop.get_executor(), {.max_clients = 1, .single_threaded = true});
+  client.async_fetch({"GET", server.url("/delay?ms=50")}, {}, [](error_code, FetchResponse) {});
+  auto [ec, response] = fetch(client, {"GET", server.url("/delay?ms=1")});
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(response.status, 200u);
 }
 
 // A coroutine is a free function taking its inputs as parameters: GCC 12 mishandles lambdas

@@ -99,7 +99,8 @@ std::vector<Row> run_comparison(const Settings& settings,
   const auto& profile = settings.profile;
   std::unique_ptr<upstream::EmbeddedUpstream> embedded_upstream;
   std::string upstream_url = settings.upstream_url;
-  if (upstream_url.empty() && settings.server_url.empty()) {
+  // Needed by every server this starts: ours, unless --server is given, and the peers.
+  if (upstream_url.empty() && (settings.server_url.empty() || !settings.peers.empty())) {
     embedded_upstream =
         std::make_unique<upstream::EmbeddedUpstream>(upstream::Options{.latency = profile.latency});
     upstream_url = embedded_upstream->url();

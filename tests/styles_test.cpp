@@ -2,8 +2,9 @@
 // answer the same in each style (same status, same headers that matter, same body once the
 // times are masked). Then the lesson itself, read from the server's started_at/finished_at.
 
-#include "tests/support/demo_service.hpp"
+#include "styles/service_thread.hpp"
 #include "tests/support/raw_connection.hpp"
+#include "tests/support/test_server.hpp"
 #include "upstream/upstream.hpp"
 
 #include <gtest/gtest.h>
@@ -20,9 +21,11 @@ using Response = http::bhttp::response<http::bhttp::string_body>;
 struct World {
   upstream::EmbeddedUpstream upstream{upstream::Options{.latency = 20ms, .jitter = 0ms}};
   test::TestServer black_hole{black_hole_app()};
-  test::DemoService service{upstream.url()};
-  test::DemoService refused{"http://127.0.0.1:" + std::to_string(closed_port())};
-  test::DemoService timing_out{black_hole.url(), 200ms};
+  styles::ServiceThread service{{.upstream_url = upstream.url(), .max_clients = 0}};
+  styles::ServiceThread refused{
+      {.upstream_url = "http://127.0.0.1:" + std::to_string(closed_port()), .max_clients = 0}};
+  styles::ServiceThread timing_out{
+      {.upstream_url = black_hole.url(), .max_clients = 0, .upstream_timeout = 200ms}};
 
   static std::shared_ptr<http::Application> black_hole_app() {
     struct Hang : http::RequestHandler {

@@ -3,22 +3,17 @@
 #include "bench/compare/load.hpp"
 #include "bench/compare/process.hpp"
 #include "bench/floor/floor.hpp"
-#include "common/demo/uploads.hpp"
-#include "common/http/server_thread.hpp"
-#include "styles/service.hpp"
+#include "styles/service_thread.hpp"
 #include "upstream/upstream.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <memory>
 #include <optional>
 
 namespace parity::compare {
 namespace {
-
-namespace fs = std::filesystem;
 
 // The Tornado peer has no Future style of its own: its callback style is Futures already.
 constexpr std::string_view kPeerStyles[] = {"sync", "callback", "coroutine", "threadpool"};
@@ -28,29 +23,8 @@ std::string path_of(const std::string& style, const std::string& endpoint, const
   return fmt::format("/{}/{}", style, endpoint);
 }
 
-// A fresh Parity server for one row, on its own loop thread.
-class LocalServer {
- public:
-  LocalServer(const Settings& settings, const std::string& upstream_url,
-              const fs::path& upload_dir) {
-    service_ = std::make_unique<styles::Service>(
-        thread_.loop(), styles::ServiceOptions{.upstream_url = upstream_url,
-                                               .upload_dir = upload_dir,
-                                               .max_clients = settings.profile.max_clients,
-                                               .pool = settings.pool});
-    http::ServerOptions options;
-    options.access_log = false;
-    thread_.start(service_->application(), options);
-  }
-  ~LocalServer() { thread_.stop(); }  // before the service, whose client runs on the loop
-  std::string url(const std::string& path) const { return thread_.url(path); }
-
- private:
-  http::ServerThread thread_;
-  std::unique_ptr<styles::Service> service_;
-};
-
-// The Tornado peer, started afresh for each row for the same reason.
+// The Tornado peer, started afresh for each row, as our servers are: one row's backlog must not
+// slow the next.
 class TornadoPeer {
  public:
   TornadoPeer(const Settings& settings, const std::string& upstream_url)
@@ -67,15 +41,6 @@ class TornadoPeer {
  private:
   ChildProcess process_;
   std::string port_;
-};
-
-// Uploads go nowhere lasting: no row uploads, but every service needs the directory.
-struct TemporaryDirectory {
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  fs::path path = demo::make_temporary_directory("parity-compare");
 };
 
 bool contains(const std::vector<std::string>& list, std::string_view item) {
@@ -105,7 +70,6 @@ std::vector<Row> run_comparison(const Settings& settings,
         std::make_unique<upstream::EmbeddedUpstream>(upstream::Options{.latency = profile.latency});
     upstream_url = embedded_upstream->url();
   }
-  TemporaryDirectory uploads;
 
   // The plan: per endpoint, the floor (hello only), each style, then each peer's styles.
   std::vector<Row> rows;
@@ -129,9 +93,11 @@ std::vector<Row> run_comparison(const Settings& settings,
   std::optional<bench::FloorThread> floor;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     Row& row = rows[i];
-    progress(fmt::format("[{}/{}] {} /{} ...", i + 1, rows.size(), row.label(), row.endpoint));
+    const std::string step =
+        fmt::format("[{}/{}] {} /{}", i + 1, rows.size(), row.label(), row.endpoint);
+    progress(step + " ...");
     try {
-      std::unique_ptr<LocalServer> server;
+      std::unique_ptr<styles::ServiceThread> server;
       std::unique_ptr<TornadoPeer> peer;
       const std::string path = path_of(row.style, row.endpoint, profile);
       if (row.implementation == "floor") {
@@ -143,7 +109,10 @@ std::vector<Row> run_comparison(const Settings& settings,
       } else if (!settings.server_url.empty()) {
         row.url = settings.server_url + path;
       } else {
-        server = std::make_unique<LocalServer>(settings, upstream_url, uploads.path);
+        server = std::make_unique<styles::ServiceThread>(
+            styles::ServiceOptions{.upstream_url = upstream_url,
+                                   .max_clients = settings.profile.max_clients,
+                                   .pool = settings.pool});
         row.url = server->url(path);
       }
       load.url = row.url;
@@ -151,12 +120,10 @@ std::vector<Row> run_comparison(const Settings& settings,
       row.summary = measured.summary;
       row.has_p99 = measured.has_p99;
       row.requests = std::move(measured.requests);
-      progress(fmt::format("[{}/{}] {} /{}: {:.2f} trans/sec", i + 1, rows.size(), row.label(),
-                           row.endpoint, row.summary.transaction_rate));
+      progress(fmt::format("{}: {:.2f} trans/sec", step, row.summary.transaction_rate));
     } catch (const std::exception& e) {
       row.error = e.what();
-      progress(fmt::format("[{}/{}] {} /{}: failed: {}", i + 1, rows.size(), row.label(),
-                           row.endpoint, row.error));
+      progress(step + ": failed: " + row.error);
     }
   }
   derive_figures(rows, settings);

@@ -1,0 +1,23 @@
+#include "styles/service_thread.hpp"
+
+#include "common/demo/uploads.hpp"
+
+namespace parity::styles {
+
+ServiceThread::ServiceThread(ServiceOptions options)
+    : upload_dir_(demo::make_temporary_directory("parity-service")) {
+  options.upload_dir = upload_dir_;
+  service_.emplace(thread_.loop(), options);
+  http::ServerOptions quiet;
+  quiet.access_log = false;
+  thread_.start(service_->application(), quiet);
+}
+
+ServiceThread::~ServiceThread() {
+  thread_.stop();  // the service's client and pool serve the loop: they go after it
+  service_.reset();
+  std::error_code ignored;
+  std::filesystem::remove_all(upload_dir_, ignored);
+}
+
+}  // namespace parity::styles

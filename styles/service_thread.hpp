@@ -1,0 +1,32 @@
+#pragma once
+// The demo service on a loop thread of its own, with a fresh upload directory that goes when it
+// does: what `parity compare` starts for each row, and what the tests serve.
+
+#include "common/http/server_thread.hpp"
+#include "styles/service.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace parity::styles {
+
+class ServiceThread {
+ public:
+  // options.upload_dir is replaced by a new temporary directory. Listens on 127.0.0.1, any port.
+  explicit ServiceThread(ServiceOptions options);
+  ~ServiceThread();  // stops the loop first, then what ran on it
+  ServiceThread(const ServiceThread&) = delete;
+  ServiceThread& operator=(const ServiceThread&) = delete;
+
+  unsigned short port() const { return thread_.port(); }
+  std::string url(const std::string& path = "") const { return thread_.url(path); }
+  const std::filesystem::path& upload_dir() const { return upload_dir_; }
+
+ private:
+  std::filesystem::path upload_dir_;
+  http::ServerThread thread_;
+  std::optional<Service> service_;
+};
+
+}  // namespace parity::styles

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks, printed as ratios measured in one run (this machine is noisy; ratios hold up).
 #
-#   bench/run.sh hello   each style's /hello vs the bare-Beast floor, wrk -t1 -c50 -d5s, alternating
+#   bench/run.sh hello   each style's /hello vs the bare-Beast floor, wrk -t1 -c50 -d5s, alternating;
+#                        last, the threadpool style with its pool under --pool-policy normal
 #   bench/run.sh micro   each style's machinery per operation vs asio::post (Google Benchmark)
 #   bench/run.sh generator
 #                        parity siege against Debian's tools: vs siege on /coroutine/fetch (-c100
@@ -21,33 +22,50 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
+# Every run is set up like two machines: the servers on CPU 0, the load generator on CPU 1, so
+# neither takes the other's core and a server's threads hand work to each other on one core.
+# PIN=0 lets the system place everything.
+if [[ ${PIN:-1} == 1 && $(nproc) -ge 2 ]] && command -v taskset >/dev/null; then
+  on_server=(taskset -c 0) on_client=(taskset -c 1)
+else
+  on_server=() on_client=()
+fi
+
 need() { command -v "$1" >/dev/null || { echo "bench: $1 is missing: PARITY_BENCH_DEPS=1 scripts/install-deps.sh" >&2; exit 1; }; }
 wait_for() { for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.05; done; echo "bench: $1 did not come up" >&2; exit 1; }
 
 wrk_rate() {  # URL -> requests/sec
-  wrk -t1 -c50 -d"${WRK_DURATION:-5s}" "$1" | awk '/^Requests\/sec:/ {print $2}'
+  "${on_client[@]}" wrk -t1 -c50 -d"${WRK_DURATION:-5s}" "$1" | awk '/^Requests\/sec:/ {print $2}'
 }
 
 wrk100_rate() {  # URL -> requests/sec with 100 keep-alive connections
-  wrk -t1 -c100 -d"${WRK_DURATION:-5s}" "$1" | awk '/^Requests\/sec:/ {print $2}'
+  "${on_client[@]}" wrk -t1 -c100 -d"${WRK_DURATION:-5s}" "$1" | awk '/^Requests\/sec:/ {print $2}'
 }
 
 siege_rate() {  # URL -> transactions/sec
-  # siege 4 prints its summary as JSON ("transaction_rate": 9.70,) and siege 3 as text.
-  siege -b -c100 -t"${SIEGE_TIME:-3S}" "$1" 2>&1 |
+  # siege 4 prints its summary as JSON ("transaction_rate": 9.70,) and siege 3 as text. siege 4.0
+  # sometimes never exits after a timed run (JoeDog/siege#4): killed after a minute, it still
+  # printed its summary.
+  { "${on_client[@]}" timeout -s KILL 60 siege -b -c100 -t"${SIEGE_TIME:-3S}" "$1" 2>&1 || true; } |
     awk -F'[:,]' '/"transaction_rate"/ {gsub(/[ \t]/, "", $2); print $2} /Transaction rate:/ {print $2 + 0}'
 }
 
 hello() {
   need wrk
-  "$bin/bench/parity-floor" --port 8301 >/dev/null & pids+=($!)
-  "$bin/cli/parity" --log-level warning serve --port 8302 --no-access-log >/dev/null & pids+=($!)
-  wait_for http://127.0.0.1:8301/ && wait_for http://127.0.0.1:8302/sync/hello
-  printf '%-11s %12s %12s %8s\n' style 'req/s' 'floor req/s' 'ratio'
-  for style in "${styles[@]}"; do
-    floor=$(wrk_rate http://127.0.0.1:8301/)        # the floor right before each style
-    rate=$(wrk_rate "http://127.0.0.1:8302/$style/hello")
-    awk -v s="$style" -v r="$rate" -v f="$floor" 'BEGIN { printf "%-11s %12.0f %12.0f %7.0f%%\n", s, r, f, 100 * r / f }'
+  "${on_server[@]}" "$bin/bench/parity-floor" --port 8301 >/dev/null & pids+=($!)
+  "${on_server[@]}" "$bin/cli/parity" --log-level warning serve --port 8302 --no-access-log >/dev/null & pids+=($!)
+  # The same service with pool threads under the system's default policy, for the last row.
+  "${on_server[@]}" "$bin/cli/parity" --log-level warning serve --port 8303 --no-access-log --pool-policy normal >/dev/null & pids+=($!)
+  wait_for http://127.0.0.1:8301/ && wait_for http://127.0.0.1:8302/sync/hello && wait_for http://127.0.0.1:8303/sync/hello
+  printf '%-22s %12s %12s %8s\n' style 'req/s' 'floor req/s' 'ratio'
+  for row in "${styles[@]}" "threadpool (normal)"; do
+    case $row in
+      "threadpool (normal)") url=http://127.0.0.1:8303/threadpool/hello ;;
+      *) url="http://127.0.0.1:8302/$row/hello" ;;
+    esac
+    floor=$(wrk_rate http://127.0.0.1:8301/)        # the floor right before each row
+    rate=$(wrk_rate "$url")
+    awk -v s="$row" -v r="$rate" -v f="$floor" 'BEGIN { printf "%-22s %12.0f %12.0f %7.0f%%\n", s, r, f, 100 * r / f }'
   done
 }
 
@@ -59,7 +77,7 @@ fetch() {
     *) echo "bench: fetch takes siege or wrk" >&2; exit 2 ;;
   esac
   local latency_ms=100 users=100 pool=5
-  "$bin/cli/parity" --log-level warning upstream --port 8311 --latency ${latency_ms}ms >/dev/null & pids+=($!)
+  "${on_server[@]}" "$bin/cli/parity" --log-level warning upstream --port 8311 --latency ${latency_ms}ms >/dev/null & pids+=($!)
   wait_for http://127.0.0.1:8311/
   echo "upstream ${latency_ms}ms, ${users} users ($how), --max-clients 0, --pool ${pool}"
   printf '%-15s %10s %14s %9s %12s\n' row 'trans/s' 'limit trans/s' 'of limit' 'of ceiling'
@@ -69,7 +87,7 @@ fetch() {
     'BEGIN { limit = u * 1000 / l; printf "%-15s %10.2f %14.0f %8.0f%% %11s\n", "ceiling", r, limit, 100 * r / limit, "-" }'
   for style in "${styles[@]}"; do
     # A fresh server per style: the sync run leaves a backlog that would stall the next one.
-    "$bin/cli/parity" --log-level warning serve --port 8312 --upstream http://127.0.0.1:8311 --max-clients 0 \
+    "${on_server[@]}" "$bin/cli/parity" --log-level warning serve --port 8312 --upstream http://127.0.0.1:8311 --max-clients 0 \
       --pool $pool --no-access-log >/dev/null & local server=$!
     wait_for http://127.0.0.1:8312/
     # Little's law: in flight = rate x latency. What caps the requests in flight caps the rate.
@@ -87,13 +105,13 @@ fetch() {
 }
 
 parity_rate() {  # parity siege ARGS... -> transactions/sec
-  "$bin/cli/parity" siege -j "$@" 2>/dev/null | awk -F'[:,]' '/"transaction_rate"/ {gsub(/[ \t]/, "", $2); print $2}'
+  "${on_client[@]}" "$bin/cli/parity" siege -j "$@" 2>/dev/null | awk -F'[:,]' '/"transaction_rate"/ {gsub(/[ \t]/, "", $2); print $2}'
 }
 
 generator() {
   need siege; need wrk
-  "$bin/cli/parity" --log-level warning serve --port 8322 --max-clients 0 --no-access-log >/dev/null & pids+=($!)
-  "$bin/bench/parity-floor" --port 8321 >/dev/null & pids+=($!)
+  "${on_server[@]}" "$bin/cli/parity" --log-level warning serve --port 8322 --max-clients 0 --no-access-log >/dev/null & pids+=($!)
+  "${on_server[@]}" "$bin/bench/parity-floor" --port 8321 >/dev/null & pids+=($!)
   wait_for http://127.0.0.1:8322/ && wait_for http://127.0.0.1:8321/
   local url=http://127.0.0.1:8322/coroutine/fetch
   printf '%-44s %12s %12s %8s\n' check 'parity' 'reference' 'ratio'

@@ -27,6 +27,7 @@ struct Settings {
   unsigned processes = 1;
   std::size_t max_clients = 10;
   unsigned pool = 5;
+  std::string pool_policy = "batch";
   std::string upload_dir;
   std::chrono::milliseconds grace = std::chrono::seconds(10);
   bool no_access_log = false;
@@ -37,7 +38,8 @@ styles::ServiceOptions service_options(const Settings& s, const std::string& ups
   return {.upstream_url = upstream_url,
           .upload_dir = s.upload_dir,
           .max_clients = s.max_clients,
-          .pool = s.pool};
+          .pool = s.pool,
+          .pool_policy = s.pool_policy == "normal" ? PoolPolicy::normal : PoolPolicy::batch};
 }
 
 void print_banner(const Settings& s, unsigned short port, const std::string& upstream_url,
@@ -136,6 +138,12 @@ Command add_serve_command(CLI::App& app) {
       ->add_option("--pool", s->pool,
                    "Threads of the pool for blocking work (the threadpool style, file I/O)")
       ->check(CLI::Range(1u, 1024u))
+      ->capture_default_str();
+  command
+      ->add_option("--pool-policy", s->pool_policy,
+                   "How pool threads are scheduled: batch (SCHED_BATCH: a woken pool thread does "
+                   "not preempt the loop) or normal (the system's default)")
+      ->check(CLI::IsMember({"batch", "normal"}))
       ->capture_default_str();
   command->add_option("--upload-dir", s->upload_dir,
                       "Where /{style}/upload saves files (default: a new temporary directory)");

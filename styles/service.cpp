@@ -52,6 +52,7 @@ std::shared_ptr<http::Application> make_service(const demo::Context& context) {
 Service::Service(Loop& loop, const ServiceOptions& options)
     : pool_(options.pool),
       client_(loop.get_executor(), http::ClientOptions{.max_clients = options.max_clients}) {
+  apply_pool_policy(pool_, options.pool, options.pool_policy);
   context_.upstream_url = options.upstream_url;
   context_.client = &client_;
   context_.pool = &pool_;

@@ -5,6 +5,7 @@
 #include "common/demo/context.hpp"
 #include "common/http/application.hpp"
 #include "common/loop/loop.hpp"
+#include "common/loop/pool_policy.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -23,10 +24,11 @@ inline constexpr std::array<std::string_view, 5> kStyles{"sync", "callback", "fu
 std::shared_ptr<http::Application> make_service(const demo::Context& context);
 
 struct ServiceOptions {
-  std::string upstream_url;          // http://127.0.0.1:9001
-  std::filesystem::path upload_dir;  // must exist
-  std::size_t max_clients = 10;      // the client's cap on fetches in flight (0: none)
-  unsigned pool = 5;                 // threads for blocking work
+  std::string upstream_url;                    // http://127.0.0.1:9001
+  std::filesystem::path upload_dir;            // must exist
+  std::size_t max_clients = 10;                // the client's cap on fetches in flight (0: none)
+  unsigned pool = 5;                           // threads for blocking work
+  PoolPolicy pool_policy = PoolPolicy::batch;  // see common/loop/pool_policy.hpp
   std::chrono::milliseconds upstream_timeout = std::chrono::seconds(10);
 };
 

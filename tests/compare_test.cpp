@@ -3,6 +3,7 @@
 
 #include "bench/compare/compare.hpp"
 #include "bench/compare/load.hpp"
+#include "bench/compare/process.hpp"
 #include "bench/compare/report.hpp"
 #include "bench/compare/scenario.hpp"
 
@@ -126,6 +127,23 @@ std::size_t count(const std::string& text, const std::string& what) {
   std::size_t n = 0;
   for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
   return n;
+}
+
+TEST(CompareTools, AToolsOutputAndExitCodeAreKept) {
+  auto finished = run_program({"sh", "-c", "echo out; echo err >&2; exit 3"}, 10s);
+  EXPECT_EQ(finished.exit_code, 3);
+  EXPECT_EQ(finished.output, "out\nerr\n");
+  EXPECT_FALSE(finished.timed_out);
+}
+
+// siege 4.0 sometimes never exits after a timed run, having printed its summary.
+TEST(CompareTools, AToolStillRunningAtItsTimeLimitIsKilledAndWhatItPrintedKept) {
+  auto started = std::chrono::steady_clock::now();
+  auto finished = run_program({"sh", "-c", "echo summary; exec sleep 60"}, 300ms);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 30s);
+  EXPECT_TRUE(finished.timed_out);
+  EXPECT_EQ(finished.exit_code, 128 + 9);
+  EXPECT_EQ(finished.output, "summary\n");
 }
 
 TEST(CompareReport, WritesJsonCsvAndASelfContainedPage) {

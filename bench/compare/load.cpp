@@ -130,14 +130,26 @@ Measured measure(const std::string& tool, const Load& load) {
   }
   auto seconds = whole_seconds(load.duration);
   auto concurrency = std::to_string(load.concurrency);
+  // Time for a tool to start, finish its run and print, beyond the run itself.
+  const auto grace = std::chrono::seconds(30);
+  const auto time_limit = load.duration + grace;
   if (tool == "siege") {
-    auto finished = run_program({"siege", "-q", "-b", "-j", "-c", concurrency, "-t",
-                                 fmt::format("{}S", seconds), load.url});
+    // siege 4.0 sometimes never exits after a timed run (JoeDog/siege#4), having printed its
+    // summary: killed at the time limit, that summary still counts.
+    auto finished = run_program(
+        {"siege", "-q", "-b", "-j", "-c", concurrency, "-t", fmt::format("{}S", seconds), load.url},
+        time_limit);
+    if (finished.timed_out && finished.output.find('}') == std::string::npos) {
+      throw std::runtime_error(fmt::format(
+          "siege was still running {} s after its run should have ended, with no summary: killed",
+          grace.count()));
+    }
     return parse_siege_output(finished.output);
   }
   // wrk wants at least one connection per thread; one thread, as in bench/run.sh.
   auto finished = run_program(
-      {"wrk", "-t1", "-c", concurrency, "-d", fmt::format("{}s", seconds), "--latency", load.url});
+      {"wrk", "-t1", "-c", concurrency, "-d", fmt::format("{}s", seconds), "--latency", load.url},
+      time_limit);
   if (finished.exit_code != 0) throw std::runtime_error("wrk failed: " + finished.output);
   return parse_wrk_output(finished.output);
 }

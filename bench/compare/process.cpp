@@ -51,11 +51,22 @@ int wait_for_exit(pid_t pid) {
 
 }  // namespace
 
-Finished run_program(const std::vector<std::string>& argv) {
+Finished run_program(const std::vector<std::string>& argv, std::chrono::milliseconds time_limit) {
   auto [pid, fd] = spawn_with_pipe(argv, true);
   Finished finished;
+  const auto deadline = std::chrono::steady_clock::now() + time_limit;
   char buffer[4096];
   for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd ready{.fd = fd, .events = POLLIN, .revents = 0};
+    int polled = left.count() > 0 ? ::poll(&ready, 1, static_cast<int>(left.count())) : 0;
+    if (polled < 0 && errno == EINTR) continue;
+    if (polled == 0) {  // time is up: its output so far is all we get
+      ::kill(pid, SIGKILL);
+      finished.timed_out = true;
+      break;
+    }
     auto n = ::read(fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;

@@ -12,11 +12,13 @@ namespace parity::compare {
 
 struct Finished {
   int exit_code = -1;
-  std::string output;  // stdout and stderr, interleaved
+  std::string output;      // stdout and stderr, interleaved
+  bool timed_out = false;  // still running at the time limit, so killed (exit_code 128 + 9)
 };
 
-// Runs `argv` (argv[0] looked up in PATH) and waits. Throws std::system_error if it cannot start.
-Finished run_program(const std::vector<std::string>& argv);
+// Runs `argv` (argv[0] looked up in PATH) and waits, at most `time_limit`: then it is killed
+// (SIGKILL) and what it printed so far returned. Throws std::system_error if it cannot start.
+Finished run_program(const std::vector<std::string>& argv, std::chrono::milliseconds time_limit);
 
 bool program_exists(const std::string& name);  // an executable `name` in PATH
 

@@ -93,7 +93,7 @@ Command add_compare_command(CLI::App& app) {
           "Concurrent users (default: the profile's, 100)")
       ->check(CLI::Range(1u, 100'000u));
   add_duration_option(*command, "-t,--time", s->time,
-                      "How long each row runs (default: the profile's, 3s)")
+                      "How long each row runs (default: the profile's, seed 3s, unleashed 5s)")
       ->default_str("");
   add_duration_option(*command, "--latency", s->latency,
                       "The upstream's latency, and /sleep's (default: the profile's, 100ms)")

@@ -23,7 +23,10 @@ Profile unleashed_profile() {
   p.name = "unleashed";
   p.max_clients = 0;
   p.keep_alive = true;
-  p.about = "the same load with the client cap lifted, keep-alive";
+  // Requests still in flight when a run ends are not counted: a user fits 29 round trips of
+  // ~103 ms in 3 s, so 3 s caps a row at 96.7% of its limit; 5 s makes that edge under 2%.
+  p.duration = std::chrono::seconds(5);
+  p.about = "the same load for 5 s with the client cap lifted, keep-alive";
   return p;
 }
 

@@ -12,10 +12,12 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
@@ -48,8 +50,21 @@ struct Prepared {
   std::string port;
   unsigned short port_number = 80;
   std::string url;
-  Request message;
+  std::string wire;  // the request as sent, serialized once: a retry sends the same bytes
 };
+
+// The header as Beast writes it (its Fields writer, as `os << message.base()` uses), then the body.
+// Writing one string costs a fraction of async_write(stream, message), which walks a serializer's
+// nested buffer views on every write.
+std::string serialize(const Request& message) {
+  bhttp::fields::writer writer(message.base(), message.version(), message.method());
+  const auto header = writer.get();  // a view into `writer`: the range below borrows it
+  std::string wire;
+  for (auto buffer : beast::buffers_range_ref(header))
+    wire.append(static_cast<const char*>(buffer.data()), buffer.size());
+  wire += message.body();
+  return wire;
+}
 
 error_code prepare(const FetchRequest& request, const FetchOptions& options,
                    const ClientOptions& client, Prepared& out) {
@@ -71,7 +86,7 @@ error_code prepare(const FetchRequest& request, const FetchOptions& options,
 
   verb method = bhttp::string_to_verb(request.method);
   if (method == verb::unknown) return FetchErrc::invalid_url;
-  Request& m = out.message;
+  Request m;
   m.method(method);
   m.target(url.encoded_target());
   m.version(11);
@@ -91,6 +106,7 @@ error_code prepare(const FetchRequest& request, const FetchOptions& options,
   for (const auto& [name, value] : options.headers) m.set(name, value);
   m.keep_alive(client.keep_alive);
   m.prepare_payload();
+  out.wire = serialize(m);
   return {};
 }
 
@@ -209,7 +225,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     Exchange result;
     connection.stream.expires_at(deadline);
     auto [write_ec, written] =
-        co_await bhttp::async_write(connection.stream, target.message, use_tuple);
+        co_await asio::async_write(connection.stream, asio::buffer(target.wire), use_tuple);
     if (write_ec) {
       result.ec = classify_io_error(write_ec, false);
       co_return result;

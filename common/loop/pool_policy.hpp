@@ -17,8 +17,9 @@ enum class PoolPolicy {
   normal,  // the default policy (SCHED_OTHER)
 };
 
-// Applies `policy` to each of `pool`'s `threads` threads; returns once all have it. Where the
-// system refuses (or has no SCHED_BATCH), the threads keep the default policy.
+// Applies `policy` to each of `pool`'s threads, `threads` being how many it has (one task waits on
+// each, so more would never return); returns once all have it. Call it before giving the pool
+// work. Where the system refuses (or has no SCHED_BATCH), the threads keep the default policy.
 void apply_pool_policy(boost::asio::thread_pool& pool, unsigned threads, PoolPolicy policy);
 
 }  // namespace parity

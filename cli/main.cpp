@@ -28,7 +28,13 @@ int main(int argc, char** argv) {
   add(parity::cli::add_siege_command);
   add(parity::cli::add_compare_command);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints the help asked for, or the error; a usage error exits 2, as most tools do
+    // (CLI11's own codes, 105 and up, say nothing to a shell script).
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   parity::log::set_level(parity::log::parse_level(log_level));
   for (auto* subcommand : app.get_subcommands()) {
     try {

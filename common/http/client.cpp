@@ -141,12 +141,15 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::atomic<std::size_t> active{0};
   std::atomic<std::size_t> waiting{0};
 
-  // Takes a slot, waiting in the queue (until `deadline`) if max_clients are in flight.
-  asio::awaitable<error_code> acquire(Clock::time_point deadline) {
-    if (options.max_clients == 0 || active < options.max_clients) {
-      ++active;
-      co_return error_code{};
-    }
+  // Takes a slot if fewer than max_clients are in flight.
+  bool try_acquire() {
+    if (options.max_clients != 0 && active >= options.max_clients) return false;
+    ++active;
+    return true;
+  }
+
+  // Waits in the queue (until `deadline`) for a slot that release() hands over.
+  asio::awaitable<error_code> wait_for_slot(Clock::time_point deadline) {
     if (queue.size() >= options.max_queue) co_return FetchErrc::queue_full;
     auto waiter = std::make_shared<Waiter>(serial);
     waiter->timer.expires_at(deadline);
@@ -263,8 +266,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     // Cancellation (the caller's slot fired) shows as operation_aborted from the pending
     // operation, reported like any other outcome, rather than as an exception.
     co_await asio::this_coro::throw_if_cancelled(false);
-    job->ec = co_await acquire(job->deadline);
-    if (job->ec) co_return;
+    if (!try_acquire()) {  // no coroutine frame for the common case, a free slot
+      job->ec = co_await wait_for_slot(job->deadline);
+      if (job->ec) co_return;
+    }
     struct SlotGuard {
       Impl* impl;
       ~SlotGuard() { impl->release(); }

@@ -13,6 +13,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffer_traits.hpp>
 #include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
@@ -60,6 +61,7 @@ std::string serialize(const Request& message) {
   bhttp::fields::writer writer(message.base(), message.version(), message.method());
   const auto header = writer.get();  // a view into `writer`: the range below borrows it
   std::string wire;
+  wire.reserve(beast::buffer_bytes(header) + message.body().size());
   for (auto buffer : beast::buffers_range_ref(header))
     wire.append(static_cast<const char*>(buffer.data()), buffer.size());
   wire += message.body();
@@ -73,7 +75,7 @@ error_code prepare(const FetchRequest& request, const FetchOptions& options,
     return FetchErrc::invalid_url;
   boost::urls::url url = *parsed;
   for (const auto& [key, value] : options.params) url.params().append({key, value});
-  if (url.path().empty()) url.set_path("/");
+  if (url.encoded_path().empty()) url.set_path("/");  // encoded: nothing to decode to know
   out.host = url.host();
   out.port = url.has_port() ? std::string(url.port()) : "80";
   unsigned port_number = 0;

@@ -156,7 +156,7 @@ std::string format_table(const std::vector<Row>& rows, const Settings& settings)
     return row.implementation == "floor" && row.error.empty();
   });
   if (measured_floor && settings.tool == "parity") {
-    // bench/run.sh generator: parity siege sends 69-87% of what wrk sends against the floor.
+    // bench/run.sh generator: parity siege sends 69-88% of what wrk sends against the floor.
     out +=
         "Note: on /hello the generator is the bottleneck (parity siege sends about three quarters "
         "of what wrk does), so these ratios understate each style's cost; add --tool wrk to see "

@@ -1,5 +1,6 @@
 #include "common/http/client.hpp"
 
+#include "common/http/header_bytes.hpp"
 #include "common/log/log.hpp"
 #include "common/loop/loop.hpp"
 
@@ -13,11 +14,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/buffer_traits.hpp>
-#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
@@ -51,22 +49,10 @@ struct Prepared {
   std::string port;
   unsigned short port_number = 80;
   std::string url;
-  std::string wire;  // the request as sent, serialized once: a retry sends the same bytes
-};
-
-// The header as Beast writes it (its Fields writer, as `os << message.base()` uses), then the body.
-// Writing one string costs a fraction of async_write(stream, message), which walks a serializer's
-// nested buffer views on every write.
-std::string serialize(const Request& message) {
-  bhttp::fields::writer writer(message.base(), message.version(), message.method());
-  const auto header = writer.get();  // a view into `writer`: the range below borrows it
+  // The request as sent, serialized once: a retry sends the same bytes, and writing one buffer
+  // costs a fraction of async_write(stream, message), which walks Beast's buffer views each time.
   std::string wire;
-  wire.reserve(beast::buffer_bytes(header) + message.body().size());
-  for (auto buffer : beast::buffers_range_ref(header))
-    wire.append(static_cast<const char*>(buffer.data()), buffer.size());
-  wire += message.body();
-  return wire;
-}
+};
 
 error_code prepare(const FetchRequest& request, const FetchOptions& options,
                    const ClientOptions& client, Prepared& out) {
@@ -108,7 +94,7 @@ error_code prepare(const FetchRequest& request, const FetchOptions& options,
   for (const auto& [name, value] : options.headers) m.set(name, value);
   m.keep_alive(client.keep_alive);
   m.prepare_payload();
-  out.wire = serialize(m);
+  out.wire = header_bytes(m.base()) + m.body();
   return {};
 }
 

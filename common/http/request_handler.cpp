@@ -1,6 +1,7 @@
 #include "common/http/request_handler.hpp"
 
 #include "common/http/application.hpp"
+#include "common/http/header_bytes.hpp"
 #include "common/http/session.hpp"
 #include "common/log/log.hpp"
 
@@ -13,7 +14,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <sstream>
 
 namespace parity::http {
 namespace {
@@ -318,9 +318,7 @@ void RequestHandler::start_flush(FlushHandler done) {
       response_.keep_alive(false);
       session_->close_after_response();
     }
-    std::ostringstream header;
-    header << response_.base();
-    bytes = header.str();
+    bytes = header_bytes(response_.base());
   }
   bytes += take_body_bytes();
   session_->send_bytes(exchange_, std::move(bytes), /*last=*/false, std::move(done));

@@ -1,31 +1,54 @@
 #pragma once
-// The one route table of the demo: every style mounts the same endpoints under /{style}/, so the
-// list is written once and a style cannot miss one.
+// The one route table of the demo: every style mounts the same endpoints under /{style}/. The
+// paths are written once, in routes.cpp; a style names its handler for each endpoint:
+//
+//   mount_endpoints(app, "sync", context, {.hello = handler<HelloHandler>,
+//                                          .fetch = handler<FetchHandler>, ...});
+//
+// by name and in this order, so a style cannot miss an endpoint (it does not compile) nor swap
+// two without it showing.
 
 #include "common/demo/context.hpp"
 #include "common/http/application.hpp"
 
+#include <array>
 #include <string>
 #include <string_view>
 
 namespace parity::styles {
 
-template <class Hello, class Fetch, class Sleep, class Chain, class Parallel, class Compute,
-          class CmdbSearch, class CmdbImport, class Upload, class Stream>
-void mount_endpoints(http::Application& app, std::string_view style, const demo::Context& context) {
-  const std::string s(style);
-  const demo::Context* c = &context;
-  app.add<Hello>("/" + s + "/hello", s + ".hello", c);
-  app.add<Fetch>("/" + s + "/fetch", s + ".fetch", c);
-  app.add<Sleep>("/" + s + "/sleep", s + ".sleep", c);
-  app.add<Chain>("/" + s + "/chain", s + ".chain", c);
-  app.add<Parallel>("/" + s + "/parallel", s + ".parallel", c);
-  app.add<Compute>("/" + s + "/compute", s + ".compute", c);
-  app.add<CmdbSearch>("/" + s + R"(/cmdb/search/(?P<pk>\w+))", s + ".cmdb_search", c);
-  app.add<CmdbImport>("/" + s + R"(/cmdb/import/(?P<pk>\w+))", s + ".cmdb_import", c);
-  app.add<Upload>("/" + s + "/upload", s + ".upload", c);
-  app.add<Stream>("/" + s + "/stream", s + ".stream", c);
+// How to add one handler class to the table. No default: every endpoint must be named.
+struct Mount {
+  using Add = void (*)(http::Application& app, std::string pattern, std::string name,
+                       const demo::Context* context, std::string style);
+  constexpr explicit Mount(Add add_handler) : add(add_handler) {}
+  Add add;
+};
+
+template <class Handler>
+void add_handler(http::Application& app, std::string pattern, std::string name,
+                 const demo::Context* context, std::string style) {
+  app.add<Handler>(std::move(pattern), std::move(name), context, std::move(style));
 }
+
+template <class Handler>
+inline constexpr Mount handler{&add_handler<Handler>};
+
+struct Endpoints {
+  Mount hello;
+  Mount fetch;
+  Mount sleep;
+  Mount chain;
+  Mount parallel;
+  Mount compute;
+  Mount cmdb_search;
+  Mount cmdb_import;
+  Mount upload;
+  Mount stream;
+};
+
+void mount_endpoints(http::Application& app, std::string_view style, const demo::Context& context,
+                     const Endpoints& endpoints);
 
 // Each style's file defines its handlers and mounts them with mount_endpoints.
 void mount_sync(http::Application& app, const demo::Context& context);

@@ -10,7 +10,7 @@ namespace {
 // GET /: every style, every endpoint, as links.
 class IndexHandler final : public http::RequestHandler {
  public:
-  void get() override {
+  void get() {
     std::string page =
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>Parity</title></head><body>\n"
         "<h1>Parity: one service, five async styles</h1>\n"

@@ -2,7 +2,11 @@
 // use_future token on real Asio operations, and multi / with_timeout / sleep / run_in_executor.
 
 #include "common/http/client.hpp"
-#include "styles/future/combinators.hpp"
+#include "common/loop/run_in_executor.hpp"
+#include "styles/future/multi.hpp"
+#include "styles/future/sleep.hpp"
+#include "styles/future/use_future.hpp"
+#include "styles/future/with_timeout.hpp"
 #include "tests/support/event.hpp"
 #include "tests/support/test_server.hpp"
 
@@ -166,14 +170,17 @@ TEST(RunInExecutor, RunsOnThePoolAndResolvesOnTheLoop) {
   Loop loop;
   asio::thread_pool pool(2);
   auto loop_thread = std::this_thread::get_id();
-  auto answer = run_in_executor(pool, loop.get_executor(), [loop_thread] {
-    EXPECT_NE(std::this_thread::get_id(), loop_thread);
-    return 42;
-  });
+  auto answer = run_in_executor(
+      pool,
+      [loop_thread] {
+        EXPECT_NE(std::this_thread::get_id(), loop_thread);
+        return 42;
+      },
+      use_future(loop.get_executor()));
   ASSERT_TRUE(run_until_done(loop, answer));
   EXPECT_EQ(answer.result(), 42);
-  auto failing =
-      run_in_executor(pool, loop.get_executor(), []() -> int { throw std::runtime_error("pool"); });
+  auto failing = run_in_executor(
+      pool, []() -> int { throw std::runtime_error("pool"); }, use_future(loop.get_executor()));
   ASSERT_TRUE(run_until_done(loop, failing));
   EXPECT_THROW(failing.result(), std::runtime_error);
   pool.join();

@@ -4,6 +4,7 @@
 
 #include "styles/service_thread.hpp"
 #include "tests/support/raw_connection.hpp"
+#include "tests/test_handlers.hpp"
 #include "tests/support/test_server.hpp"
 #include "upstream/upstream.hpp"
 
@@ -28,12 +29,8 @@ struct World {
       {.upstream_url = black_hole.url(), .max_clients = 0, .upstream_timeout = 200ms}};
 
   static std::shared_ptr<http::Application> black_hole_app() {
-    struct Hang : http::RequestHandler {
-      void get() override {}
-      void post() override {}
-    };
     auto app = std::make_shared<http::Application>();
-    app->add<Hang>(".*");
+    app->add<test::HangHandler>(".*");
     return app;
   }
   static unsigned short closed_port() {

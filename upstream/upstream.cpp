@@ -23,7 +23,7 @@ json::object query_as_json(const RequestHandler& handler) {
 
 class IndexHandler final : public RequestHandler {
  public:
-  void get() override {
+  void get() {
     set_header(http::field::content_type, "text/plain; charset=UTF-8");
     finish(
         "parity upstream: the simulated remote API\n\n"
@@ -39,18 +39,16 @@ class IndexHandler final : public RequestHandler {
 
 class DelayHandler final : public RequestHandler {
  public:
+  static constexpr bool asynchronous = true;
   explicit DelayHandler(Options options) : options_(options) {}
 
-  void get() override {
+  void get() {
     auto delay = std::chrono::milliseconds(int_argument("ms", default_delay().count(), 0, 600'000));
     timer_.emplace(get_executor(), delay);
-    timer_->async_wait([self = shared_from_this(), this, delay](boost::system::error_code ec) {
+    timer_->async_wait(cancel_on_close(async_callback([this, delay](boost::system::error_code ec) {
       if (ec) return;  // cancelled: the client went away
       finish(json::value{{"delay_ms", delay.count()}, {"args", query_as_json(*this)}});
-    });
-  }
-  void on_connection_close() override {
-    if (timer_) timer_->cancel();
+    })));
   }
 
  private:
@@ -67,7 +65,7 @@ class DelayHandler final : public RequestHandler {
 
 class StatusHandler final : public RequestHandler {
  public:
-  void get() override {
+  void get() {
     unsigned code = std::stoul(path_arg("code"));
     if (code < 200 || code > 599) throw HttpError(400, "the status must be from 200 to 599");
     set_status(code);
@@ -78,7 +76,7 @@ class StatusHandler final : public RequestHandler {
 
 class MalformedHandler final : public RequestHandler {
  public:
-  void get() override {
+  void get() {
     set_header(http::field::content_type, "application/json");
     finish(R"({"instances": [{"name": "web-1"}, )");
   }
@@ -86,17 +84,25 @@ class MalformedHandler final : public RequestHandler {
 
 class DropHandler final : public RequestHandler {
  public:
-  void get() override {
+  static constexpr bool asynchronous = true;
+  void get() {
     set_header(http::field::content_length, "1000");
     write(std::string(100, 'x'));
-    async_flush(
-        [self = shared_from_this()](boost::system::error_code) { self->abort_connection(); });
+    async_flush(async_callback([this](boost::system::error_code) { abort_connection(); }));
   }
 };
 
+// Never finishes: it waits on a timer that only the client's going away cancels.
 class HangHandler final : public RequestHandler {
  public:
-  void get() override {}  // never finishes; the session lets go when the client does
+  static constexpr bool asynchronous = true;
+  void get() {
+    timer_.emplace(get_executor(), asio::steady_timer::time_point::max());
+    timer_->async_wait(cancel_on_close(async_callback([](boost::system::error_code) {})));
+  }
+
+ private:
+  std::optional<asio::steady_timer> timer_;
 };
 
 // The CMDB of seed 000, in memory: instances by object id, keyed by their "name".
@@ -108,7 +114,7 @@ struct CmdbStore {
 class CmdbImportHandler final : public RequestHandler {
  public:
   explicit CmdbImportHandler(std::shared_ptr<CmdbStore> store) : store_(std::move(store)) {}
-  void post() override {
+  void post() {
     const auto& body = json_body();
     if (!body.is_array() || body.as_array().empty()) {
       throw HttpError(400, "expected a non-empty JSON list of instances");
@@ -143,7 +149,7 @@ class CmdbImportHandler final : public RequestHandler {
 class CmdbSearchHandler final : public RequestHandler {
  public:
   explicit CmdbSearchHandler(std::shared_ptr<CmdbStore> store) : store_(std::move(store)) {}
-  void post() override {
+  void post() {
     const auto& body = json_body();
     if (!body.is_object()) throw HttpError(400, "expected a JSON object {\"query\": {...}}");
     json::object query;

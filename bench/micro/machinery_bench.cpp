@@ -3,7 +3,8 @@
 //
 //   build/release/bench/micro/parity-micro [--benchmark_min_time=0.2]
 
-#include "styles/future/combinators.hpp"
+#include "styles/future/multi.hpp"
+#include "styles/future/use_future.hpp"
 
 #include <benchmark/benchmark.h>
 #include <boost/asio/co_spawn.hpp>

@@ -36,9 +36,9 @@ UpstreamAnswer json_call_blocking(UpstreamCall call) {
 
 UpstreamCall UpstreamApi::delay_call(http::ArgumentList params) const {
   UpstreamCall call;
-  call.request = {"GET", context_.upstream_url + "/delay"};
+  call.request = {"GET", context_->upstream_url + "/delay"};
   call.options.params = std::move(params);
-  call.options.timeout = context_.upstream_timeout;
+  call.options.timeout = context_->upstream_timeout;
   return call;
 }
 
@@ -66,19 +66,19 @@ http::ArgumentList sdk_headers() {
 
 UpstreamCall CmdbSdk::search_call(const std::string& object_id, json::object query) const {
   UpstreamCall call;
-  call.request = {"POST", context_.upstream_url + "/object/" + object_id + "/instance/_search"};
+  call.request = {"POST", context_->upstream_url + "/object/" + object_id + "/instance/_search"};
   call.options.json = json::object{{"query", std::move(query)}};
   call.options.headers = sdk_headers();
-  call.options.timeout = context_.upstream_timeout;
+  call.options.timeout = context_->upstream_timeout;
   return call;
 }
 
 UpstreamCall CmdbSdk::import_call(const std::string& object_id, json::value payload) const {
   UpstreamCall call;
-  call.request = {"POST", context_.upstream_url + "/object/" + object_id + "/instance/_import"};
+  call.request = {"POST", context_->upstream_url + "/object/" + object_id + "/instance/_import"};
   call.options.json = std::move(payload);
   call.options.headers = sdk_headers();
-  call.options.timeout = context_.upstream_timeout;
+  call.options.timeout = context_->upstream_timeout;
   return call;
 }
 

@@ -63,12 +63,13 @@ UpstreamAnswer json_call_blocking(UpstreamCall call);
 
 class UpstreamApi {
  public:
-  explicit UpstreamApi(const Context& context) : context_(context) {}
+  UpstreamApi() = default;
+  explicit UpstreamApi(const Context& context) : context_(&context) {}
 
   // GET /delay with `params`, which the upstream echoes back under "args".
   template <class CompletionToken>
   auto async_delay(http::ArgumentList params, CompletionToken&& token) const {
-    return async_json_call(*context_.client, delay_call(std::move(params)),
+    return async_json_call(*context_->client, delay_call(std::move(params)),
                            std::forward<CompletionToken>(token));
   }
   UpstreamAnswer delay_blocking(http::ArgumentList params) const {
@@ -83,24 +84,25 @@ class UpstreamApi {
 
  private:
   UpstreamCall delay_call(http::ArgumentList params) const;
-  const Context& context_;
+  const Context* context_ = nullptr;
 };
 
 // Seed 000's CMDBSDK over the core client: the same two calls, with requests-style options.
 class CmdbSdk {
  public:
-  explicit CmdbSdk(const Context& context) : context_(context) {}
+  CmdbSdk() = default;
+  explicit CmdbSdk(const Context& context) : context_(&context) {}
 
   template <class CompletionToken>
   auto async_search(std::string object_id, boost::json::object query,
                     CompletionToken&& token) const {
-    return async_json_call(*context_.client, search_call(object_id, std::move(query)),
+    return async_json_call(*context_->client, search_call(object_id, std::move(query)),
                            std::forward<CompletionToken>(token));
   }
   template <class CompletionToken>
   auto async_import(std::string object_id, boost::json::value payload,
                     CompletionToken&& token) const {
-    return async_json_call(*context_.client, import_call(object_id, std::move(payload)),
+    return async_json_call(*context_->client, import_call(object_id, std::move(payload)),
                            std::forward<CompletionToken>(token));
   }
   UpstreamAnswer search_blocking(std::string object_id, boost::json::object query) const {
@@ -113,7 +115,7 @@ class CmdbSdk {
  private:
   UpstreamCall search_call(const std::string& object_id, boost::json::object query) const;
   UpstreamCall import_call(const std::string& object_id, boost::json::value payload) const;
-  const Context& context_;
+  const Context* context_ = nullptr;
 };
 
 }  // namespace parity::demo

@@ -67,18 +67,12 @@ std::string literal_prefix(std::string_view pattern) {
 
 }  // namespace
 
-void Application::add_route(std::string pattern, std::string name, std::vector<verb> methods,
-                            std::function<std::shared_ptr<RequestHandler>()> make_handler) {
-  std::string anchored = pattern;
+void Application::add_route(Route route) {
+  std::string anchored = route.pattern;
   if (anchored.empty() || anchored.front() != '^') anchored.insert(0, "^");
   if (anchored.back() != '$') anchored += '$';
-  Route route{.pattern = std::move(pattern),
-              .name = std::move(name),
-              .methods = std::move(methods),
-              .make_handler = std::move(make_handler),
-              .regex = boost::regex(to_boost_syntax(anchored)),
-              .group_names = group_names(anchored),
-              .literal_prefix = {}};
+  route.regex = boost::regex(to_boost_syntax(anchored));
+  route.group_names = group_names(anchored);
   route.literal_prefix = literal_prefix(anchored.substr(1));
   routes_.push_back(std::move(route));
 }

@@ -5,9 +5,12 @@
 
 #include "common/http/request_handler.hpp"
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/core/demangle.hpp>
 #include <boost/regex.hpp>
 
 #include <functional>
+#include <typeinfo>
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,20 +21,67 @@
 
 namespace parity::http {
 
-// The HTTP methods a handler class implements: those it (or a base below RequestHandler)
-// overrides. `&H::get` has type `void (RequestHandler::*)()` exactly when H did not.
+// Runs the HTTP method `method` of a handler made by the same route: nothing if the method
+// was a plain function (it has returned), or the coroutine it returned, not yet started.
+using MethodCall = std::optional<asio::awaitable<void>> (*)(RequestHandler& handler, verb method);
+
+namespace detail {
+
+template <class H, class Method>
+std::optional<asio::awaitable<void>> call(H& handler, Method method) {
+  using Result = std::invoke_result_t<Method, H&>;
+  static_assert(std::is_void_v<Result> || std::is_same_v<Result, asio::awaitable<void>>,
+                "a handler's get(), post(), ... returns void or asio::awaitable<void>");
+  if constexpr (std::is_void_v<Result>) {
+    std::invoke(method, handler);
+    return std::nullopt;
+  } else {
+    return std::invoke(method, handler);
+  }
+}
+
+// Each HTTP method a handler class may define, by its C++ name (delete is a keyword).
+#define PARITY_HTTP_METHODS(X) \
+  X(get, get)                  \
+  X(head, head)                \
+  X(post, post)                \
+  X(put, put)                  \
+  X(patch, patch)              \
+  X(delete_, delete_)          \
+  X(options, options)
+
+template <class H>
+std::optional<asio::awaitable<void>> call_method(RequestHandler& base, verb method) {
+  H& handler = static_cast<H&>(base);
+#define PARITY_CALL(name, verb_name)                                             \
+  if constexpr (requires { &H::name; }) {                                        \
+    if (method == verb::verb_name) return detail::call(handler, &H::name);       \
+  }
+  PARITY_HTTP_METHODS(PARITY_CALL)
+#undef PARITY_CALL
+  throw HttpError(405);
+}
+
+}  // namespace detail
+
+// The HTTP methods a handler class defines.
 template <class H>
 std::vector<verb> implemented_methods() {
-  using Base = void (RequestHandler::*)();
   std::vector<verb> methods;
-  if constexpr (!std::is_same_v<decltype(&H::get), Base>) methods.push_back(verb::get);
-  if constexpr (!std::is_same_v<decltype(&H::head), Base>) methods.push_back(verb::head);
-  if constexpr (!std::is_same_v<decltype(&H::post), Base>) methods.push_back(verb::post);
-  if constexpr (!std::is_same_v<decltype(&H::put), Base>) methods.push_back(verb::put);
-  if constexpr (!std::is_same_v<decltype(&H::patch), Base>) methods.push_back(verb::patch);
-  if constexpr (!std::is_same_v<decltype(&H::delete_), Base>) methods.push_back(verb::delete_);
-  if constexpr (!std::is_same_v<decltype(&H::options), Base>) methods.push_back(verb::options);
+#define PARITY_LIST(name, verb_name) \
+  if constexpr (requires { &H::name; }) methods.push_back(verb::verb_name);
+  PARITY_HTTP_METHODS(PARITY_LIST)
+#undef PARITY_LIST
   return methods;
+}
+
+template <class H>
+constexpr bool defines_a_method() {
+  bool any = false;
+#define PARITY_ANY(name, verb_name) any = any || requires { &H::name; };
+  PARITY_HTTP_METHODS(PARITY_ANY)
+#undef PARITY_ANY
+  return any;
 }
 
 struct Route {
@@ -39,7 +89,10 @@ struct Route {
   std::string name;     // for reverse_url; may be empty
   std::vector<verb> methods;
   std::function<std::shared_ptr<RequestHandler>()> make_handler;
-  boost::regex regex;  // compiled from pattern, anchored at both ends
+  MethodCall call_method = nullptr;
+  bool asynchronous = false;  // the handler class finishes its requests itself
+  std::string handler_name;   // the class, for log lines
+  boost::regex regex;         // compiled from pattern, anchored at both ends
   std::vector<std::string> group_names;
   std::string literal_prefix;  // the pattern's leading plain text, a cheap first check
 };
@@ -52,11 +105,30 @@ struct RouteMatch {
 class Application {
  public:
   // Adds a route whose handler is `Handler(args...)`, made anew for every request.
+  // If Handler has an initialize(args...), as Tornado's, the handler is default-constructed
+  // and then initialized with them.
   template <class Handler, class... Args>
   Application& add(std::string pattern, std::string name = {}, Args... args) {
     static_assert(std::is_base_of_v<RequestHandler, Handler>);
-    add_route(std::move(pattern), std::move(name), implemented_methods<Handler>(),
-              [... args = std::move(args)] { return std::make_shared<Handler>(args...); });
+    static_assert(defines_a_method<Handler>(),
+                  "a handler class defines get(), post(), ... (not virtual, no `override`)");
+    Route route;
+    route.pattern = std::move(pattern);
+    route.name = std::move(name);
+    route.methods = implemented_methods<Handler>();
+    route.make_handler = [... args = std::move(args)]() -> std::shared_ptr<RequestHandler> {
+      if constexpr (requires(Handler& h) { h.initialize(args...); }) {
+        auto handler = std::make_shared<Handler>();
+        handler->initialize(args...);
+        return handler;
+      } else {
+        return std::make_shared<Handler>(args...);
+      }
+    };
+    route.call_method = &detail::call_method<Handler>;
+    route.asynchronous = Handler::asynchronous;
+    route.handler_name = boost::core::demangle(typeid(Handler).name());
+    add_route(std::move(route));
     return *this;
   }
 
@@ -73,8 +145,7 @@ class Application {
   std::vector<std::pair<std::string, std::string>> default_headers{{"Server", "Parity/0.1"}};
 
  private:
-  void add_route(std::string pattern, std::string name, std::vector<verb> methods,
-                 std::function<std::shared_ptr<RequestHandler>()> make_handler);
+  void add_route(Route route);
   std::vector<Route> routes_;
 };
 

@@ -2,10 +2,9 @@
 // The HTTP client. async_fetch is written once as an Asio initiating function, so every style
 // calls the same operation with its own completion token:
 //
-//   client.async_fetch(request, options, [](error_code ec, FetchResponse r) { ... });  // callback
-//   auto future = client.async_fetch(request, options, parity::use_future);            // Future
-//   auto r = co_await client.async_fetch(request, options, asio::use_awaitable);        //
-//   coroutine
+//   client.async_fetch(request, options, [](error_code ec, FetchResponse r) { ... });
+//   Future<FetchResponse> f = client.async_fetch(request, options, use_future(executor));
+//   FetchResponse r = co_await client.async_fetch(request, options, asio::use_awaitable);
 //
 // GCC 12 and use_awaitable: keep class-type temporaries out of the co_await expression. Write
 //   FetchRequest request{"GET", url};

@@ -6,6 +6,8 @@
 #include "common/log/log.hpp"
 
 #include <fmt/format.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/write.hpp>
@@ -23,28 +25,6 @@ const char* const kJson = "application/json; charset=UTF-8";
 
 }  // namespace
 
-void RequestHandler::get() {
-  throw HttpError(405);
-}
-void RequestHandler::head() {
-  throw HttpError(405);
-}
-void RequestHandler::post() {
-  throw HttpError(405);
-}
-void RequestHandler::put() {
-  throw HttpError(405);
-}
-void RequestHandler::patch() {
-  throw HttpError(405);
-}
-void RequestHandler::delete_() {
-  throw HttpError(405);
-}
-void RequestHandler::options() {
-  throw HttpError(405);
-}
-
 void RequestHandler::write_error(unsigned status, std::string_view reason) {
   set_header(field::content_type, kJson);
   write(error_body(status, reason));
@@ -52,14 +32,46 @@ void RequestHandler::write_error(unsigned status, std::string_view reason) {
 
 // ---- Lifecycle --------------------------------------------------------------------------------
 
+RequestHandler::~RequestHandler() {
+  if (!session_ || finished_ || connection_closed_) return;
+  // The last owner let go of a handler that never finished: its client would wait until it gave
+  // up. Answer 500 now (write_error cannot run: the derived class is gone), on the session's
+  // strand, where it is known whether the connection still waits for this answer; unless the
+  // loop has stopped and the answer could go nowhere.
+  if (session_->get_executor().get_inner_executor().context().stopped()) return;
+  Response response{status::internal_server_error, request_.version()};
+  for (const auto& [name, value] : application_->default_headers) response.set(name, value);
+  response.set(field::content_type, kJson);
+  response.body() = error_body(500, "the handler never finished the response");
+  response.prepare_payload();
+  auto session = session_;
+  asio::dispatch(session->get_executor(), [session, exchange = exchange_, who = describe(),
+                                           streaming = headers_sent_, peer = peer_,
+                                           method = std::string(request_.method_string()),
+                                           target = std::string(request_.target()),
+                                           start = start_time_,
+                                           response = std::move(response)]() mutable {
+    if (!session->is_answering(exchange)) return;  // the connection is gone already
+    if (streaming) {  // a streamed response cannot turn into a 500: end the connection
+      log::error("http", "{}: the handler was let go of before finish(), mid-stream", who);
+      return session->abort(exchange);
+    }
+    log::error("http", "{}: the handler was let go of without finish() being called; answered 500",
+               who);
+    if (session->access_log_enabled()) log_access(500, method, target, peer, Clock::now() - start);
+    session->send_response(exchange, std::move(response));
+  });
+}
+
 void RequestHandler::execute(std::shared_ptr<Session> session, std::uint64_t exchange,
-                             Request request, PathArgs path_args, std::vector<verb> allowed,
+                             Request request, PathArgs path_args, const Route& route,
                              const Application& application, std::string peer,
                              Clock::time_point start_time) {
   executor_ = session->get_executor();
   session_ = std::move(session);
   exchange_ = exchange;
   application_ = &application;
+  route_ = &route;
   request_ = std::move(request);
   std::string_view target = request_.target();
   auto question = target.find('?');
@@ -69,56 +81,66 @@ void RequestHandler::execute(std::shared_ptr<Session> session, std::uint64_t exc
   peer_ = std::move(peer);
   start_time_ = start_time;
   path_args_ = std::move(path_args);
-  allowed_ = std::move(allowed);
 
   response_.version(request_.version());
   response_.result(status::ok);
   for (const auto& [name, value] : application.default_headers) response_.set(name, value);
 
   try {
-    set_default_headers();
-    if (std::find(allowed_.begin(), allowed_.end(), method()) == allowed_.end()) {
-      std::string allow;
-      for (verb v : allowed_)
-        allow += (allow.empty() ? "" : ", ") + std::string(bhttp::to_string(v));
-      set_header(field::allow, allow);
-      throw HttpError(405,
-                      std::string(request_.method_string()) + " is not allowed here; use " + allow);
-    }
-    prepare();
-    if (finished_) return;
-    switch (method()) {
-      case verb::get:
-        get();
-        break;
-      case verb::head:
-        head();
-        break;
-      case verb::post:
-        post();
-        break;
-      case verb::put:
-        put();
-        break;
-      case verb::patch:
-        patch();
-        break;
-      case verb::delete_:
-        delete_();
-        break;
-      case verb::options:
-        options();
-        break;
-      default:
-        throw HttpError(405);
-    }
+    run_method();
+  } catch (...) {
+    handle_exception(std::current_exception());
+  }
+}
+
+// Tornado's _execute: prepare, the method, then finish unless the handler is asynchronous.
+void RequestHandler::run_method() {
+  set_default_headers();
+  const auto& allowed = route_->methods;
+  if (std::find(allowed.begin(), allowed.end(), method()) == allowed.end()) {
+    std::string allow;
+    for (verb v : allowed) allow += (allow.empty() ? "" : ", ") + std::string(bhttp::to_string(v));
+    set_header(field::allow, allow);
+    throw HttpError(405, std::string(request_.method_string()) + " is not allowed here; use " + allow);
+  }
+  prepare();
+  if (finished_) return;
+  auto coroutine = route_->call_method(*this, method());
+  if (coroutine) return start_coroutine(std::move(*coroutine));
+  if (!route_->asynchronous && !finished_) finish();
+}
+
+// The coroutine runs on this handler's strand, so the close signal, emitted on the same strand,
+// reaches it without crossing strands (Boost 1.81's co_spawn cancellation is only safe so).
+void RequestHandler::start_coroutine(asio::awaitable<void> body) {
+  asio::co_spawn(get_executor(), std::move(body),
+                 cancel_on_close([self = shared_from_this()](std::exception_ptr error) {
+                   if (error) return self->handle_exception(error);
+                   if (!self->finished_ && !self->connection_closed_) self->finish();
+                 }));
+}
+
+void RequestHandler::handle_exception(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
   } catch (const HttpError& e) {
     if (!finished_) send_error(e.status(), e.reason());
   } catch (const std::exception& e) {
-    log::error("http", "uncaught exception in {} {}: {}", request_.method_string(),
-               request_.target(), e.what());
+    if (connection_closed_) return;  // what a cancelled operation throws when the client left
+    log::error("http", "uncaught exception in {}: {}", describe(), e.what());
+    if (!finished_) send_error(500);
+  } catch (...) {
+    if (connection_closed_) return;
+    log::error("http", "uncaught exception in {}: not a std::exception", describe());
     if (!finished_) send_error(500);
   }
+}
+
+std::string RequestHandler::describe() const {
+  std::string route = route_ && !route_->handler_name.empty()
+                          ? fmt::format(" (route {}, {})", route_->pattern, route_->handler_name)
+                          : std::string();
+  return fmt::format("{} {}{}", request_.method_string(), request_.target(), route);
 }
 
 void RequestHandler::connection_lost() {

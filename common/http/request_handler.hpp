@@ -4,16 +4,30 @@
 //
 //   set_default_headers() -> prepare() -> get()/post()/... -> on_finish()
 //
-// prepare() may finish the request early. A method may finish it before it returns or later,
-// from a callback, a Future or a coroutine: the response goes out when finish() is called.
-// An HttpError thrown by prepare() or a method becomes send_error(status), any other exception a
-// 500. write_error() shapes error bodies; on_connection_close() tells that the client went away
-// before the response was finished, and close_slot() carries the same news as an Asio
-// cancellation, so a pending upstream call can be cancelled with it.
+// A handler class defines the methods it answers (get, head, post, put, patch, delete_,
+// options), found by name when the route is added (Application::add). As in Tornado's _execute:
+//
+//   void get()                    the request is finished when get() returns, unless the class
+//                                 is asynchronous (below) or get() finished it already;
+//   asio::awaitable<void> get()   a coroutine, started on the handler's strand and cancelled if
+//                                 the client goes away; the request is finished when it returns.
+//
+// An asynchronous class (`static constexpr bool asynchronous = true;`, Tornado 5's
+// @asynchronous) finishes the request itself, later, from a callback or a Future's done
+// callback. Such callbacks are wrapped in async_callback(): it runs them on the handler's strand,
+// keeps the handler alive until they have run, and sends what they throw where a method's
+// exception goes. A handler let go of before finish() (its last callback forgot to call it)
+// answers 500 at once and logs which handler it was.
+//
+// The one path for exceptions, from prepare(), a method, a coroutine or an async_callback: an
+// HttpError becomes send_error(status, reason); anything else a 500 and one log line naming the
+// method, the route and the handler. write_error() shapes error bodies. on_connection_close()
+// tells that the client went away before the response was finished, and close_slot() carries the
+// same news as an Asio cancellation, so a pending upstream call can be cancelled with it.
 //
 // Every member is to be called on the handler's executor (get_executor()), the connection's
-// strand. Code that runs elsewhere (a thread pool) hands its result back with asio::post or
-// asio::dispatch to that executor.
+// strand. Code that runs elsewhere (a thread pool) hands its result back through an operation
+// that completes on that executor (run_in_executor, async_callback, use_future, use_awaitable).
 
 #include "common/http/arguments.hpp"
 #include "common/http/http_error.hpp"
@@ -23,6 +37,9 @@
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/json/value.hpp>
@@ -37,28 +54,26 @@ namespace parity::http {
 
 class Application;
 class Session;
+struct Route;
 
 class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
  public:
   using executor_type = asio::strand<asio::io_context::executor_type>;
   using FlushHandler = asio::any_completion_handler<void(boost::system::error_code)>;
 
+  // A class that finishes its requests itself, later, says so by hiding this with `true`.
+  static constexpr bool asynchronous = false;
+
   RequestHandler() = default;
-  virtual ~RequestHandler() = default;
+  virtual ~RequestHandler();
   RequestHandler(const RequestHandler&) = delete;
   RequestHandler& operator=(const RequestHandler&) = delete;
 
   // ---- Lifecycle, overridden by handlers ------------------------------------------------------
+  // (The methods themselves, get() and the rest, are not virtual: see the top of this file. A
+  // method a class does not define answers 405 with an Allow header.)
   virtual void set_default_headers() {}
   virtual void prepare() {}
-  // A method a handler does not override answers 405 with an Allow header.
-  virtual void get();
-  virtual void head();
-  virtual void post();
-  virtual void put();
-  virtual void patch();
-  virtual void delete_();
-  virtual void options();
   virtual void on_finish() {}
   virtual void on_connection_close() {}
   // Writes the error body; the default is error_body(status, reason) as JSON.
@@ -134,6 +149,28 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   executor_type get_executor() const { return *executor_; }
   // Emitted (cancellation_type::terminal) when the client goes away before finish().
   asio::cancellation_slot close_slot() { return close_signal_.slot(); }
+
+  // `callback` as a completion handler, as Tornado's RequestHandler.async_callback: it runs on
+  // this handler's strand whatever thread completes the operation, the handler stays alive until
+  // it has run, and an exception it throws answers as a method's would (HttpError: its status).
+  template <class Callback>
+  auto async_callback(Callback callback) {
+    return asio::bind_executor(
+        get_executor(), [self = shared_from_this(), callback = std::move(callback)](
+                            auto&&... args) mutable {
+          try {
+            callback(std::forward<decltype(args)>(args)...);
+          } catch (...) {
+            self->handle_exception(std::current_exception());
+          }
+        });
+  }
+  // `token` whose operation is cancelled (operation_aborted) if the client goes away first. One
+  // operation at a time may be bound to the close slot.
+  template <class CompletionToken>
+  auto cancel_on_close(CompletionToken&& token) {
+    return asio::bind_cancellation_slot(close_slot(), std::forward<CompletionToken>(token));
+  }
   bool connection_closed() const { return connection_closed_; }
   const Application& application() const { return *application_; }
   std::string reverse_url(std::string_view name, const std::vector<std::string>& args = {}) const;
@@ -143,8 +180,14 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
 
   // Called by the session: hands over the request and runs the lifecycle.
   void execute(std::shared_ptr<Session> session, std::uint64_t exchange, Request request,
-               PathArgs path_args, std::vector<verb> allowed, const Application& application,
+               PathArgs path_args, const Route& route, const Application& application,
                std::string peer, Clock::time_point start_time);
+  void run_method();
+  void start_coroutine(asio::awaitable<void> body);
+  // The one place an exception from prepare(), a method, a coroutine or a callback is answered.
+  void handle_exception(std::exception_ptr error);
+  // Names the request, its route and its handler, for log lines.
+  std::string describe() const;
   void connection_lost();
 
   void start_flush(FlushHandler done);
@@ -162,7 +205,7 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   std::string peer_;
   Clock::time_point start_time_;
   PathArgs path_args_;
-  std::vector<verb> allowed_;
+  const Route* route_ = nullptr;
   ArgumentList query_arguments_;
   mutable std::optional<ArgumentList> body_arguments_;
   mutable std::optional<std::vector<UploadedFile>> files_;

@@ -22,8 +22,18 @@ class NotFoundHandler final : public RequestHandler {
   void prepare() override { throw HttpError(404, "no route matches " + std::string(path())); }
 };
 
-const std::vector<verb> kAnyMethod{verb::get,   verb::head,    verb::post,    verb::put,
-                                   verb::patch, verb::delete_, verb::options, verb::unknown};
+// The route of a path that no route matches: every method is allowed, prepare() answers.
+const Route& not_found_route() {
+  static const Route route = [] {
+    Route r;
+    r.name = "not_found";
+    r.methods = {verb::get,   verb::head,    verb::post,    verb::put,
+                 verb::patch, verb::delete_, verb::options, verb::unknown};
+    r.make_handler = [] { return std::make_shared<NotFoundHandler>(); };
+    return r;
+  }();
+  return route;
+}
 
 bool is_parse_error(boost::system::error_code ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
@@ -110,9 +120,8 @@ void Session::force_close() {
   asio::dispatch(strand_, [self = shared_from_this()] { self->close_now(); });
 }
 
-// Dropping handler_ also breaks the session <-> handler pair a request in flight holds.
 void Session::close_now() {
-  auto handler = std::move(handler_);
+  auto handler = std::exchange(handler_, {}).lock();
   close();
   if (handler && !handler->finished()) handler->connection_lost();
 }
@@ -178,10 +187,10 @@ void Session::read_body() {
 
 void Session::on_body(boost::system::error_code ec) {
   if (reject_read_error(ec)) return;
-  dispatch();
+  hand_over();
 }
 
-void Session::dispatch() {
+void Session::hand_over() {
   disarm();
   state_ = State::handling;
   request_start_ = Clock::now();
@@ -192,13 +201,14 @@ void Session::dispatch() {
   std::string_view target = request.target();
   std::string_view path = target.substr(0, target.find('?'));
   auto match = server_->application->match(path);
-  handler_ = match ? match->route->make_handler() : std::make_shared<NotFoundHandler>();
-  auto handler = handler_;  // execute() may finish, and so reset handler_, before it returns
+  const Route& route = match ? *match->route : not_found_route();
+  // Held here until execute() returns; after that, by what the handler waits for.
+  auto handler = route.make_handler();
+  handler_ = handler;
   handler->execute(shared_from_this(), exchange_, std::move(request),
-                   match ? std::move(match->args) : PathArgs{},
-                   match ? match->route->methods : kAnyMethod, *server_->application, peer_,
-                   request_start_);
-  if (handler_ == handler && !handler->finished()) watch_for_close();
+                   match ? std::move(match->args) : PathArgs{}, route, *server_->application,
+                   peer_, request_start_);
+  if (!handler->finished() && state_ == State::handling) watch_for_close();
 }
 
 // While a handler works nothing is read, so a client that goes away would go unnoticed. Waiting
@@ -220,10 +230,12 @@ void Session::on_readable(boost::system::error_code ec, std::uint64_t exchange) 
   if (!ec && socket_.available(available_ec) > 0 && !available_ec) {
     return;  // a pipelined request arrived: it waits in the socket; we stop watching
   }
+  auto handler = handler_.lock();
   log::debug("http", "client {} went away {:.2f}ms into {} {}", peer_,
              std::chrono::duration<double, std::milli>(Clock::now() - request_start_).count(),
-             handler_ ? std::string(handler_->request().method_string()) : "?",
-             handler_ ? std::string(handler_->request().target()) : "?");
+             handler ? std::string(handler->request().method_string()) : "?",
+             handler ? std::string(handler->request().target()) : "?");
+  handler.reset();
   close_now();
 }
 

@@ -64,6 +64,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void send_bytes(std::uint64_t exchange, std::string bytes, bool last,
                   RequestHandler::FlushHandler done);
   void abort(std::uint64_t exchange);
+  // Whether the connection still waits for the answer to `exchange` (or is streaming it).
+  bool is_answering(std::uint64_t exchange) const {
+    return exchange == exchange_ && (state_ == State::handling || state_ == State::writing);
+  }
   // An unframed streamed response (HTTP/1.0, no Content-Length) ends when the connection does.
   void close_after_response() { closing_ = true; }
   bool access_log_enabled() const { return server_->options.access_log; }
@@ -76,7 +80,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_header(boost::system::error_code ec);
   void read_body();
   void on_body(boost::system::error_code ec);
-  void dispatch();
+  void hand_over();
   void watch_for_close();
   void on_readable(boost::system::error_code ec, std::uint64_t exchange);
   void write_next_bytes();
@@ -111,7 +115,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool watching_ = false;       // an async_wait for readability is pending
   std::uint64_t exchange_ = 0;  // counts the requests of this connection
   Clock::time_point request_start_;
-  std::shared_ptr<RequestHandler> handler_;
+  // The request's handler, not owned: what it waits for owns it (a callback, a coroutine), so
+  // that one let go of before finishing is noticed (RequestHandler's destructor answers 500).
+  std::weak_ptr<RequestHandler> handler_;
   std::shared_ptr<Response> response_;
   std::deque<Outgoing> outgoing_;  // streamed bytes waiting to be written, in order
   bool writing_bytes_ = false;

@@ -2,15 +2,14 @@
 // operation given a completion handler (a lambda), and the response is finished from inside the
 // last one. Nothing blocks the loop except /compute, which is CPU work.
 //
-// Each lambda is wrapped by on_strand(): bound to the handler's executor, so it runs on the
-// handler's strand whatever thread completes the operation, and holding the handler alive
-// (shared_from_this) until it has run.
+// Each lambda is wrapped by async_callback(): it runs on the handler's strand whatever thread
+// completes the operation, and keeps the handler alive until it has run. cancel_on_close()
+// cancels the operation (operation_aborted) if the client goes away first. Errors arrive as an
+// error_code, the callback's first argument.
 
-#include "common/demo/handler.hpp"
+#include "common/demo/endpoint.hpp"
 #include "styles/routes.hpp"
 
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 namespace parity::styles {
@@ -20,26 +19,12 @@ namespace json = boost::json;
 using boost::system::error_code;
 using demo::UpstreamAnswer;
 
-class Handler : public demo::Handler {
+// Tornado 5's @asynchronous: returning from get() does not finish the request; a callback does.
+class Endpoint : public demo::Endpoint {
  public:
-  explicit Handler(const demo::Context* context) : demo::Handler(*context, "callback") {}
+  static constexpr bool asynchronous = true;
 
  protected:
-  template <class Body>
-  auto on_strand(Body body) {
-    return asio::bind_executor(get_executor(), [self = shared_from_this(),
-                                                body = std::move(body)](auto&&... args) mutable {
-      body(std::forward<decltype(args)>(args)...);
-    });
-  }
-  // The same, also cancelled (operation_aborted) if the client goes away.
-  template <class Body>
-  auto on_strand_until_close(Body body) {
-    return asio::bind_cancellation_slot(close_slot(), on_strand(std::move(body)));
-  }
-  void on_connection_close() override {
-    if (timer_) timer_->cancel();
-  }
   asio::steady_timer& timer() {
     if (!timer_) timer_.emplace(get_executor());
     return *timer_;
@@ -49,77 +34,75 @@ class Handler : public demo::Handler {
   std::optional<asio::steady_timer> timer_;
 };
 
-class HelloHandler final : public Handler {
+class HelloHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override { finish("Hello, world"); }
+  void get() { finish("Hello, world"); }
 };
 
-class FetchHandler final : public Handler {
+class FetchHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override {
-    upstream().async_delay({}, on_strand_until_close([this](error_code ec, UpstreamAnswer reply) {
-                             if (ec) return answer_upstream_error(ec);
-                             answer_fetch(reply);
-                           }));
+  void get() {
+    auto on_reply = [this](error_code ec, UpstreamAnswer reply) {
+      if (ec) return answer_upstream_error(ec);
+      answer_fetch(reply);
+    };
+    upstream().async_delay({}, cancel_on_close(async_callback(on_reply)));
   }
 };
 
-class SleepHandler final : public Handler {
+class SleepHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override {
+  void get() {
     int ms = sleep_ms();
-    timer().expires_after(std::chrono::milliseconds(ms));
-    timer().async_wait(on_strand([this, ms](error_code ec) {
+    auto on_time = [this, ms](error_code ec) {
       if (ec) return;  // cancelled: the client went away
       answer({{"ms", ms}});
-    }));
+    };
+    timer().expires_after(std::chrono::milliseconds(ms));
+    timer().async_wait(cancel_on_close(async_callback(on_time)));
   }
 };
 
 // Each step starts the next one from inside its callback: the nesting is the lesson.
-class ChainHandler final : public Handler {
+class ChainHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override {
+  void get() {
     length_ = chain_length();
     step(1, nullptr);
   }
 
  private:
   void step(int number, const UpstreamAnswer* previous) {
-    upstream().async_delay(
-        demo::UpstreamApi::chain_params(number, previous),
-        on_strand_until_close([this, number](error_code ec, UpstreamAnswer reply) {
-          if (ec) return answer_upstream_error(ec);
-          steps_.push_back(demo::UpstreamApi::echoed(reply));
-          if (number == length_) return answer({{"n", length_}, {"steps", steps_}});
-          step(number + 1, &reply);
-        }));
+    auto on_reply = [this, number](error_code ec, UpstreamAnswer reply) {
+      if (ec) return answer_upstream_error(ec);
+      steps_.push_back(demo::UpstreamApi::echoed(reply));
+      if (number == length_) return answer({{"n", length_}, {"steps", steps_}});
+      step(number + 1, &reply);
+    };
+    auto params = demo::UpstreamApi::chain_params(number, previous);
+    upstream().async_delay(params, cancel_on_close(async_callback(on_reply)));
   }
   int length_ = 0;
   json::array steps_;
 };
 
-// All calls start at once; a counter tells the last callback to answer.
-class ParallelHandler final : public Handler {
+// All calls start at once; a counter tells the last callback to answer. (One close slot serves
+// one operation, so these calls are not cancelled when the client goes away.)
+class ParallelHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override {
+  void get() {
     int width = parallel_width();
     results_.resize(width);
     left_ = width;
     for (int i = 0; i < width; ++i) {
-      upstream().async_delay(demo::UpstreamApi::parallel_params(i),
-                             on_strand([this, i, width](error_code ec, UpstreamAnswer reply) {
-                               if (finished())
-                                 return;  // an earlier call failed and the error is answered
-                               if (ec) return answer_upstream_error(ec);
-                               results_[i] = demo::UpstreamApi::echoed(reply);
-                               if (--left_ == 0) answer({{"n", width}, {"results", results_}});
-                             }));
+      auto on_reply = [this, i, width](error_code ec, UpstreamAnswer reply) {
+        if (finished()) return;  // an earlier call failed and the error is answered
+        if (ec) return answer_upstream_error(ec);
+        results_[i] = demo::UpstreamApi::echoed(reply);
+        if (--left_ == 0) answer({{"n", width}, {"results", results_}});
+      };
+      auto params = demo::UpstreamApi::parallel_params(i);
+      upstream().async_delay(params, async_callback(on_reply));
     }
   }
 
@@ -129,64 +112,69 @@ class ParallelHandler final : public Handler {
 };
 
 // CPU work runs right here, on the loop: every other request waits meanwhile.
-class ComputeHandler final : public Handler {
+class ComputeHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override {
+  void get() {
     auto n = compute_n();
-    answer({{"n", n}, {"sum", demo::sum_of_squares(n)}});
+    auto sum = demo::sum_of_squares(n);
+    answer({{"n", n}, {"sum", sum}});
   }
 };
 
-class CmdbSearchHandler final : public Handler {
+class CmdbSearchHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override {
-    cmdb().async_search(path_arg("pk"), cmdb_query(),
-                        on_strand_until_close([this](error_code ec, UpstreamAnswer reply) {
-                          answer_cmdb(ec, reply);
-                        }));
+  void get() {
+    std::string pk = path_arg("pk");
+    json::object query = cmdb_query();
+    auto on_reply = [this](error_code ec, UpstreamAnswer reply) {
+      if (ec) return answer_cmdb_error(ec);
+      answer_cmdb(reply);
+    };
+    cmdb().async_search(pk, query, cancel_on_close(async_callback(on_reply)));
   }
 };
 
-class CmdbImportHandler final : public Handler {
+class CmdbImportHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void post() override {
+  void post() {
     auto payload = cmdb_payload();
     if (!payload) return;
-    cmdb().async_import(path_arg("pk"), std::move(*payload),
-                        on_strand_until_close([this](error_code ec, UpstreamAnswer reply) {
-                          answer_cmdb(ec, reply);
-                        }));
+    std::string pk = path_arg("pk");
+    auto on_reply = [this](error_code ec, UpstreamAnswer reply) {
+      if (ec) return answer_cmdb_error(ec);
+      answer_cmdb(reply);
+    };
+    cmdb().async_import(pk, *payload, cancel_on_close(async_callback(on_reply)));
   }
 };
 
 // File I/O goes to the pool; the outcome comes back to a callback on the loop.
-class UploadHandler final : public Handler {
+class UploadHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void post() override {
-    demo::async_on_pool(
-        *context().pool,
-        [&context = context(), files = files()] { return demo::save_uploads(context, files); },
-        on_strand([this](error_code, demo::UploadOutcome outcome) { answer_upload(outcome); }));
+  void post() {
+    auto save = [this, files = files()] { return demo::save_uploads(context(), files); };
+    auto on_saved = [this](std::exception_ptr error, demo::UploadOutcome outcome) {
+      if (error) std::rethrow_exception(error);
+      answer_upload(outcome);
+    };
+    run_on_executor(save, async_callback(on_saved));
   }
-  void delete_() override {
-    demo::async_on_pool(
-        *context().pool,
-        [&context = context(), directory = argument("directory"), filename = argument("filename")] {
-          return demo::delete_upload(context, directory, filename);
-        },
-        on_strand([this](error_code, demo::UploadOutcome outcome) { answer_upload(outcome); }));
+  void delete_() {
+    auto remove = [this, directory = argument("directory"), filename = argument("filename")] {
+      return demo::delete_upload(context(), directory, filename);
+    };
+    auto on_removed = [this](std::exception_ptr error, demo::UploadOutcome outcome) {
+      if (error) std::rethrow_exception(error);
+      answer_upload(outcome);
+    };
+    run_on_executor(remove, async_callback(on_removed));
   }
 };
 
 // A timer per line, a flush per line: the loop is free between lines.
-class StreamHandler final : public Handler {
+class StreamHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override {
+  void get() {
     args_ = stream_args();
     set_header(http::field::content_type, "application/x-ndjson");
     line(0);
@@ -195,14 +183,16 @@ class StreamHandler final : public Handler {
  private:
   void line(int number) {
     if (number == args_.lines) return finish();
-    timer().expires_after(std::chrono::milliseconds(args_.ms));
-    timer().async_wait(on_strand([this, number](error_code ec) {
-      if (ec) return;
+    auto on_flushed = [this, number](error_code ec) {
+      if (!ec) line(number + 1);
+    };
+    auto on_time = [this, number, on_flushed](error_code ec) {
+      if (ec) return;  // cancelled: the client went away
       write(stream_line(number));
-      async_flush(on_strand([this, number](error_code flush_ec) {
-        if (!flush_ec) line(number + 1);
-      }));
-    }));
+      async_flush(async_callback(on_flushed));
+    };
+    timer().expires_after(std::chrono::milliseconds(args_.ms));
+    timer().async_wait(cancel_on_close(async_callback(on_time)));
   }
   demo::StreamArgs args_{};
 };
@@ -210,9 +200,17 @@ class StreamHandler final : public Handler {
 }  // namespace
 
 void mount_callback(http::Application& app, const demo::Context& context) {
-  mount_endpoints<HelloHandler, FetchHandler, SleepHandler, ChainHandler, ParallelHandler,
-                  ComputeHandler, CmdbSearchHandler, CmdbImportHandler, UploadHandler,
-                  StreamHandler>(app, "callback", context);
+  mount_endpoints(app, "callback", context,
+                  {.hello = handler<HelloHandler>,
+                   .fetch = handler<FetchHandler>,
+                   .sleep = handler<SleepHandler>,
+                   .chain = handler<ChainHandler>,
+                   .parallel = handler<ParallelHandler>,
+                   .compute = handler<ComputeHandler>,
+                   .cmdb_search = handler<CmdbSearchHandler>,
+                   .cmdb_import = handler<CmdbImportHandler>,
+                   .upload = handler<UploadHandler>,
+                   .stream = handler<StreamHandler>});
 }
 
 }  // namespace parity::styles

@@ -1,20 +1,18 @@
-// The coroutine style, as Tornado's gen.coroutine and async def: each handler body is a C++20
-// coroutine on asio::awaitable that co_awaits the same core operations, so asynchronous code reads
-// top to bottom like the sync style, and errors are exceptions. The client going away cancels the
-// whole coroutine (close_slot), so its pending upstream call is cancelled too.
+// The coroutine style, as Tornado's gen.coroutine and async def: each method is a C++20
+// coroutine on asio::awaitable that co_awaits the same core operations, so asynchronous code
+// reads top to bottom like the sync style, and errors are exceptions. The core starts the method
+// on the handler's strand and finishes the request when it returns; the client going away
+// cancels the whole coroutine, so its pending upstream call is cancelled too.
 //
-// GCC 12: bodies are member coroutines, never capturing lambdas; and arguments are named
+// GCC 12: methods are member coroutines, never capturing lambdas; and arguments are named
 // variables, never class-type temporaries, inside a co_await expression.
 
-#include "common/demo/handler.hpp"
+#include "common/demo/endpoint.hpp"
 #include "styles/routes.hpp"
 
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace parity::styles {
@@ -22,64 +20,33 @@ namespace {
 
 namespace json = boost::json;
 using asio::use_awaitable;
+using boost::system::system_error;
 using demo::UpstreamAnswer;
 
-class Handler : public demo::Handler {
- public:
-  explicit Handler(const demo::Context* context) : demo::Handler(*context, "coroutine") {}
+using Endpoint = demo::Endpoint;
 
- protected:
-  // Runs `body` on this handler's strand until it returns. The completion handler keeps the
-  // handler (and so `this` inside body) alive; an HttpError escaping body becomes its status,
-  // any other exception a 500.
-  void spawn(asio::awaitable<void> body) {
-    asio::co_spawn(get_executor(), std::move(body),
-                   asio::bind_cancellation_slot(
-                       close_slot(), [self = shared_from_this()](std::exception_ptr error) {
-                         if (!error || self->finished() || self->connection_closed()) return;
-                         try {
-                           std::rethrow_exception(error);
-                         } catch (const http::HttpError& e) {
-                           self->send_error(e.status(), e.reason());
-                         } catch (const std::exception& e) {
-                           log::error("coroutine", "{} {}: {}", self->request().method_string(),
-                                      self->request().target(), e.what());
-                           self->send_error(500);
-                         }
-                       }));
-  }
+class HelloHandler final : public Endpoint {
+ public:
+  void get() { finish("Hello, world"); }
 };
 
-class HelloHandler final : public Handler {
+class FetchHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override { finish("Hello, world"); }
-};
-
-class FetchHandler final : public Handler {
- public:
-  using Handler::Handler;
-  void get() override { spawn(run()); }
-
- private:
-  asio::awaitable<void> run() {
+  asio::awaitable<void> get() {
     http::ArgumentList params;
     try {
       auto reply = co_await upstream().async_delay(params, use_awaitable);
       answer_fetch(reply);
-    } catch (const boost::system::system_error& e) {
+    } catch (const system_error& e) {
       answer_upstream_error(e.code());
     }
   }
 };
 
-class SleepHandler final : public Handler {
+class SleepHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override { spawn(run(sleep_ms())); }
-
- private:
-  asio::awaitable<void> run(int ms) {
+  asio::awaitable<void> get() {
+    int ms = sleep_ms();
     asio::steady_timer timer(get_executor(), std::chrono::milliseconds(ms));
     co_await timer.async_wait(use_awaitable);
     answer({{"ms", ms}});
@@ -87,13 +54,10 @@ class SleepHandler final : public Handler {
 };
 
 // The sync style's loop, with co_await: each step waits for the last without blocking.
-class ChainHandler final : public Handler {
+class ChainHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override { spawn(run(chain_length())); }
-
- private:
-  asio::awaitable<void> run(int length) {
+  asio::awaitable<void> get() {
+    int length = chain_length();
     json::array steps;
     try {
       std::optional<UpstreamAnswer> previous;
@@ -102,7 +66,7 @@ class ChainHandler final : public Handler {
         previous = co_await upstream().async_delay(params, use_awaitable);
         steps.push_back(demo::UpstreamApi::echoed(*previous));
       }
-    } catch (const boost::system::system_error& e) {
+    } catch (const system_error& e) {
       co_return answer_upstream_error(e.code());
     }
     answer({{"n", length}, {"steps", steps}});
@@ -110,18 +74,15 @@ class ChainHandler final : public Handler {
 };
 
 // All calls start at once as one parallel group; co_await resumes when every one is done.
-class ParallelHandler final : public Handler {
+class ParallelHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override { spawn(run(parallel_width())); }
-
- private:
-  asio::awaitable<void> run(int width) {
+  asio::awaitable<void> get() {
+    int width = parallel_width();
     using Call = decltype(upstream().async_delay(http::ArgumentList{}, asio::deferred));
     std::vector<Call> calls;
     for (int i = 0; i < width; ++i) {
-      calls.push_back(
-          upstream().async_delay(demo::UpstreamApi::parallel_params(i), asio::deferred));
+      auto params = demo::UpstreamApi::parallel_params(i);
+      calls.push_back(upstream().async_delay(params, asio::deferred));
     }
     auto group = asio::experimental::make_parallel_group(std::move(calls));
     auto [order, errors, replies] =
@@ -136,84 +97,67 @@ class ParallelHandler final : public Handler {
 };
 
 // CPU work runs right here, on the loop: every other request waits meanwhile.
-class ComputeHandler final : public Handler {
+class ComputeHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override {
+  void get() {
     auto n = compute_n();
-    answer({{"n", n}, {"sum", demo::sum_of_squares(n)}});
+    auto sum = demo::sum_of_squares(n);
+    answer({{"n", n}, {"sum", sum}});
   }
 };
 
-class CmdbSearchHandler final : public Handler {
+class CmdbSearchHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override { spawn(run(path_arg("pk"), cmdb_query())); }
-
- private:
-  asio::awaitable<void> run(std::string pk, json::object query) {
+  asio::awaitable<void> get() {
+    std::string pk = path_arg("pk");
+    json::object query = cmdb_query();
     try {
       auto reply = co_await cmdb().async_search(pk, query, use_awaitable);
-      answer_cmdb({}, reply);
-    } catch (const boost::system::system_error& e) {
-      answer_cmdb(e.code(), {});
+      answer_cmdb(reply);
+    } catch (const system_error& e) {
+      answer_cmdb_error(e.code());
     }
   }
 };
 
-class CmdbImportHandler final : public Handler {
+class CmdbImportHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void post() override {
+  asio::awaitable<void> post() {
     auto payload = cmdb_payload();
-    if (payload) spawn(run(path_arg("pk"), std::move(*payload)));
-  }
-
- private:
-  asio::awaitable<void> run(std::string pk, json::value payload) {
+    if (!payload) co_return;
+    std::string pk = path_arg("pk");
     try {
-      auto reply = co_await cmdb().async_import(pk, payload, use_awaitable);
-      answer_cmdb({}, reply);
-    } catch (const boost::system::system_error& e) {
-      answer_cmdb(e.code(), {});
+      auto reply = co_await cmdb().async_import(pk, *payload, use_awaitable);
+      answer_cmdb(reply);
+    } catch (const system_error& e) {
+      answer_cmdb_error(e.code());
     }
   }
 };
 
 // File I/O goes to the pool; co_await resumes here with its outcome.
-class UploadHandler final : public Handler {
+class UploadHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void post() override { spawn(save(files())); }
-  void delete_() override { spawn(remove(argument("directory"), argument("filename"))); }
-
- private:
-  asio::awaitable<void> save(std::vector<http::UploadedFile> files) {
-    auto work = [&context = context(), files = std::move(files)] {
-      return demo::save_uploads(context, files);
-    };
-    answer_upload(co_await demo::async_on_pool(*context().pool, work, use_awaitable));
+  asio::awaitable<void> post() {
+    auto save = [this, files = files()] { return demo::save_uploads(context(), files); };
+    auto outcome = co_await run_on_executor(save, use_awaitable);
+    answer_upload(outcome);
   }
-  asio::awaitable<void> remove(std::optional<std::string> directory,
-                               std::optional<std::string> filename) {
-    auto work = [&context = context(), directory, filename] {
-      return demo::delete_upload(context, directory, filename);
+  asio::awaitable<void> delete_() {
+    auto remove = [this, directory = argument("directory"), filename = argument("filename")] {
+      return demo::delete_upload(context(), directory, filename);
     };
-    answer_upload(co_await demo::async_on_pool(*context().pool, work, use_awaitable));
+    auto outcome = co_await run_on_executor(remove, use_awaitable);
+    answer_upload(outcome);
   }
 };
 
 // A plain loop: wait, write, flush.
-class StreamHandler final : public Handler {
+class StreamHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override {
+  asio::awaitable<void> get() {
+    auto args = stream_args();
     set_header(http::field::content_type, "application/x-ndjson");
-    spawn(run(stream_args()));
-  }
-
- private:
-  asio::awaitable<void> run(demo::StreamArgs args) {
     asio::steady_timer timer(get_executor());
     for (int number = 0; number < args.lines; ++number) {
       timer.expires_after(std::chrono::milliseconds(args.ms));
@@ -221,16 +165,23 @@ class StreamHandler final : public Handler {
       write(stream_line(number));
       co_await async_flush(use_awaitable);
     }
-    finish();
   }
 };
 
 }  // namespace
 
 void mount_coroutine(http::Application& app, const demo::Context& context) {
-  mount_endpoints<HelloHandler, FetchHandler, SleepHandler, ChainHandler, ParallelHandler,
-                  ComputeHandler, CmdbSearchHandler, CmdbImportHandler, UploadHandler,
-                  StreamHandler>(app, "coroutine", context);
+  mount_endpoints(app, "coroutine", context,
+                  {.hello = handler<HelloHandler>,
+                   .fetch = handler<FetchHandler>,
+                   .sleep = handler<SleepHandler>,
+                   .chain = handler<ChainHandler>,
+                   .parallel = handler<ParallelHandler>,
+                   .compute = handler<ComputeHandler>,
+                   .cmdb_search = handler<CmdbSearchHandler>,
+                   .cmdb_import = handler<CmdbImportHandler>,
+                   .upload = handler<UploadHandler>,
+                   .stream = handler<StreamHandler>});
 }
 
 }  // namespace parity::styles

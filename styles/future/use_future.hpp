@@ -5,7 +5,8 @@
 //   Future<FetchResponse> f = client.async_fetch(request, options, use_future(get_executor()));
 //
 // The operation completes on `executor` (a handler's strand), where the future's callbacks run.
-// An error code becomes the future's exception (boost::system::system_error).
+// An error code becomes the future's exception (boost::system::system_error); an exception_ptr
+// (run_in_executor's work threw) is the future's exception as it is.
 
 #include "styles/future/future.hpp"
 
@@ -53,6 +54,32 @@ struct FutureHandler<boost::system::error_code> {
   }
 };
 
+template <class T>
+struct FutureHandler<std::exception_ptr, T> {
+  using executor_type = asio::any_io_executor;
+  Future<T> future;
+  executor_type get_executor() const noexcept { return future.get_executor(); }
+  void operator()(std::exception_ptr error, T value) {
+    if (error)
+      future.set_exception(std::move(error));
+    else
+      future.set_result(std::move(value));
+  }
+};
+
+template <>
+struct FutureHandler<std::exception_ptr> {
+  using executor_type = asio::any_io_executor;
+  Future<void> future;
+  executor_type get_executor() const noexcept { return future.get_executor(); }
+  void operator()(std::exception_ptr error) {
+    if (error)
+      future.set_exception(std::move(error));
+    else
+      future.set_result();
+  }
+};
+
 template <class... Args>
 struct FutureValue;
 template <class T>
@@ -61,6 +88,14 @@ struct FutureValue<boost::system::error_code, T> {
 };
 template <>
 struct FutureValue<boost::system::error_code> {
+  using type = void;
+};
+template <class T>
+struct FutureValue<std::exception_ptr, T> {
+  using type = T;
+};
+template <>
+struct FutureValue<std::exception_ptr> {
   using type = void;
 };
 

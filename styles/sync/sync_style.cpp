@@ -1,8 +1,11 @@
 // The sync style: the "before" of every tutorial. Each handler blocks right here on the loop
 // thread (a blocking fetch, sleep_for, file I/O), so while one request waits, every other
 // request of this process waits too. That stall is the lesson: see bench/README.md.
+//
+// A method is a plain function, and its return finishes the request, as a Tornado `def get`.
+// Errors are exceptions: the blocking calls throw http::FetchError, a system_error.
 
-#include "common/demo/handler.hpp"
+#include "common/demo/endpoint.hpp"
 #include "styles/routes.hpp"
 
 #include <thread>
@@ -12,35 +15,31 @@ namespace {
 
 namespace json = boost::json;
 using boost::system::error_code;
+using boost::system::system_error;
 using demo::UpstreamAnswer;
 
-class Handler : public demo::Handler {
+using Endpoint = demo::Endpoint;
+
+class HelloHandler final : public Endpoint {
  public:
-  explicit Handler(const demo::Context* context) : demo::Handler(*context, "sync") {}
+  void get() { finish("Hello, world"); }
 };
 
-class HelloHandler final : public Handler {
+class FetchHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override { finish("Hello, world"); }
-};
-
-class FetchHandler final : public Handler {
- public:
-  using Handler::Handler;
-  void get() override {
+  void get() {
     try {
-      answer_fetch(upstream().delay_blocking({}));
-    } catch (...) {
-      answer_upstream_error(std::current_exception());
+      auto reply = upstream().delay_blocking({});
+      answer_fetch(reply);
+    } catch (const system_error& e) {
+      answer_upstream_error(e.code());
     }
   }
 };
 
-class SleepHandler final : public Handler {
+class SleepHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override {
+  void get() {
     int ms = sleep_ms();
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     answer({{"ms", ms}});
@@ -48,97 +47,101 @@ class SleepHandler final : public Handler {
 };
 
 // One call after the other, each waiting for the last: straight-line code, and slow.
-class ChainHandler final : public Handler {
+class ChainHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override {
+  void get() {
     int length = chain_length();
     json::array steps;
     try {
       std::optional<UpstreamAnswer> previous;
       for (int number = 1; number <= length; ++number) {
-        previous = upstream().delay_blocking(
-            demo::UpstreamApi::chain_params(number, previous ? &*previous : nullptr));
+        auto params = demo::UpstreamApi::chain_params(number, previous ? &*previous : nullptr);
+        previous = upstream().delay_blocking(params);
         steps.push_back(demo::UpstreamApi::echoed(*previous));
       }
-    } catch (...) {
-      return answer_upstream_error(std::current_exception());
+    } catch (const system_error& e) {
+      return answer_upstream_error(e.code());
     }
     answer({{"n", length}, {"steps", steps}});
   }
 };
 
 // "At once" is not possible when every call blocks: they run one after the other.
-class ParallelHandler final : public Handler {
+class ParallelHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override {
+  void get() {
     int width = parallel_width();
     json::array results;
     try {
       for (int i = 0; i < width; ++i) {
-        results.push_back(demo::UpstreamApi::echoed(
-            upstream().delay_blocking(demo::UpstreamApi::parallel_params(i))));
+        auto params = demo::UpstreamApi::parallel_params(i);
+        auto reply = upstream().delay_blocking(params);
+        results.push_back(demo::UpstreamApi::echoed(reply));
       }
-    } catch (...) {
-      return answer_upstream_error(std::current_exception());
+    } catch (const system_error& e) {
+      return answer_upstream_error(e.code());
     }
     answer({{"n", width}, {"results", results}});
   }
 };
 
 // CPU work runs right here, on the loop: every other request waits meanwhile.
-class ComputeHandler final : public Handler {
+class ComputeHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override {
+  void get() {
     auto n = compute_n();
-    answer({{"n", n}, {"sum", demo::sum_of_squares(n)}});
+    auto sum = demo::sum_of_squares(n);
+    answer({{"n", n}, {"sum", sum}});
   }
 };
 
-class CmdbSearchHandler final : public Handler {
+class CmdbSearchHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override {
+  void get() {
+    std::string pk = path_arg("pk");
+    json::object query = cmdb_query();
     try {
-      answer_cmdb({}, cmdb().search_blocking(path_arg("pk"), cmdb_query()));
-    } catch (...) {
-      answer_cmdb(std::current_exception());
+      auto reply = cmdb().search_blocking(pk, query);
+      answer_cmdb(reply);
+    } catch (const system_error& e) {
+      answer_cmdb_error(e.code());
     }
   }
 };
 
-class CmdbImportHandler final : public Handler {
+class CmdbImportHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void post() override {
+  void post() {
     auto payload = cmdb_payload();
     if (!payload) return;
+    std::string pk = path_arg("pk");
     try {
-      answer_cmdb({}, cmdb().import_blocking(path_arg("pk"), std::move(*payload)));
-    } catch (...) {
-      answer_cmdb(std::current_exception());
+      auto reply = cmdb().import_blocking(pk, *payload);
+      answer_cmdb(reply);
+    } catch (const system_error& e) {
+      answer_cmdb_error(e.code());
     }
   }
 };
 
 // File I/O right here, on the loop.
-class UploadHandler final : public Handler {
+class UploadHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void post() override { answer_upload(demo::save_uploads(context(), files())); }
-  void delete_() override {
-    answer_upload(demo::delete_upload(context(), argument("directory"), argument("filename")));
+  void post() {
+    auto outcome = demo::save_uploads(context(), files());
+    answer_upload(outcome);
+  }
+  void delete_() {
+    auto outcome = demo::delete_upload(context(), argument("directory"), argument("filename"));
+    answer_upload(outcome);
   }
 };
 
 // Sleeping on the loop also keeps the flushed lines from leaving: they go out together, at the
 // end, when the loop is free to write them. Blocking code cannot stream.
-class StreamHandler final : public Handler {
+class StreamHandler final : public Endpoint {
  public:
-  using Handler::Handler;
-  void get() override {
+  void get() {
     auto args = stream_args();
     set_header(http::field::content_type, "application/x-ndjson");
     for (int number = 0; number < args.lines; ++number) {
@@ -146,16 +149,23 @@ class StreamHandler final : public Handler {
       write(stream_line(number));
       async_flush([](error_code) {});
     }
-    finish();
   }
 };
 
 }  // namespace
 
 void mount_sync(http::Application& app, const demo::Context& context) {
-  mount_endpoints<HelloHandler, FetchHandler, SleepHandler, ChainHandler, ParallelHandler,
-                  ComputeHandler, CmdbSearchHandler, CmdbImportHandler, UploadHandler,
-                  StreamHandler>(app, "sync", context);
+  mount_endpoints(app, "sync", context,
+                  {.hello = handler<HelloHandler>,
+                   .fetch = handler<FetchHandler>,
+                   .sleep = handler<SleepHandler>,
+                   .chain = handler<ChainHandler>,
+                   .parallel = handler<ParallelHandler>,
+                   .compute = handler<ComputeHandler>,
+                   .cmdb_search = handler<CmdbSearchHandler>,
+                   .cmdb_import = handler<CmdbImportHandler>,
+                   .upload = handler<UploadHandler>,
+                   .stream = handler<StreamHandler>});
 }
 
 }  // namespace parity::styles

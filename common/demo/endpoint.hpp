@@ -1,17 +1,17 @@
 #pragma once
-// The contract of the demo endpoints, the same for every style: argument limits and the shape
-// of every answer, in one base class that each style's handlers derive from. A style file then
-// decides only *how* it waits; what it asks the upstream and what it answers come from here, so
-// two style files differ by their style alone.
+// demo::Endpoint: the contract of the demo endpoints, the same for every style: argument limits,
+// the upstream calls, the pool, and the shape of every answer, in one base class that each
+// style's handlers derive from. A style file then decides only *how* it waits; what it asks the
+// upstream and what it answers come from here, so two style files differ by their style alone.
 //
 // Every JSON answer carries "style", "started_at" and "finished_at" (server-side monotonic ms),
 // so a client can see which requests overlapped.
 
 #include "common/demo/context.hpp"
-#include "common/demo/on_pool.hpp"
 #include "common/demo/uploads.hpp"
 #include "common/demo/upstream_api.hpp"
 #include "common/http/request_handler.hpp"
+#include "common/loop/run_in_executor.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -34,19 +34,24 @@ struct StreamArgs {
   int ms;     // ?ms= 0..10000, default 100
 };
 
-class Handler : public http::RequestHandler {
+class Endpoint : public http::RequestHandler {
  public:
-  Handler(const Context& context, std::string_view style)
-      : context_(context),
-        style_(style),
-        started_at_(monotonic_ms()),
-        upstream_(context),
-        cmdb_(context) {}
+  // As Tornado's initialize(): called with what the route was added with (styles/routes.cpp).
+  void initialize(const Context* context, std::string style);
 
  protected:
-  const Context& context() const { return context_; }
+  const Context& context() const { return *context_; }
   const UpstreamApi& upstream() const { return upstream_; }
   const CmdbSdk& cmdb() const { return cmdb_; }
+
+  // `work()` on the pool (--pool threads), as Tornado's @run_on_executor: completes with what it
+  // returned or threw (void(std::exception_ptr, R)) through any token. The threadpool style
+  // awaits the sync style's blocking calls with it; the async styles keep file I/O off the loop.
+  template <class Work, class CompletionToken>
+  auto run_on_executor(Work work, CompletionToken&& token) const {
+    return run_in_executor(*context_->pool, std::move(work),
+                           std::forward<CompletionToken>(token));
+  }
 
   // ---- Arguments, with their limits (HttpError 400 outside them) -----------------------------
   int sleep_ms() const;            // ?ms= 0..10000, default 100
@@ -67,20 +72,19 @@ class Handler : public http::RequestHandler {
   void answer_fetch(const UpstreamAnswer& upstream);
   // An upstream failure: 504 for a timeout, else 502, with {"message", "error"}.
   void answer_upstream_error(boost::system::error_code ec);
-  void answer_upstream_error(const std::exception_ptr& error);  // what a blocking call threw
-  // The CMDB call's outcome: 200 {"message": "... request successful", "data"}, or 502/504
-  // {"message": "... request failed", "error"} (never the seed's 200 with {}).
-  void answer_cmdb(boost::system::error_code ec, const UpstreamAnswer& answer);
-  void answer_cmdb(const std::exception_ptr& error);
+  // The CMDB call's answer: 200 {"message": "... request successful", "data"}.
+  void answer_cmdb(const UpstreamAnswer& answer);
+  // Its failure: 502/504 {"message": "... request failed", "error"} (never the seed's 200 {}).
+  void answer_cmdb_error(boost::system::error_code ec);
   // /upload: {"code", "reason"} with the outcome's status.
   void answer_upload(const UploadOutcome& outcome);
   // One line of /stream: {"line": i, "at": ms} and a newline.
   static std::string stream_line(int line);
 
  private:
-  const Context& context_;
-  std::string_view style_;
-  const double started_at_;
+  const Context* context_ = nullptr;
+  std::string style_;
+  const double started_at_ = monotonic_ms();
   UpstreamApi upstream_;
   CmdbSdk cmdb_;
 };

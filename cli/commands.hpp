@@ -14,5 +14,6 @@ Command add_upstream_command(CLI::App& app);
 Command add_serve_command(CLI::App& app);
 Command add_siege_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
+Command add_diff_command(CLI::App& app);
 
 }  // namespace parity::cli

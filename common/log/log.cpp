@@ -13,6 +13,7 @@ namespace {
 
 std::atomic<Level> g_level{Level::info};
 std::mutex g_write_mutex;
+Sink g_sink;  // guarded by g_write_mutex
 
 char letter(Level level) {
   switch (level) {
@@ -49,7 +50,13 @@ void write(Level level, std::string_view channel, std::string_view message) {
   std::strftime(stamp, sizeof stamp, "%y%m%d %H:%M:%S", &utc);
   std::string line = fmt::format("[{} {} {}] {}\n", letter(level), stamp, channel, message);
   std::lock_guard lock(g_write_mutex);
+  if (g_sink) return g_sink(line);
   std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+void set_sink(Sink sink) {
+  std::lock_guard lock(g_write_mutex);
+  g_sink = std::move(sink);
 }
 
 Level parse_level(std::string_view name) {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <string_view>
 
 namespace parity::log {
@@ -13,6 +14,11 @@ enum class Level { debug, info, warning, error, off };
 void set_level(Level level);
 bool enabled(Level level);
 void write(Level level, std::string_view channel, std::string_view message);
+
+// Where whole lines go: stderr, unless a sink is set (the tests read what was logged). An empty
+// sink puts stderr back. The sink is called under the log's lock, one line at a time.
+using Sink = std::function<void(std::string_view line)>;
+void set_sink(Sink sink);
 
 // Parses "debug", "info", "warning", "error", "off"; throws std::invalid_argument otherwise.
 Level parse_level(std::string_view name);

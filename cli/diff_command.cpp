@@ -1,0 +1,85 @@
+// `parity diff ENDPOINT STYLE_A STYLE_B`: one endpoint's handler in two styles, as a unified
+// diff; what changes is the style and nothing else.
+
+#include "cli/commands.hpp"
+#include "styles/diff/style_diff.hpp"
+#include "styles/service.hpp"
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace parity::cli {
+
+struct DiffArgs {
+  std::string style_a;
+  std::string style_b;
+  bool all = false;
+  bool stat = false;
+  std::string color = "auto";
+  std::optional<std::string> sources;
+};
+
+Command add_diff_command(CLI::App& app) {
+  auto args = std::make_shared<DiffArgs>();
+  auto* cmd = app.add_subcommand(
+      "diff",
+      "Show one endpoint's handler in two styles as a unified diff: the style and nothing else.\n"
+      "  parity diff fetch sync coroutine\n"
+      "  parity diff --all callback future\n"
+      "Endpoints: hello fetch sleep chain parallel compute cmdb_search cmdb_import upload "
+      "stream.\nStyles: sync callback future coroutine threadpool.");
+  auto words = std::make_shared<std::vector<std::string>>();
+  cmd->add_option("ENDPOINT STYLE_A STYLE_B", *words,
+                  "The endpoint and two styles (with --all, the two styles only)")
+      ->required()
+      ->expected(2, 3);
+  cmd->add_flag("--all", args->all, "Every endpoint, one diff after the other");
+  cmd->add_flag("--stat", args->stat, "Only count the lines each diff removes and adds");
+  cmd->add_option("--color", args->color, "Colour the diff: auto (on a terminal), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  cmd->add_option("--sources", args->sources,
+                  "The style sources to read (default: the copy beside the build, then the "
+                  "checkout's styles/)");
+  return [args, words] {
+    std::vector<std::string> endpoints;
+    if (args->all) {
+      if (words->size() != 2) throw CLI::ValidationError("with --all, give two styles only");
+      endpoints = styles::endpoint_names();
+      args->style_a = (*words)[0];
+      args->style_b = (*words)[1];
+    } else {
+      if (words->size() != 3)
+        throw CLI::ValidationError("give an endpoint and two styles: parity diff fetch sync coroutine");
+      endpoints = {(*words)[0]};
+      args->style_a = (*words)[1];
+      args->style_b = (*words)[2];
+    }
+    bool color = args->color == "always" || (args->color == "auto" && ::isatty(STDOUT_FILENO));
+    std::optional<std::filesystem::path> preferred;
+    if (args->sources) preferred = *args->sources;
+    auto sources = styles::find_style_sources(preferred);
+    for (const auto& endpoint : endpoints) {
+      styles::EndpointSource a, b;
+      try {
+        a = styles::read_endpoint(sources, args->style_a, endpoint);
+        b = styles::read_endpoint(sources, args->style_b, endpoint);
+      } catch (const std::invalid_argument& e) {
+        throw CLI::ValidationError(e.what());
+      }
+      auto diff = styles::unified_diff(a, b, color && !args->stat);
+      if (args->stat) {
+        fmt::print("{:<12} {} -> {}: -{} +{}\n", endpoint, args->style_a, args->style_b,
+                   diff.removed, diff.added);
+      } else {
+        fmt::print("{}{}", diff.text, endpoint == endpoints.back() ? "" : "\n");
+      }
+    }
+    return 0;
+  };
+}
+
+}  // namespace parity::cli

@@ -4,13 +4,13 @@
 
 namespace parity::styles {
 
-ServiceThread::ServiceThread(ServiceOptions options)
+ServiceThread::ServiceThread(ServiceOptions options, unsigned threads)
     : upload_dir_(demo::make_temporary_directory("parity-service")) {
   options.upload_dir = upload_dir_;
   service_.emplace(thread_.loop(), options);
   http::ServerOptions quiet;
   quiet.access_log = false;
-  thread_.start(service_->application(), quiet);
+  thread_.start(service_->application(), quiet, "127.0.0.1", 0, threads);
 }
 
 ServiceThread::~ServiceThread() {

@@ -13,8 +13,9 @@ namespace parity::styles {
 
 class ServiceThread {
  public:
-  // options.upload_dir is replaced by a new temporary directory. Listens on 127.0.0.1, any port.
-  explicit ServiceThread(ServiceOptions options);
+  // options.upload_dir is replaced by a new temporary directory. Listens on 127.0.0.1, any port,
+  // and runs the loop on `threads` threads.
+  explicit ServiceThread(ServiceOptions options, unsigned threads = 1);
   ~ServiceThread();  // stops the loop first, then what ran on it
   ServiceThread(const ServiceThread&) = delete;
   ServiceThread& operator=(const ServiceThread&) = delete;

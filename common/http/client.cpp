@@ -6,6 +6,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -248,6 +249,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     Clock::time_point deadline;
     FetchResponse response;
     error_code ec;
+    // The fetch's own cancellation: emitted on `serial` only, never from the caller's strand.
+    asio::cancellation_signal cancel;
+    bool done = false;  // on `serial`: the fetch completed, a late cancellation has no target
   };
 
   asio::awaitable<void> fetch(std::shared_ptr<Job> job) {
@@ -312,15 +316,30 @@ void Client::start(std::shared_ptr<Impl> impl, FetchRequest request, FetchOption
   job->response.url = job->target.url;
   job->options = std::move(options);
 
+  // Cancellation crosses from the caller's executor (a handler's strand) to the client's. Boost
+  // 1.81's co_spawn cancellation handler posts a raw pointer to its own signal to the coroutine's
+  // executor, which is freed if the fetch completes first (a use-after-free, fixed in Asio 1.28.2
+  // / Boost 1.83). So the caller's slot only forwards: it posts to `serial`, with the job kept
+  // alive, and the fetch's own signal is emitted there, where the fetch completes too.
   auto slot = asio::get_associated_cancellation_slot(handler);
-  auto finish = [impl, job, handler = std::move(handler)](std::exception_ptr error) mutable {
+  if (slot.is_connected()) {
+    slot.assign([impl, job](asio::cancellation_type type) {
+      asio::post(impl->serial, [job, type] {
+        if (!job->done) job->cancel.emit(type);
+      });
+    });
+  }
+  auto finish = [impl, job, slot, handler = std::move(handler)](std::exception_ptr error) mutable {
+    job->done = true;
     if (error) {  // fetch() reports failures as codes; this is only out-of-memory and the like
       log_callback_exception("async_fetch", error);
       job->ec = asio::error::no_memory;
     }
     job->response.request_time = Clock::now() - job->started;
     auto executor = asio::get_associated_executor(handler, impl->serial);
-    asio::dispatch(executor, [handler = std::move(handler), job]() mutable {
+    asio::dispatch(executor, [handler = std::move(handler), job, slot]() mutable {
+      // On the caller's executor, where its slot is emitted: our forwarder is no longer wanted.
+      if (slot.is_connected()) slot.clear();
       std::move(handler)(job->ec, std::move(job->response));
     });
   };
@@ -329,7 +348,7 @@ void Client::start(std::shared_ptr<Impl> impl, FetchRequest request, FetchOption
   }
   auto& self = *impl;
   asio::co_spawn(self.serial, self.fetch(job),
-                 asio::bind_cancellation_slot(slot, std::move(finish)));
+                 asio::bind_cancellation_slot(job->cancel.slot(), std::move(finish)));
 }
 
 FetchResponse fetch_blocking(FetchRequest request, FetchOptions options) {

@@ -12,6 +12,10 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 namespace parity::http {
 namespace {
 
@@ -212,7 +216,11 @@ void Session::hand_over() {
 }
 
 // While a handler works nothing is read, so a client that goes away would go unnoticed. Waiting
-// for readability (without reading) tells: readable with no bytes means the peer closed.
+// for readability (without reading) tells, but a wake-up is no proof: epoll may report an edge
+// that was raised before the request's bytes were read (a client that connects and sends at
+// once; with a second thread in epoll_wait, that stale edge arrives after this wait is armed).
+// Only a peek that reads 0 bytes (EOF) or fails is a client gone; nothing to read means wait
+// again, and bytes waiting are a pipelined request, read after this response.
 void Session::watch_for_close() {
   if (watching_) return;
   watching_ = true;
@@ -221,14 +229,31 @@ void Session::watch_for_close() {
                          boost::system::error_code ec) { self->on_readable(ec, exchange); });
 }
 
+Session::Peek Session::peek() {
+  char byte;
+  for (;;) {
+    auto n = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n > 0) return Peek::data;
+    if (n == 0) return Peek::closed;
+    if (errno == EINTR) continue;
+    return errno == EAGAIN || errno == EWOULDBLOCK ? Peek::nothing : Peek::closed;
+  }
+}
+
 void Session::on_readable(boost::system::error_code ec, std::uint64_t exchange) {
   watching_ = false;
   if (ec == asio::error::operation_aborted || exchange != exchange_ || state_ == State::closed)
     return;
   if (state_ != State::handling && state_ != State::writing) return;
-  boost::system::error_code available_ec;
-  if (!ec && socket_.available(available_ec) > 0 && !available_ec) {
-    return;  // a pipelined request arrived: it waits in the socket; we stop watching
+  if (!ec) {
+    switch (peek()) {
+      case Peek::data:
+        return;  // a pipelined request arrived: it waits in the socket; we stop watching
+      case Peek::nothing:
+        return watch_for_close();  // a stale wake-up: the client is still there
+      case Peek::closed:
+        break;
+    }
   }
   auto handler = handler_.lock();
   log::debug("http", "client {} went away {:.2f}ms into {} {}", peer_,

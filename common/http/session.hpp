@@ -83,6 +83,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void hand_over();
   void watch_for_close();
   void on_readable(boost::system::error_code ec, std::uint64_t exchange);
+  enum class Peek { data, nothing, closed };
+  Peek peek();  // what the socket holds, without reading it or blocking
   void write_next_bytes();
   void on_response_written(boost::system::error_code ec, bool keep_alive);
   void reply_and_close(unsigned status, std::string_view message);

@@ -102,7 +102,7 @@ int run_processes(const Settings& s) {
     server.stop_on_signals(s.grace);
     loop.run(s.threads);
     return 0;
-  });
+  }, /*max_restarts=*/100, {listener, upstream_listener});
 }
 
 }  // namespace

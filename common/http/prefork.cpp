@@ -13,6 +13,7 @@
 
 #include <cerrno>
 #include <map>
+#include <utility>
 #include <system_error>
 
 namespace parity::http {
@@ -65,7 +66,11 @@ pid_t start_child(unsigned index, const std::function<int(unsigned)>& child_main
 }  // namespace
 
 int supervise_children(unsigned count, const std::function<int(unsigned)>& child_main,
-                       unsigned max_restarts) {
+                       unsigned max_restarts, std::vector<int> listening_sockets) {
+  auto stop_listening = [&] {
+    for (int socket : std::exchange(listening_sockets, {}))
+      if (socket >= 0) ::close(socket);
+  };
   // The parent waits for its signals synchronously: block them first, so none is lost between
   // forking and waiting, and let the children restore the usual mask.
   sigset_t watched, original;
@@ -87,6 +92,7 @@ int supervise_children(unsigned count, const std::function<int(unsigned)>& child
     if (signal_number == SIGINT || signal_number == SIGTERM) {
       if (!stopping) log::info("prefork", "stopping {} processes", children.size());
       stopping = true;
+      stop_listening();
       for (const auto& [pid, index] : children) ::kill(pid, SIGTERM);
       continue;
     }
@@ -110,6 +116,7 @@ int supervise_children(unsigned count, const std::function<int(unsigned)>& child
         log::error("prefork", "too many restarts ({}): stopping", max_restarts);
         result = 1;
         stopping = true;
+        stop_listening();
         for (const auto& [other, ignored] : children) ::kill(other, SIGTERM);
         continue;
       }
@@ -119,6 +126,7 @@ int supervise_children(unsigned count, const std::function<int(unsigned)>& child
       log::info("prefork", "restarted child {} as pid {}", index, fresh);
     }
   }
+  stop_listening();
   ::sigprocmask(SIG_SETMASK, &original, nullptr);
   return result;
 }

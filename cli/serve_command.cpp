@@ -157,6 +157,10 @@ Command add_serve_command(CLI::App& app) {
                   "Largest request body (larger: 413)");
   add_size_option(*command, "--header-limit", s->server.header_limit,
                   "Largest request header (larger: 431)");
+  command->add_option("--header-fields-limit", s->server.header_fields_limit,
+                      "Most header fields in a request (more: 431)")
+      ->check(CLI::Range(1, 100'000))
+      ->capture_default_str();
   command->add_flag("--no-access-log", s->no_access_log, "Do not log a line per request");
 
   return [s] {

@@ -127,6 +127,23 @@ TEST_F(ServerTest, OversizedHeaderGets431) {
   EXPECT_EQ(response->result_int(), 431);
 }
 
+TEST_F(ServerTest, TooManyHeaderFieldsGet431EvenUnderTheByteLimit) {
+  start();  // defaults: 64 KiB, 100 fields
+  std::string fields;
+  for (int i = 0; i < 2000; ++i) fields += "X-" + std::to_string(i) + ": a\r\n";  // ~18 KiB
+  RawConnection c(server->port());
+  c.send(get_request("/hello", fields));
+  auto response = c.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->result_int(), 431);
+  EXPECT_NE(response->body().find("at most 100"), std::string::npos) << response->body();
+  RawConnection next(server->port());  // and the server keeps serving
+  next.send(get_request("/hello", "X-1: a\r\nX-2: b\r\n"));
+  auto ok = next.read_response();
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->result_int(), 200);
+}
+
 TEST_F(ServerTest, OversizedBodyGets413) {
   options.body_limit = 1000;
   start();

@@ -257,6 +257,25 @@ TEST_P(StyleParity, UploadRefusesWhatTheSeedRefuses) {
       std::filesystem::exists(the_world().service.upload_dir().parent_path() / "escape.mp3"));
 }
 
+// A name over 255 bytes made the file system throw, and the 500 echoed the server's path.
+TEST_P(StyleParity, AnUploadNameTooLongIs400WithoutAServerPath) {
+  const std::string upload_dir = the_world().service.upload_dir().string();
+  for (const auto& [field, filename] :
+       {std::pair{std::string("music"), std::string(300, 'a') + ".mp3"},
+        std::pair{std::string(300, 'f'), std::string("song.mp3")}}) {
+    auto response = send("POST", "upload", multipart(field, filename, "ID3"), kMultipart);
+    EXPECT_EQ(response.result_int(), 400);
+    EXPECT_EQ(response.body().find(upload_dir), std::string::npos) << response.body();
+    EXPECT_EQ(response.body().find(std::string(100, filename[0])), std::string::npos);
+  }
+  auto removed = exchange(the_world().service.port(),
+                          test::get_request(path("upload?directory=music&filename=" +
+                                                 std::string(300, 'a') + ".mp3"))
+                              .replace(0, 3, "DELETE"));
+  EXPECT_EQ(removed.result_int(), 400);
+  EXPECT_EQ(removed.body().find(upload_dir), std::string::npos) << removed.body();
+}
+
 TEST_P(StyleParity, StreamSendsOneChunkedLinePerInterval) {
   auto r = get("stream?n=3&ms=5");
   ASSERT_EQ(r.result_int(), 200);

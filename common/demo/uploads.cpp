@@ -1,5 +1,7 @@
 #include "common/demo/uploads.hpp"
 
+#include "common/log/log.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,10 +16,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// One plain path component: nothing that could climb out of, or jump past, the upload directory.
+// The longest name a file system takes for one path component (NAME_MAX on Linux).
+constexpr std::size_t kLongestName = 255;
+
+// One plain path component: nothing that could climb out of, or jump past, the upload directory,
+// and short enough for the file system (a longer one made it throw, and the 500 echoed the path).
 bool is_plain_name(const std::string& name) {
-  return !name.empty() && name != "." && name != ".." &&
+  return !name.empty() && name.size() <= kLongestName && name != "." && name != ".." &&
          name.find_first_of("/\\") == std::string::npos && name.find('\0') == std::string::npos;
+}
+
+// A name as a client may see it again: no longer than a line.
+std::string shown(const std::string& name) {
+  return name.size() <= 64 ? name : name.substr(0, 61) + "...";
 }
 
 std::string lower_extension(const std::string& filename) {
@@ -33,9 +44,12 @@ UploadOutcome save_uploads(const Context& context,
                            const std::vector<http::UploadedFile>& files) try {
   if (files.empty()) return {400, "the upload file is empty: send multipart/form-data with a file"};
   for (const auto& file : files) {
+    if (file.field.size() > kLongestName || file.filename.size() > kLongestName) {
+      return {400, fmt::format("a field or file name is longer than {} bytes", kLongestName)};
+    }
     if (!is_plain_name(file.field) || !is_plain_name(file.filename)) {
-      return {400,
-              fmt::format("'{}/{}' would leave the upload directory", file.field, file.filename)};
+      return {400, fmt::format("'{}/{}' would leave the upload directory", shown(file.field),
+                               shown(file.filename))};
     }
     auto extension = lower_extension(file.filename);
     const auto& allowed = context.allowed_extensions;
@@ -60,7 +74,9 @@ UploadOutcome save_uploads(const Context& context,
   }
   return {201, fmt::format("saved {} file(s)", files.size())};
 } catch (const std::exception& e) {
-  return {500, fmt::format("could not save: {}", e.what())};
+  // The detail (a server path, an errno) is for the log, never for the client.
+  log::error("upload", "could not save: {}", e.what());
+  return {500, "could not save the upload"};
 }
 
 UploadOutcome delete_upload(const Context& context, const std::optional<std::string>& directory,
@@ -68,8 +84,12 @@ UploadOutcome delete_upload(const Context& context, const std::optional<std::str
   if (!directory || !filename || directory->empty() || filename->empty()) {
     return {400, "missing argument: give both directory and filename"};
   }
+  if (directory->size() > kLongestName || filename->size() > kLongestName) {
+    return {400, fmt::format("a directory or file name is longer than {} bytes", kLongestName)};
+  }
   if (!is_plain_name(*directory) || !is_plain_name(*filename)) {
-    return {400, fmt::format("'{}/{}' would leave the upload directory", *directory, *filename)};
+    return {400, fmt::format("'{}/{}' would leave the upload directory", shown(*directory),
+                             shown(*filename))};
   }
   std::error_code ec;
   if (!fs::remove(context.upload_dir / *directory / *filename, ec)) {

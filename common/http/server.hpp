@@ -25,6 +25,7 @@ struct ServerOptions {
   std::chrono::milliseconds body_timeout = 60s;   // for the whole request body
   std::chrono::milliseconds write_timeout = 60s;  // for each write of the response
   std::size_t header_limit = 64 * KiB;            // over it: 431
+  std::size_t header_fields_limit = 100;          // more fields: 431 (Apache's LimitRequestFields)
   std::size_t body_limit = 10 * MiB;              // over it: 413
   bool access_log = true;                         // one line per request
 };

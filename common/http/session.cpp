@@ -164,6 +164,14 @@ bool Session::reject_read_error(boost::system::error_code ec) {
 void Session::on_header(boost::system::error_code ec) {
   if (reject_read_error(ec)) return;
   const auto& header = parser_->get();
+  // Thousands of tiny fields fit under the byte limit; their count has a limit of its own.
+  const auto fields = static_cast<std::size_t>(std::distance(header.begin(), header.end()));
+  if (fields > server_->options.header_fields_limit) {
+    return reply_and_close(431, "the request header has " + std::to_string(fields) +
+                                    " fields; at most " +
+                                    std::to_string(server_->options.header_fields_limit) +
+                                    " are accepted");
+  }
   keep_alive_ = header.keep_alive();
   if (header.version() == 11 && beast::iequals(header[field::expect], "100-continue")) {
     // The client waits for our word before sending the body. Beast has already checked the

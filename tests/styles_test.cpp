@@ -27,6 +27,18 @@ struct World {
       {.upstream_url = "http://127.0.0.1:" + std::to_string(closed_port()), .max_clients = 0}};
   styles::ServiceThread timing_out{
       {.upstream_url = black_hole.url(), .max_clients = 0, .upstream_timeout = 200ms}};
+  test::TestServer broken{broken_app()};  // answers 500 to everything
+  styles::ServiceThread failing{{.upstream_url = broken.url(), .max_clients = 0}};
+
+  static std::shared_ptr<http::Application> broken_app() {
+    struct Broken : http::RequestHandler {
+      void get() { throw http::HttpError(500, "broken"); }
+      void post() { throw http::HttpError(500, "broken"); }
+    };
+    auto app = std::make_shared<http::Application>();
+    app->add<Broken>(".*");
+    return app;
+  }
 
   static std::shared_ptr<http::Application> black_hole_app() {
     auto app = std::make_shared<http::Application>();
@@ -195,6 +207,29 @@ TEST_P(StyleParity, CmdbImportOfEmptyOrInvalidJsonIs400) {
     EXPECT_EQ(r.result_int(), 400) << body;
     EXPECT_EQ(masked(r), (json::object{{"message", "Invalid input data"}})) << body;
   }
+}
+
+// What the upstream refuses as the client's mistake comes back as 400 with the upstream's own
+// message; before, it was a 502 that dropped the reason.
+TEST_P(StyleParity, CmdbInputTheUpstreamRefusesIs400WithItsMessage) {
+  auto refused = send("POST", "cmdb/import/x", R"([{"a": 1}])");
+  EXPECT_EQ(refused.result_int(), 400);
+  EXPECT_EQ(masked(refused), (json::object{{"message", "POST request failed"},
+                                           {"error", "every instance needs a string \"name\""}}));
+  auto bad_byte = get("cmdb/search/x?name=%FF");  // not UTF-8: the upstream's JSON parser refuses
+  EXPECT_EQ(bad_byte.result_int(), 400) << bad_byte.body();
+  EXPECT_EQ(masked(bad_byte).at("message"), "GET request failed");
+}
+
+// An upstream that answers 500 has failed us: 502, saying only its status.
+TEST_P(StyleParity, AnUpstreamErrorStatusOfItsOwnIs502) {
+  auto failed = send("POST", "cmdb/import/x", R"([{"name": "a"}])", "application/json",
+                     the_world().failing.port());
+  EXPECT_EQ(failed.result_int(), 502);
+  EXPECT_EQ(masked(failed), (json::object{{"message", "POST request failed"},
+                                          {"error", "the upstream answered HTTP 500"}}));
+  auto fetch = get("fetch", the_world().failing.port());
+  EXPECT_EQ(fetch.result_int(), 502);
 }
 
 TEST_P(StyleParity, CmdbUpstreamFailureIs502AndTimeoutIs504) {

@@ -82,9 +82,53 @@ void Endpoint::answer_fetch(const UpstreamAnswer& upstream) {
       seconds, style_, upstream.url));
 }
 
-void Endpoint::answer_upstream_error(boost::system::error_code ec) {
-  answer({{"message", "upstream request failed"}, {"error", ec.message()}},
+namespace {
+
+// What the upstream said about a request it refused: the "message" of its JSON body, or the
+// start of its text.
+std::string upstream_message(const http::FetchResponse& response) {
+  boost::system::error_code ec;
+  auto body = json::parse(response.body, ec);
+  if (!ec && body.is_object()) {
+    if (auto* message = body.as_object().if_contains("message"); message && message->is_string())
+      return std::string(message->as_string()).substr(0, 300);
+  }
+  return response.body.substr(0, 300);
+}
+
+// The status to answer for an upstream's error status: its 400 (and 422) is the client's
+// mistake, passed on as 400, a 413 too large a body; anything else is the upstream failing us.
+unsigned status_for(unsigned upstream_status) {
+  if (upstream_status == 400 || upstream_status == 422) return 400;
+  if (upstream_status == 413) return 413;
+  return 502;
+}
+
+}  // namespace
+
+void Endpoint::answer_failure(std::string message, const http::FetchError& error) {
+  const auto ec = error.code();
+  if (ec == http::FetchErrc::http_status && error.response()) {
+    unsigned status = status_for(error.response()->status);
+    std::string detail = status == 502 ? "the upstream answered HTTP " +
+                                             std::to_string(error.response()->status)
+                                       : upstream_message(*error.response());
+    return answer({{"message", std::move(message)}, {"error", detail}}, status);
+  }
+  answer({{"message", std::move(message)}, {"error", ec.message()}},
          http::is_timeout(ec) ? 504 : 502);
+}
+
+void Endpoint::answer_upstream_error(const http::FetchError& error) {
+  answer_failure("upstream request failed", error);
+}
+
+void Endpoint::answer_upstream_error(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const http::FetchError& e) {
+    answer_upstream_error(e);
+  }
 }
 
 void Endpoint::answer_cmdb(const UpstreamAnswer& result) {
@@ -94,10 +138,16 @@ void Endpoint::answer_cmdb(const UpstreamAnswer& result) {
   answer({{"message", method + " request successful"}, {"data", data ? *data : result.body}});
 }
 
-void Endpoint::answer_cmdb_error(boost::system::error_code ec) {
-  std::string method(request().method_string());
-  answer({{"message", method + " request failed"}, {"error", ec.message()}},
-         http::is_timeout(ec) ? 504 : 502);
+void Endpoint::answer_cmdb_error(const http::FetchError& error) {
+  answer_failure(std::string(request().method_string()) + " request failed", error);
+}
+
+void Endpoint::answer_cmdb_error(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const http::FetchError& e) {
+    answer_cmdb_error(e);
+  }
 }
 
 void Endpoint::answer_upload(const UploadOutcome& outcome) {

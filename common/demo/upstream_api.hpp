@@ -1,12 +1,15 @@
 #pragma once
 // The upstream calls of the demo, written once as Asio initiating functions over the core's
 // async_fetch (so each style calls them with its own token), each with its blocking twin for the
-// sync and threadpool styles. They complete with the answer's JSON already parsed:
+// sync and threadpool styles. They complete with the answer's JSON already parsed, or fail with
+// an http::FetchError (a system_error whose code is the client's FetchErrc, with the upstream's
+// response attached for an error status), the same exception the blocking twins throw:
 //
 //   UpstreamApi: GET /delay (fetch, sleep-free waiting, chain and parallel)
 //   CmdbSdk:     seed 000's CMDB API, POST /object/{id}/instance/_search and _import
 //
-// Errors are the client's FetchErrc codes; a body that is not JSON is FetchErrc::invalid_json.
+// Completion: void(std::exception_ptr, UpstreamAnswer). A body that is not JSON is
+// FetchErrc::invalid_json.
 
 #include "common/demo/context.hpp"
 
@@ -35,6 +38,9 @@ boost::system::error_code decode_answer(boost::system::error_code ec,
                                         const http::FetchResponse& response,
                                         UpstreamAnswer& answer);
 
+// The FetchError for `ec`, with the response attached for an error status.
+std::exception_ptr fetch_error(boost::system::error_code ec, http::FetchResponse response);
+
 // fetch, then decode: the one composed operation behind every call below.
 struct JsonCallOp {
   http::Client& client;
@@ -48,13 +54,16 @@ struct JsonCallOp {
   void operator()(Self& self, boost::system::error_code ec, http::FetchResponse response) {
     UpstreamAnswer answer;
     ec = decode_answer(ec, response, answer);
-    self.complete(ec, std::move(answer));
+    if (ec) return self.complete(fetch_error(ec, std::move(response)), UpstreamAnswer{});
+    self.complete(nullptr, std::move(answer));
   }
 };
 
+using UpstreamSignature = void(std::exception_ptr, UpstreamAnswer);
+
 template <class CompletionToken>
 auto async_json_call(http::Client& client, UpstreamCall call, CompletionToken&& token) {
-  return asio::async_compose<CompletionToken, void(boost::system::error_code, UpstreamAnswer)>(
+  return asio::async_compose<CompletionToken, UpstreamSignature>(
       JsonCallOp{client, std::move(call)}, token);
 }
 

@@ -20,7 +20,6 @@ namespace {
 
 namespace json = boost::json;
 using asio::use_awaitable;
-using boost::system::system_error;
 using demo::UpstreamAnswer;
 
 using Endpoint = demo::Endpoint;
@@ -37,8 +36,8 @@ class FetchHandler final : public Endpoint {
     try {
       auto reply = co_await upstream().async_delay(params, use_awaitable);
       answer_fetch(reply);
-    } catch (const system_error& e) {
-      answer_upstream_error(e.code());
+    } catch (const http::FetchError& e) {
+      answer_upstream_error(e);
     }
   }
 };
@@ -66,8 +65,8 @@ class ChainHandler final : public Endpoint {
         previous = co_await upstream().async_delay(params, use_awaitable);
         steps.push_back(demo::UpstreamApi::echoed(*previous));
       }
-    } catch (const system_error& e) {
-      co_return answer_upstream_error(e.code());
+    } catch (const http::FetchError& e) {
+      co_return answer_upstream_error(e);
     }
     answer({{"n", length}, {"steps", steps}});
   }
@@ -114,8 +113,8 @@ class CmdbSearchHandler final : public Endpoint {
     try {
       auto reply = co_await cmdb().async_search(pk, query, use_awaitable);
       answer_cmdb(reply);
-    } catch (const system_error& e) {
-      answer_cmdb_error(e.code());
+    } catch (const http::FetchError& e) {
+      answer_cmdb_error(e);
     }
   }
 };
@@ -129,8 +128,8 @@ class CmdbImportHandler final : public Endpoint {
     try {
       auto reply = co_await cmdb().async_import(pk, *payload, use_awaitable);
       answer_cmdb(reply);
-    } catch (const system_error& e) {
-      answer_cmdb_error(e.code());
+    } catch (const http::FetchError& e) {
+      answer_cmdb_error(e);
     }
   }
 };

@@ -14,7 +14,6 @@ namespace parity::styles {
 namespace {
 
 namespace json = boost::json;
-using boost::system::system_error;
 using demo::UpstreamAnswer;
 
 // Tornado 5's @asynchronous: returning from get() does not finish the request; a callback does.
@@ -38,8 +37,8 @@ class FetchHandler final : public Endpoint {
     auto on_reply = [this](Future<UpstreamAnswer> reply) {
       try {
         answer_fetch(reply.result());
-      } catch (const system_error& e) {
-        answer_upstream_error(e.code());
+      } catch (const http::FetchError& e) {
+        answer_upstream_error(e);
       }
     };
     Future<UpstreamAnswer> reply = upstream().async_delay({}, cancel_on_close(on_loop()));
@@ -71,8 +70,8 @@ class ChainHandler final : public Endpoint {
       UpstreamAnswer result;
       try {
         result = reply.result();
-      } catch (const system_error& e) {
-        return answer_upstream_error(e.code());
+      } catch (const http::FetchError& e) {
+        return answer_upstream_error(e);
       }
       steps_.push_back(demo::UpstreamApi::echoed(result));
       if (number == length_) return answer({{"n", length_}, {"steps", steps_}});
@@ -95,8 +94,8 @@ class ParallelHandler final : public Endpoint {
       json::array results;
       try {
         for (const auto& reply : all.result()) results.push_back(demo::UpstreamApi::echoed(reply));
-      } catch (const system_error& e) {
-        return answer_upstream_error(e.code());
+      } catch (const http::FetchError& e) {
+        return answer_upstream_error(e);
       }
       answer({{"n", width}, {"results", results}});
     };
@@ -127,8 +126,8 @@ class CmdbSearchHandler final : public Endpoint {
     auto on_reply = [this](Future<UpstreamAnswer> reply) {
       try {
         answer_cmdb(reply.result());
-      } catch (const system_error& e) {
-        answer_cmdb_error(e.code());
+      } catch (const http::FetchError& e) {
+        answer_cmdb_error(e);
       }
     };
     Future<UpstreamAnswer> reply = cmdb().async_search(pk, query, cancel_on_close(on_loop()));
@@ -145,8 +144,8 @@ class CmdbImportHandler final : public Endpoint {
     auto on_reply = [this](Future<UpstreamAnswer> reply) {
       try {
         answer_cmdb(reply.result());
-      } catch (const system_error& e) {
-        answer_cmdb_error(e.code());
+      } catch (const http::FetchError& e) {
+        answer_cmdb_error(e);
       }
     };
     Future<UpstreamAnswer> reply = cmdb().async_import(pk, *payload, cancel_on_close(on_loop()));

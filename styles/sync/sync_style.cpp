@@ -3,7 +3,7 @@
 // request of this process waits too. That stall is the lesson: see bench/README.md.
 //
 // A method is a plain function, and its return finishes the request, as a Tornado `def get`.
-// Errors are exceptions: the blocking calls throw http::FetchError, a system_error.
+// Errors are exceptions: the blocking calls throw http::FetchError.
 
 #include "common/demo/endpoint.hpp"
 #include "styles/routes.hpp"
@@ -15,7 +15,6 @@ namespace {
 
 namespace json = boost::json;
 using boost::system::error_code;
-using boost::system::system_error;
 using demo::UpstreamAnswer;
 
 using Endpoint = demo::Endpoint;
@@ -31,8 +30,8 @@ class FetchHandler final : public Endpoint {
     try {
       auto reply = upstream().delay_blocking({});
       answer_fetch(reply);
-    } catch (const system_error& e) {
-      answer_upstream_error(e.code());
+    } catch (const http::FetchError& e) {
+      answer_upstream_error(e);
     }
   }
 };
@@ -59,8 +58,8 @@ class ChainHandler final : public Endpoint {
         previous = upstream().delay_blocking(params);
         steps.push_back(demo::UpstreamApi::echoed(*previous));
       }
-    } catch (const system_error& e) {
-      return answer_upstream_error(e.code());
+    } catch (const http::FetchError& e) {
+      return answer_upstream_error(e);
     }
     answer({{"n", length}, {"steps", steps}});
   }
@@ -78,8 +77,8 @@ class ParallelHandler final : public Endpoint {
         auto reply = upstream().delay_blocking(params);
         results.push_back(demo::UpstreamApi::echoed(reply));
       }
-    } catch (const system_error& e) {
-      return answer_upstream_error(e.code());
+    } catch (const http::FetchError& e) {
+      return answer_upstream_error(e);
     }
     answer({{"n", width}, {"results", results}});
   }
@@ -103,8 +102,8 @@ class CmdbSearchHandler final : public Endpoint {
     try {
       auto reply = cmdb().search_blocking(pk, query);
       answer_cmdb(reply);
-    } catch (const system_error& e) {
-      answer_cmdb_error(e.code());
+    } catch (const http::FetchError& e) {
+      answer_cmdb_error(e);
     }
   }
 };
@@ -118,8 +117,8 @@ class CmdbImportHandler final : public Endpoint {
     try {
       auto reply = cmdb().import_blocking(pk, *payload);
       answer_cmdb(reply);
-    } catch (const system_error& e) {
-      answer_cmdb_error(e.code());
+    } catch (const http::FetchError& e) {
+      answer_cmdb_error(e);
     }
   }
 };

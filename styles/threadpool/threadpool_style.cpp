@@ -22,7 +22,6 @@ namespace {
 
 namespace json = boost::json;
 using asio::use_awaitable;
-using boost::system::system_error;
 using demo::UpstreamAnswer;
 
 using Endpoint = demo::Endpoint;
@@ -44,8 +43,8 @@ class FetchHandler final : public Endpoint {
     try {
       auto reply = co_await run_on_executor(fetch, use_awaitable);
       answer_fetch(reply);
-    } catch (const system_error& e) {
-      answer_upstream_error(e.code());
+    } catch (const http::FetchError& e) {
+      answer_upstream_error(e);
     }
   }
 };
@@ -74,8 +73,8 @@ class ChainHandler final : public Endpoint {
         previous = co_await run_on_executor(call, use_awaitable);
         steps.push_back(demo::UpstreamApi::echoed(*previous));
       }
-    } catch (const system_error& e) {
-      co_return answer_upstream_error(e.code());
+    } catch (const http::FetchError& e) {
+      co_return answer_upstream_error(e);
     }
     answer({{"n", length}, {"steps", steps}});
   }
@@ -99,13 +98,9 @@ class ParallelHandler final : public Endpoint {
     auto [order, errors, replies] =
         co_await group.async_wait(asio::experimental::wait_for_all(), use_awaitable);
     json::array results;
-    try {
-      for (int i = 0; i < width; ++i) {
-        if (errors[i]) std::rethrow_exception(errors[i]);
-        results.push_back(demo::UpstreamApi::echoed(replies[i]));
-      }
-    } catch (const system_error& e) {
-      co_return answer_upstream_error(e.code());
+    for (int i = 0; i < width; ++i) {
+      if (errors[i]) co_return answer_upstream_error(errors[i]);
+      results.push_back(demo::UpstreamApi::echoed(replies[i]));
     }
     answer({{"n", width}, {"results", results}});
   }
@@ -131,8 +126,8 @@ class CmdbSearchHandler final : public Endpoint {
     try {
       auto reply = co_await run_on_executor(search, use_awaitable);
       answer_cmdb(reply);
-    } catch (const system_error& e) {
-      answer_cmdb_error(e.code());
+    } catch (const http::FetchError& e) {
+      answer_cmdb_error(e);
     }
   }
 };
@@ -147,8 +142,8 @@ class CmdbImportHandler final : public Endpoint {
     try {
       auto reply = co_await run_on_executor(import, use_awaitable);
       answer_cmdb(reply);
-    } catch (const system_error& e) {
-      answer_cmdb_error(e.code());
+    } catch (const http::FetchError& e) {
+      answer_cmdb_error(e);
     }
   }
 };

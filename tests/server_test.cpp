@@ -409,3 +409,42 @@ TEST_F(ServerTest, OneLoopOnTwoThreadsServesConcurrentConnections) {
 
 }  // namespace
 }  // namespace parity
+
+namespace parity {
+namespace {
+
+// shutdown() must not leave the server's state and its on_drained callback holding each other:
+// the application they hold is let go of once the server and the loop are gone.
+std::weak_ptr<http::Application> serve_then_shut_down(bool with_a_hanging_request) {
+  std::weak_ptr<http::Application> watched;
+  auto started = std::make_shared<test::Event>();
+  Loop loop;
+  {
+    auto app = std::make_shared<http::Application>();
+    app->add<test::HangHandler>("/hang", "hang", started, nullptr);
+    watched = app;
+    http::Server server(loop, std::move(app), test::TestServer::quiet());
+    server.listen("127.0.0.1", 0);
+    std::jthread thread([&] { loop.run(); });
+    std::optional<test::RawConnection> client;
+    if (with_a_hanging_request) {
+      client.emplace(server.port());
+      client->send(test::get_request("/hang"));
+      EXPECT_TRUE(started->wait());
+    }
+    server.shutdown(std::chrono::milliseconds(50), [&] { loop.stop(); });  // grace runs out
+    thread.join();
+  }
+  return watched;
+}
+
+TEST(ServerLifetime, AShutdownWithNoConnectionLeaksNothing) {
+  EXPECT_TRUE(serve_then_shut_down(false).expired());
+}
+
+TEST(ServerLifetime, AShutdownWhoseGraceRunsOutLeaksNothing) {
+  EXPECT_TRUE(serve_then_shut_down(true).expired());
+}
+
+}  // namespace
+}  // namespace parity

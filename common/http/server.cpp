@@ -95,8 +95,13 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       impl->acceptor.close(ec);
       // `done` runs once, on the loop: when the last session goes, or when grace runs out.
       auto once = std::make_shared<std::once_flag>();
+      // The state holds `finish` as on_drained, and `finish` holds impl, which holds the state:
+      // whoever calls it first breaks that cycle (else both leak at exit).
       auto finish = [impl, once, done = std::move(done)] {
         std::call_once(*once, [&] { asio::post(impl->strand, done); });
+        std::function<void()> drop;
+        std::lock_guard lock(impl->state->mutex);
+        drop = std::exchange(impl->state->on_drained, nullptr);
       };
       {
         std::lock_guard lock(impl->state->mutex);

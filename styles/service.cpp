@@ -1,5 +1,6 @@
 #include "styles/service.hpp"
 
+#include "common/http/html.hpp"
 #include "styles/routes.hpp"
 
 #include <fmt/format.h>
@@ -17,7 +18,7 @@ class IndexHandler final : public http::RequestHandler {
         "<p>The same endpoints in every style. Compare <code>/sync/fetch</code> with "
         "<code>/coroutine/fetch</code> under load: see bench/README.md.</p>\n";
     for (auto style : kStyles) {
-      page += fmt::format("<h2>{0}</h2><ul>\n", style);
+      page += fmt::format("<h2>{0}</h2><ul>\n", http::escape_html(style));
       for (const auto& route : application().routes()) {
         if (!route.name.starts_with(std::string(style) + ".")) continue;
         std::string methods;
@@ -25,9 +26,9 @@ class IndexHandler final : public http::RequestHandler {
           methods += (methods.empty() ? "" : " ") + std::string(http::bhttp::to_string(method));
         bool linkable = route.pattern.find('(') == std::string::npos &&
                         methods.find("GET") != std::string::npos;
-        page += linkable
-                    ? fmt::format("<li>{0} <a href=\"{1}\">{1}</a></li>\n", methods, route.pattern)
-                    : fmt::format("<li>{0} <code>{1}</code></li>\n", methods, route.pattern);
+        auto pattern = http::escape_html(route.pattern);
+        page += linkable ? fmt::format("<li>{0} <a href=\"{1}\">{1}</a></li>\n", methods, pattern)
+                         : fmt::format("<li>{0} <code>{1}</code></li>\n", methods, pattern);
       }
       page += "</ul>\n";
     }

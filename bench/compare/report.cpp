@@ -1,6 +1,7 @@
 #include "bench/compare/report.hpp"
 
 #include "bench/compare/compare.hpp"
+#include "common/http/html.hpp"
 
 #include <fmt/format.h>
 #include <boost/json/serialize.hpp>
@@ -19,29 +20,6 @@ constexpr std::size_t kTimelineRequests = 200;  // drawn per row; results.json k
 
 json::value or_null(double value, bool known) {
   return known ? json::value(value) : json::value(nullptr);
-}
-
-std::string escape_html(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 void write_file(const std::filesystem::path& path, const std::string& text) {
@@ -66,7 +44,7 @@ std::string bar_chart(const std::vector<const Row*>& rows) {
     const Row& row = *rows[i];
     int y = top + static_cast<int>(i) * row_height;
     double width = bar_area * row.summary.transaction_rate / scale;
-    svg += fmt::format("<text x=\"0\" y=\"{}\">{}</text>\n", y + 15, escape_html(row.label()));
+    svg += fmt::format("<text x=\"0\" y=\"{}\">{}</text>\n", y + 15, http::escape_html(row.label()));
     svg += fmt::format(
         "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"18\" fill=\"{}\"/>\n",
         label_width, y + 2, width, row.style == "sync" ? "#d9822b" : "#2b7bd9");
@@ -77,7 +55,7 @@ std::string bar_chart(const std::vector<const Row*>& rows) {
       svg += fmt::format(
           "<line class=\"limit\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" "
           "stroke=\"#c0392b\" stroke-width=\"2\"><title>limit {3:.0f}/s: {4}</title></line>\n",
-          x, y, y + row_height - 2, row.limit.rate, escape_html(row.limit.bound_by));
+          x, y, y + row_height - 2, row.limit.rate, http::escape_html(row.limit.bound_by));
     }
   }
   return svg + "</svg>\n";
@@ -189,8 +167,8 @@ std::string report_html(const std::vector<Row>& rows, const Settings& settings) 
       "<style>body{font-family:sans-serif;max-width:980px;margin:2em auto;color:#222}"
       "pre{background:#f4f4f4;padding:1em;overflow-x:auto}h3{margin-bottom:.2em}</style>\n"
       "</head><body>\n<h1>Parity: every style, side by side</h1>\n";
-  html += fmt::format("<p>{}</p>\n", escape_html(describe(settings)));
-  html += fmt::format("<pre>{}</pre>\n", escape_html(format_table(rows, settings)));
+  html += fmt::format("<p>{}</p>\n", http::escape_html(describe(settings)));
+  html += fmt::format("<pre>{}</pre>\n", http::escape_html(format_table(rows, settings)));
   std::vector<std::string> endpoints;
   for (const auto& row : rows) {
     if (std::find(endpoints.begin(), endpoints.end(), row.endpoint) == endpoints.end())
@@ -204,9 +182,9 @@ std::string report_html(const std::vector<Row>& rows, const Settings& settings) 
     html += fmt::format(
         "<h2>/{}: transactions per second</h2>\n<p>Red ticks: each row's limit "
         "(Little's law: requests in flight / latency; for hello, the floor).</p>\n",
-        escape_html(endpoint));
+        http::escape_html(endpoint));
     html += bar_chart(group);
-    html += fmt::format("<h2>/{}: requests over time</h2>\n", escape_html(endpoint));
+    html += fmt::format("<h2>/{}: requests over time</h2>\n", http::escape_html(endpoint));
     bool any = false;
     for (const Row* row : group) {
       if (row->requests.empty()) continue;
@@ -214,7 +192,7 @@ std::string report_html(const std::vector<Row>& rows, const Settings& settings) 
       html += fmt::format(
           "<h3>{} /{}</h3>\n<p>The first {} of {} requests to start, one bar each from "
           "start to end, in the order they finished.</p>\n",
-          escape_html(row->label()), escape_html(endpoint),
+          http::escape_html(row->label()), http::escape_html(endpoint),
           std::min(row->requests.size(), kTimelineRequests), row->requests.size());
       html += timeline(*row);
     }

@@ -1,5 +1,7 @@
 #include "common/demo/endpoint.hpp"
 
+#include "common/http/html.hpp"
+
 #include <fmt/format.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -79,7 +81,7 @@ void Endpoint::answer_fetch(const UpstreamAnswer& upstream) {
   finish(fmt::format(
       "<html><head><title>Time Cost</title></head>\n"
       "<body><h1>Time Cost: {:.3f} s</h1><p>style: {}</p><p>upstream: {}</p></body></html>\n",
-      seconds, style_, upstream.url));
+      seconds, http::escape_html(style_), http::escape_html(upstream.url)));
 }
 
 namespace {

@@ -157,6 +157,10 @@ Command add_serve_command(CLI::App& app) {
                   "Largest request body (larger: 413)");
   add_size_option(*command, "--header-limit", s->server.header_limit,
                   "Largest request header (larger: 431)");
+  command->add_option("--max-connections", s->server.max_connections,
+                      "Connections open at once; at the cap the longest-idle one makes room, "
+                      "else a new one is refused (default 0: half the open-file limit)")
+      ->capture_default_str();
   command->add_option("--header-fields-limit", s->server.header_fields_limit,
                       "Most header fields in a request (more: 431)")
       ->check(CLI::Range(1, 100'000))

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 namespace parity {
 namespace {
 
@@ -444,6 +446,67 @@ TEST(ServerLifetime, AShutdownWithNoConnectionLeaksNothing) {
 
 TEST(ServerLifetime, AShutdownWhoseGraceRunsOutLeaksNothing) {
   EXPECT_TRUE(serve_then_shut_down(true).expired());
+}
+
+}  // namespace
+}  // namespace parity
+
+namespace parity {
+namespace {
+
+class ConnectionCap : public ::testing::Test, protected Fixture {
+ protected:
+  std::unique_ptr<test::TestServer> server;
+  void start(std::size_t cap) {
+    auto options = test::TestServer::quiet();
+    options.max_connections = cap;
+    server = std::make_unique<test::TestServer>(app(), options);
+  }
+  std::unique_ptr<RawConnection> served_and_kept(const std::string& target = "/hello") {
+    auto c = std::make_unique<RawConnection>(server->port());
+    c->send(get_request(target));
+    auto response = c->read_response();
+    EXPECT_TRUE(response && response->result_int() == 200);
+    return c;
+  }
+};
+
+// 1500 clients on a 1024-descriptor server left 491 hanging for the idle timeout. At the cap,
+// the longest-idle kept-alive connection makes room for the new one.
+TEST_F(ConnectionCap, AtTheCapTheLongestIdleConnectionMakesRoom) {
+  start(3);
+  auto oldest = served_and_kept();
+  auto second = served_and_kept();
+  auto third = served_and_kept();
+  RawConnection newcomer(server->port());
+  newcomer.send(get_request("/hello"));
+  auto response = newcomer.read_response();
+  ASSERT_TRUE(response) << "the new client was not served at the cap";
+  EXPECT_EQ(response->result_int(), 200);
+  EXPECT_TRUE(oldest->closed_by_peer()) << "the longest-idle connection was not the one closed";
+  second->send(get_request("/hello"));  // the others are still served
+  auto still = second->read_response();
+  ASSERT_TRUE(still);
+  EXPECT_EQ(still->result_int(), 200);
+}
+
+TEST_F(ConnectionCap, AtTheCapWithEveryConnectionBusyANewOneIsRefusedAtOnce) {
+  start(1);
+  RawConnection busy(server->port());
+  busy.send(get_request("/hang"));
+  ASSERT_TRUE(hang_started->wait());
+  RawConnection refused(server->port());  // the kernel accepts; the server closes it at once
+  refused.send(get_request("/hello"));
+  EXPECT_TRUE(refused.closed_by_peer()) << "a refused client was left waiting";
+  EXPECT_FALSE(hang_closed->is_set()) << "the busy connection was closed to make room";
+}
+
+TEST(DefaultMaxConnections, IsHalfTheOpenFileLimitLessAReserve) {
+  rlimit limit{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &limit), 0);
+  if (limit.rlim_cur > 128 && limit.rlim_cur != RLIM_INFINITY)
+    EXPECT_EQ(http::default_max_connections(), (limit.rlim_cur - 64) / 2);
+  EXPECT_GE(http::default_max_connections(), 16u);
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <system_error>
 
@@ -25,6 +27,13 @@ void log_access(unsigned status, std::string_view method, std::string_view targe
                          std::chrono::duration<double, std::milli>(elapsed).count()));
 }
 
+std::size_t default_max_connections() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 10'000;
+  auto files = static_cast<std::size_t>(limit.rlim_cur);
+  return std::max<std::size_t>(16, files > 128 ? (files - 64) / 2 : files / 4);
+}
+
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(Loop& l, std::shared_ptr<const Application> app, ServerOptions options)
       : loop(l),
@@ -36,6 +45,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         signals(strand),
         state(std::make_shared<detail::ServerState>()) {
     state->application = std::move(app);
+    if (options.max_connections == 0) options.max_connections = default_max_connections();
     state->options = options;
   }
 
@@ -75,11 +85,18 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
       if (ec) {
         // Out of file descriptors, most often: wait a little rather than spin.
-        log::warning("http", "accept failed: {}; retrying in 100ms", ec.message());
+        if (self->accept_warning.due())
+          log::warning("http", "accept failed: {}; retrying every 100ms", ec.message());
         self->retry_timer.expires_after(std::chrono::milliseconds(100));
         self->retry_timer.async_wait([self](boost::system::error_code wait_ec) {
           if (!wait_ec) self->accept();
         });
+        return;
+      }
+      if (!self->make_room()) {
+        boost::system::error_code ignored;
+        socket.close(ignored);  // refused at once: better than waiting unserved
+        self->accept();
         return;
       }
       auto session = std::make_shared<Session>(std::move(socket), session_strand, self->state);
@@ -88,6 +105,45 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       self->accept();
     });
   }
+
+  // At the connection cap: closes the longest-idle kept-alive connection to let a new one in.
+  // False if every connection is busy, and the new one must be refused.
+  bool make_room() {
+    std::size_t cap = state->options.max_connections;
+    {
+      std::lock_guard lock(state->mutex);
+      if (state->sessions.size() < cap) return true;
+    }
+    std::shared_ptr<Session> idlest;
+    for (auto& session : state->snapshot()) {
+      if (session->idle_since() != Clock::time_point::max() &&
+          (!idlest || session->idle_since() < idlest->idle_since()))
+        idlest = session;
+    }
+    if (idlest) {
+      if (cap_warning.due())
+        log::warning("http", "at the connection cap ({}): closing the longest-idle connection",
+                     cap);
+      idlest->force_close();
+      return true;
+    }
+    if (cap_warning.due())
+      log::warning("http", "at the connection cap ({}), every connection busy: refusing", cap);
+    return false;
+  }
+
+  // A warning that repeats under load is written at most once a second.
+  struct RateLimit {
+    Clock::time_point next{};
+    bool due() {
+      auto now = Clock::now();
+      if (now < next) return false;
+      next = now + std::chrono::seconds(1);
+      return true;
+    }
+  };
+  RateLimit accept_warning;  // on `strand`, as accept() is
+  RateLimit cap_warning;
 
   void shutdown(Clock::duration grace, std::function<void()> done) {
     asio::dispatch(strand, [impl = shared_from_this(), grace, done = std::move(done)]() mutable {

@@ -28,7 +28,15 @@ struct ServerOptions {
   std::size_t header_fields_limit = 100;          // more fields: 431 (Apache's LimitRequestFields)
   std::size_t body_limit = 10 * MiB;              // over it: 413
   bool access_log = true;                         // one line per request
+  // Connections open at once; 0: derived from the open-file limit (default_max_connections()).
+  // At the cap, the longest-idle keep-alive connection is closed to make room; with none idle,
+  // the new connection is closed at once, rather than leaving it to wait unserved.
+  std::size_t max_connections = 0;
 };
+
+// Half the open-file limit, less a reserve, at least 16: each connection may hold an upstream
+// connection too, and the process needs descriptors of its own (files, the pool, the log).
+std::size_t default_max_connections();
 
 namespace detail {
 struct ServerState;

@@ -133,6 +133,8 @@ void Session::close_now() {
 void Session::read_header() {
   if (closing_) return close();
   state_ = State::reading;
+  if (exchange_ > 0 && buffer_.size() == 0)  // kept alive, nothing of the next request yet
+    idle_since_.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(server_->options.header_limit));
   parser_->body_limit(server_->options.body_limit);
@@ -162,6 +164,8 @@ bool Session::reject_read_error(boost::system::error_code ec) {
 }
 
 void Session::on_header(boost::system::error_code ec) {
+  idle_since_.store(Clock::time_point::max().time_since_epoch().count(),
+                    std::memory_order_relaxed);
   if (reject_read_error(ec)) return;
   const auto& header = parser_->get();
   // Thousands of tiny fields fit under the byte limit; their count has a limit of its own.

@@ -51,6 +51,11 @@ class Session : public std::enable_shared_from_this<Session> {
   // Called by the server's sweep, from any thread: closes the connection if its deadline (the
   // idle, body or write timeout under way) has passed.
   void expire_if_due(Clock::time_point now);
+  // Since when this kept-alive connection has waited for its next request (max: it is busy, or
+  // new). Read from any thread, by the server making room at its connection cap.
+  Clock::time_point idle_since() const {
+    return Clock::time_point(Clock::duration(idle_since_.load(std::memory_order_relaxed)));
+  }
   // Graceful: closes the connection now if it waits for a request, else after this response.
   void shutdown();
   // Closes now; a handler in flight hears on_connection_close(). close_now() is the same, for a
@@ -107,6 +112,7 @@ class Session : public std::enable_shared_from_this<Session> {
   executor_type strand_;
   tcp::socket socket_;
   std::atomic<Clock::rep> deadline_{Clock::time_point::max().time_since_epoch().count()};
+  std::atomic<Clock::rep> idle_since_{Clock::time_point::max().time_since_epoch().count()};
   std::shared_ptr<detail::ServerState> server_;
   std::string peer_;
   beast::flat_buffer buffer_;

@@ -11,6 +11,9 @@
 #                        each style's /fetch, upstream 100ms, 100 users, vs Little's law: siege -b
 #                        -c100 -t3S (a new connection per request, as the tutorials ran it), or
 #                        wrk -t1 -c100 -d5s (keep-alive, a lighter generator)
+#   bench/run.sh threads one loop on 1, 2 and 4 threads (parity serve --threads N), on /hello and on
+#                        /fetch (upstream 100ms) for the async styles, wrk -t2 -c200 -d5s, with every
+#                        socket error and non-2xx answer counted: zero errors is the bar
 #
 # Needs a release build (make build) and Debian's wrk and siege (PARITY_BENCH_DEPS=1
 # scripts/install-deps.sh installs them). Everything runs on 127.0.0.1 and stops by itself.
@@ -127,10 +130,38 @@ generator() {
   done
 }
 
+wrk_errors() {  # wrk's output -> "req/s errors": socket errors of every kind plus non-2xx answers
+  awk '/^Requests\/sec:/ {rate = $2}
+       /Socket errors:/ {gsub(/,/, ""); errors += $4 + $6 + $8 + $10}
+       /Non-2xx or 3xx responses:/ {errors += $5}
+       END {printf "%s %d\n", rate, errors}'
+}
+
+threads() {
+  need wrk
+  # Several loop threads on one pinned core would measure nothing: the servers run unpinned here.
+  "$bin/cli/parity" --log-level warning upstream --port 8331 --latency 100ms >/dev/null & pids+=($!)
+  wait_for http://127.0.0.1:8331/
+  printf '%-8s %-22s %12s %8s\n' threads row 'req/s' 'errors'
+  for n in 1 2 4; do
+    "$bin/cli/parity" --log-level warning serve --port 8332 --threads $n --upstream http://127.0.0.1:8331 \
+      --max-clients 0 --no-access-log >/dev/null & local server=$!
+    wait_for http://127.0.0.1:8332/
+    for endpoint in hello fetch; do
+      for style in callback future coroutine; do
+        read -r rate errors < <(wrk -t2 -c200 -d"${WRK_DURATION:-5s}" "http://127.0.0.1:8332/$style/$endpoint" | wrk_errors)
+        printf '%-8s %-22s %12.0f %8d\n' "$n" "/$style/$endpoint" "$rate" "$errors"
+      done
+    done
+    kill $server; wait $server 2>/dev/null || true
+  done
+}
+
 case "${1:-}" in
   hello) hello ;;
+  threads) threads ;;
   generator) generator ;;
   micro) "$bin/bench/micro/parity-micro" --benchmark_min_time=0.2 ;;
   fetch) fetch "${2:-siege}" ;;
-  *) echo "usage: bench/run.sh hello | micro | generator | fetch [siege|wrk]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh hello | micro | generator | fetch [siege|wrk] | threads" >&2; exit 2 ;;
 esac

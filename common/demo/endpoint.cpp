@@ -106,6 +106,16 @@ unsigned status_for(unsigned upstream_status) {
   return 502;
 }
 
+// Hands the FetchError in `error` to `answer`; anything else is rethrown, for the core to answer.
+template <class Answer>
+void with_fetch_error(const std::exception_ptr& error, Answer answer) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const http::FetchError& e) {
+    answer(e);
+  }
+}
+
 }  // namespace
 
 void Endpoint::answer_failure(std::string message, const http::FetchError& error) {
@@ -126,11 +136,7 @@ void Endpoint::answer_upstream_error(const http::FetchError& error) {
 }
 
 void Endpoint::answer_upstream_error(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const http::FetchError& e) {
-    answer_upstream_error(e);
-  }
+  with_fetch_error(error, [this](const http::FetchError& e) { answer_upstream_error(e); });
 }
 
 void Endpoint::answer_cmdb(const UpstreamAnswer& result) {
@@ -145,11 +151,7 @@ void Endpoint::answer_cmdb_error(const http::FetchError& error) {
 }
 
 void Endpoint::answer_cmdb_error(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const http::FetchError& e) {
-    answer_cmdb_error(e);
-  }
+  with_fetch_error(error, [this](const http::FetchError& e) { answer_cmdb_error(e); });
 }
 
 void Endpoint::answer_upload(const UploadOutcome& outcome) {

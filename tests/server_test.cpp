@@ -504,8 +504,9 @@ TEST_F(ConnectionCap, AtTheCapWithEveryConnectionBusyANewOneIsRefusedAtOnce) {
 TEST(DefaultMaxConnections, IsHalfTheOpenFileLimitLessAReserve) {
   rlimit limit{};
   ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &limit), 0);
-  if (limit.rlim_cur > 128 && limit.rlim_cur != RLIM_INFINITY)
+  if (limit.rlim_cur > 128 && limit.rlim_cur != RLIM_INFINITY) {
     EXPECT_EQ(http::default_max_connections(), (limit.rlim_cur - 64) / 2);
+  }
   EXPECT_GE(http::default_max_connections(), 16u);
 }
 

@@ -1,0 +1,40 @@
+#include "tutorials/lesson.hpp"
+
+#include "tutorials/02_blocking_server/lesson.hpp"
+
+#include <algorithm>
+
+namespace parity::tutorials {
+namespace {
+
+// "2" and "02" name the same lesson.
+std::string two_digits(std::string_view id) {
+  return id.size() == 1 ? "0" + std::string(id) : std::string(id);
+}
+
+}  // namespace
+
+const std::vector<Lesson>& lessons() {
+  static const std::vector<Lesson> all{blocking_server_lesson()};
+  return all;
+}
+
+const Lesson* find_lesson(std::string_view id) {
+  auto wanted = two_digits(id);
+  for (const auto& lesson : lessons())
+    if (lesson.id == wanted) return &lesson;
+  return nullptr;
+}
+
+const Step* find_step(std::string_view id) {
+  auto dot = id.find('.');
+  if (dot == std::string_view::npos) return nullptr;
+  const Lesson* lesson = find_lesson(id.substr(0, dot));
+  if (!lesson) return nullptr;
+  auto wanted = lesson->id + "." + std::string(id.substr(dot + 1));
+  for (const auto& step : lesson->steps)
+    if (step.id == wanted) return &step;
+  return nullptr;
+}
+
+}  // namespace parity::tutorials

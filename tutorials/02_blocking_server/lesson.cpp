@@ -5,33 +5,13 @@
 #include "tutorials/02_blocking_server/lesson.hpp"
 
 #include "bench/compare/process.hpp"
-#include "bench/siege/runner.hpp"
-#include "bench/siege/stats.hpp"
 #include "common/http/client.hpp"
-#include "styles/service_thread.hpp"
-#include "upstream/upstream.hpp"
+#include "tutorials/support.hpp"
 
 #include <fmt/format.h>
-#include <boost/json/parse.hpp>
-
-#include <algorithm>
-#include <future>
-#include <thread>
 
 namespace parity::tutorials {
 namespace {
-
-using namespace std::chrono_literals;
-namespace json = boost::json;
-
-constexpr auto kLatency = 100ms;  // the upstream's, as Parity assumes for the seeds' API
-
-// The demo service in front of a simulated upstream, both on free ports of this machine, for the
-// length of one step.
-struct Demo {
-  upstream::EmbeddedUpstream upstream{upstream::Options{.latency = kLatency, .jitter = 0ms}};
-  styles::ServiceThread service{{.upstream_url = upstream.url()}};
-};
 
 StepResult one_request() {
   Demo demo;
@@ -47,89 +27,31 @@ StepResult one_request() {
   return result;
 }
 
-struct Timed {
-  double started_at = 0;   // server-side monotonic ms, from the answer
-  double finished_at = 0;
-};
-
-// Sends `count` requests to `url` at once, each from a thread of its own, and reads when the
-// server started and finished each one.
-std::vector<Timed> at_once(const std::string& url, int count) {
-  std::vector<std::future<http::FetchResponse>> answers;
-  for (int i = 0; i < count; ++i) {
-    answers.push_back(std::async(std::launch::async, [url] {
-      return http::fetch_blocking({"GET", url});
-    }));
-  }
-  std::vector<Timed> timed;
-  for (auto& answer : answers) {
-    auto body = json::parse(answer.get().body).as_object();
-    timed.push_back({body.at("started_at").to_number<double>(),
-                     body.at("finished_at").to_number<double>()});
-  }
-  std::sort(timed.begin(), timed.end(),
-            [](const Timed& a, const Timed& b) { return a.started_at < b.started_at; });
-  return timed;
-}
-
-// How long the requests ran at the same time: the latest start to the earliest finish, in ms.
-// Negative: they ran one after the other, with that long between them.
-double overlap_ms(const std::vector<Timed>& timed) {
-  double latest_start = timed.front().started_at, earliest_finish = timed.front().finished_at;
-  for (const auto& t : timed) {
-    latest_start = std::max(latest_start, t.started_at);
-    earliest_finish = std::min(earliest_finish, t.finished_at);
-  }
-  return earliest_finish - latest_start;
-}
-
-std::string timeline(const std::string& style, const std::vector<Timed>& timed) {
-  std::string text = fmt::format("GET /{}/sleep?ms=500, two at once:\n", style);
-  double zero = timed.front().started_at;
-  for (std::size_t i = 0; i < timed.size(); ++i) {
-    text += fmt::format("  request {}: started at {:6.0f} ms, finished at {:6.0f} ms\n", i + 1,
-                        timed[i].started_at - zero, timed[i].finished_at - zero);
-  }
-  return text;
-}
-
 StepResult two_at_once() {
   Demo demo;
   auto sync = at_once(demo.service.url("/sync/sleep?ms=500"), 2);
   auto coroutine = at_once(demo.service.url("/coroutine/sleep?ms=500"), 2);
   StepResult result;
-  result.output = timeline("sync", sync) + timeline("coroutine", coroutine);
+  result.output = timeline("GET /sync/sleep?ms=500, two at once", sync) +
+                  timeline("GET /coroutine/sleep?ms=500, two at once", coroutine);
   result.notice =
       "the sync server started the second request only when the first had finished (seed 002: 5 "
       "s, then 10 s); the coroutine server ran both at once.";
   result.figures["sync_overlap_ms"] = overlap_ms(sync);
   result.figures["coroutine_overlap_ms"] = overlap_ms(coroutine);
-  result.figures["sync_total_ms"] = sync.back().finished_at - sync.front().started_at;
-  result.figures["coroutine_total_ms"] =
-      std::max(coroutine[0].finished_at, coroutine[1].finished_at) - coroutine.front().started_at;
+  result.figures["sync_total_ms"] = total_ms(sync);
+  result.figures["coroutine_total_ms"] = total_ms(coroutine);
   return result;
-}
-
-// siege's -c100 -t3s, a new connection per request as siege makes them by default.
-siege::Options seed_siege(const std::string& url) {
-  siege::Options options;
-  options.targets = {{"GET", url, ""}};
-  options.concurrency = 100;
-  options.time = 3s;
-  options.benchmark = true;
-  options.keep_alive = false;
-  return options;
 }
 
 StepResult siege_the_sync_server() {
   Demo demo;
   auto url = demo.service.url("/sync/fetch");
-  auto run = siege::run(seed_siege(url));
-  auto summary = siege::summarize(run.records, run.elapsed);
+  auto run = seed_siege(url);
+  const auto& summary = run.summary;
   const double limit = 1.0 / std::chrono::duration<double>(kLatency).count();
   StepResult result;
-  result.output = fmt::format("$ parity siege {} -c100 -t3s --no-keepalive -b\n{}", url,
-                              siege::format_summary(summary));
+  result.output = run.text;
   result.output += fmt::format(
       "\nLittle's law: in flight = rate x latency. The sync server has 1 request in flight, the "
       "upstream takes {} ms, so at most 1 / {:.1f} s = {:.0f} transactions/sec.\n",

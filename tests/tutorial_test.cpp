@@ -42,6 +42,45 @@ TEST(Tutorial02, SiegeAtTheSyncServerStaysUnderLittlesLaw) {
   EXPECT_LE(result.figures.at("transaction_rate"), 10.0) << result.output;
 }
 
+TEST(Tutorial03, TheCallbackHandlerDiffersFromTheSyncOneByItsWaitOnly) {
+  auto result = run("03.1");
+  EXPECT_NE(result.output.find("-      auto reply = upstream().delay_blocking({});"),
+            std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("cancel_on_close(async_callback(on_reply))"), std::string::npos)
+      << result.output;
+  EXPECT_LE(result.figures.at("lines_removed") + result.figures.at("lines_added"), 12);
+}
+
+TEST(Tutorial03, TwentyAtOnceThroughACapOfTenFinishInTwoWaves) {
+  auto result = run("03.2");
+  // At most 10 fetches of at least 100 ms each at a time: 10 of the 20 cannot finish before
+  // 200 ms have passed.
+  EXPECT_GE(result.figures.at("second_wave"), 10) << result.output;
+  EXPECT_GE(result.figures.at("total_ms"), 200) << result.output;
+}
+
+TEST(Tutorial03, SiegeThroughTheCapStaysUnderItsLimit) {
+  auto result = run("03.3");
+  EXPECT_EQ(result.figures.at("capped_limit"), 100);
+  EXPECT_EQ(result.figures.at("uncapped_limit"), 1000);
+  EXPECT_EQ(result.figures.at("capped_failed"), 0) << result.output;
+  EXPECT_LE(result.figures.at("capped_rate"), 100.0) << result.output;
+  EXPECT_GT(result.figures.at("uncapped_rate"), 0) << result.output;
+}
+
+TEST(Tutorial03, TheChainMakesItsThreeCallsOneAfterTheOther) {
+  auto result = run("03.4");
+  EXPECT_EQ(result.figures.at("steps"), 3);
+  EXPECT_GE(result.figures.at("took_ms"), 300) << result.output;  // 3 round trips of 100 ms
+}
+
+TEST(Tutorial03, AForgottenFinishIs500AndALogLineAPlainMethodIsFinished) {
+  auto result = run("03.5");
+  EXPECT_EQ(result.figures.at("plain_status"), 200) << result.output;
+  EXPECT_EQ(result.figures.at("forgetful_status"), 500) << result.output;
+  EXPECT_EQ(result.figures.at("logged_once"), 1) << result.output;
+}
+
 // Every lesson's README names each of its steps, so the text and the runner cannot drift apart.
 TEST(Tutorials, EveryLessonsReadmeNamesEachOfItsSteps) {
   for (const auto& lesson : tutorials::lessons()) {

@@ -1,6 +1,7 @@
 #include "tutorials/lesson.hpp"
 
 #include "tutorials/02_blocking_server/lesson.hpp"
+#include "tutorials/03_callbacks/lesson.hpp"
 
 #include <algorithm>
 
@@ -15,7 +16,7 @@ std::string two_digits(std::string_view id) {
 }  // namespace
 
 const std::vector<Lesson>& lessons() {
-  static const std::vector<Lesson> all{blocking_server_lesson()};
+  static const std::vector<Lesson> all{blocking_server_lesson(), callbacks_lesson()};
   return all;
 }
 

@@ -81,6 +81,29 @@ TEST(Tutorial03, AForgottenFinishIs500AndALogLineAPlainMethodIsFinished) {
   EXPECT_EQ(result.figures.at("logged_once"), 1) << result.output;
 }
 
+TEST(Tutorial05, TheCoroutineHandlerAndChainAreTheSyncOnesButForTheWait) {
+  auto fetch = run("05.1");
+  EXPECT_LE(fetch.figures.at("lines_changed"), 12) << fetch.output;
+  EXPECT_NE(fetch.output.find("+  asio::awaitable<void> get() {"), std::string::npos);
+  auto chain = run("05.2");
+  EXPECT_LE(chain.figures.at("lines_changed"), 12) << chain.output;
+  EXPECT_EQ(chain.figures.at("steps"), 3);
+  EXPECT_GE(chain.figures.at("took_ms"), 300) << chain.output;  // still one call after the other
+}
+
+TEST(Tutorial05, CallbackAndCoroutineStayUnderTheSameCapsLimit) {
+  auto result = run("05.3");
+  EXPECT_LE(result.figures.at("callback_rate"), result.figures.at("limit")) << result.output;
+  EXPECT_LE(result.figures.at("coroutine_rate"), result.figures.at("limit")) << result.output;
+  EXPECT_GT(result.figures.at("coroutine_rate"), 0) << result.output;
+  EXPECT_EQ(result.figures.at("coroutine_failed"), 0) << result.output;
+}
+
+TEST(Tutorial05, RunSyncReturnsTheCoroutinesValue) {
+  auto result = run("05.4");
+  EXPECT_GE(result.figures.at("seconds"), 0.1) << result.output;  // the upstream's 100 ms
+}
+
 // Every lesson's README names each of its steps, so the text and the runner cannot drift apart.
 TEST(Tutorials, EveryLessonsReadmeNamesEachOfItsSteps) {
   for (const auto& lesson : tutorials::lessons()) {

@@ -2,6 +2,7 @@
 
 #include "tutorials/02_blocking_server/lesson.hpp"
 #include "tutorials/03_callbacks/lesson.hpp"
+#include "tutorials/05_coroutines/lesson.hpp"
 
 #include <algorithm>
 
@@ -16,7 +17,8 @@ std::string two_digits(std::string_view id) {
 }  // namespace
 
 const std::vector<Lesson>& lessons() {
-  static const std::vector<Lesson> all{blocking_server_lesson(), callbacks_lesson()};
+  static const std::vector<Lesson> all{blocking_server_lesson(), callbacks_lesson(),
+                                       coroutines_lesson()};
   return all;
 }
 

@@ -104,6 +104,24 @@ TEST(Tutorial05, RunSyncReturnsTheCoroutinesValue) {
   EXPECT_GE(result.figures.at("seconds"), 0.1) << result.output;  // the upstream's 100 ms
 }
 
+TEST(Tutorial06, ABlockingCallInACoroutineSerializesAndThePoolFixesIt) {
+  auto result = run("06.1");
+  EXPECT_LE(result.figures.at("inside_overlap_ms"), 0) << result.output;
+  EXPECT_GT(result.figures.at("wrapped_overlap_ms"), 0) << result.output;
+}
+
+TEST(Tutorial06, ACpuLoopHoldsTheCoroutinesLoopButNotTheThreadpools) {
+  auto result = run("06.2");
+  EXPECT_EQ(result.figures.at("coroutine_served_meanwhile"), 0) << result.output;
+  EXPECT_GE(result.figures.at("threadpool_served_meanwhile"), 1) << result.output;
+}
+
+TEST(Tutorial06, APoolOfFiveServesTenInTwoWaves) {
+  auto result = run("06.3");
+  // Five threads, each held 200 ms: five of the ten cannot finish before 400 ms have passed.
+  EXPECT_GE(result.figures.at("second_wave"), 5) << result.output;
+}
+
 // Every lesson's README names each of its steps, so the text and the runner cannot drift apart.
 TEST(Tutorials, EveryLessonsReadmeNamesEachOfItsSteps) {
   for (const auto& lesson : tutorials::lessons()) {

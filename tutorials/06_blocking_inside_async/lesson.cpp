@@ -1,0 +1,179 @@
+// Lesson 06: blocking inside async code. A blocking call inside a coroutine serializes requests as
+// the sync style did, and run_on_executor fixes it; a CPU loop blocks every style but threadpool;
+// the pool's size is the new limit.
+
+#include "tutorials/06_blocking_inside_async/lesson.hpp"
+
+#include "common/demo/endpoint.hpp"
+#include "common/http/client.hpp"
+#include "common/http/server_thread.hpp"
+#include "common/loop/run_in_executor.hpp"
+#include "tutorials/support.hpp"
+
+#include <fmt/format.h>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+
+#include <future>
+#include <thread>
+
+namespace parity::tutorials {
+namespace {
+
+namespace json = boost::json;
+
+// What a library that blocks does: it holds the thread it was called on.
+void blocking_library_call() {
+  std::this_thread::sleep_for(300ms);
+}
+
+void answer_times(http::RequestHandler& handler, double started_at) {
+  handler.finish(json::value{{"started_at", started_at}, {"finished_at", demo::monotonic_ms()}});
+}
+
+// A coroutine that calls the blocking library directly: the mistake seed 001's notes warn of.
+class BlockingInside : public http::RequestHandler {
+ public:
+  asio::awaitable<void> get() {
+    blocking_library_call();  // no co_await: the loop's thread is held right here
+    answer_times(*this, started_at_);
+    co_return;
+  }
+
+ private:
+  double started_at_ = demo::monotonic_ms();
+};
+
+// The same call handed to a pool, and awaited.
+class WrappedInPool : public http::RequestHandler {
+ public:
+  void initialize(asio::thread_pool* pool) { pool_ = pool; }
+  asio::awaitable<void> get() {
+    auto call = [] { blocking_library_call(); };
+    co_await run_in_executor(*pool_, call, asio::use_awaitable);
+    answer_times(*this, started_at_);
+  }
+
+ private:
+  asio::thread_pool* pool_ = nullptr;
+  double started_at_ = demo::monotonic_ms();
+};
+
+StepResult a_blocking_call_in_a_coroutine() {
+  asio::thread_pool pool(4);
+  auto app = std::make_shared<http::Application>();
+  app->add<BlockingInside>("/blocking-inside").add<WrappedInPool>("/wrapped", "", &pool);
+  http::ServerThread server;
+  http::ServerOptions quiet;
+  quiet.access_log = false;
+  server.start(app, quiet);
+  auto inside = at_once(server.url("/blocking-inside"), 2);
+  auto wrapped = at_once(server.url("/wrapped"), 2);
+  server.stop();
+  pool.join();
+  StepResult result;
+  result.output =
+      "asio::awaitable<void> get() {\n"
+      "  blocking_library_call();                              // /blocking-inside\n"
+      "  co_await run_on_executor(call, use_awaitable);        // /wrapped\n"
+      "  ...\n\n" +
+      timeline("GET /blocking-inside, two at once (a 300 ms blocking call in a coroutine)",
+               inside) +
+      timeline("GET /wrapped, two at once (the same call on a pool, awaited)", wrapped);
+  result.notice =
+      "being a coroutine does not make a call asynchronous: the blocking call held the loop's "
+      "thread, and the second request waited as in the sync style (lesson 02.2). Handed to a pool "
+      "and awaited, the two ran at once.";
+  result.figures["inside_overlap_ms"] = overlap_ms(inside);
+  result.figures["wrapped_overlap_ms"] = overlap_ms(wrapped);
+  return result;
+}
+
+// How many of `probes` short requests the server started and finished while `long_one` ran.
+int answered_during(const Timed& long_one, const std::vector<Timed>& probes) {
+  int inside = 0;
+  for (const auto& p : probes)
+    if (p.started_at > long_one.started_at && p.finished_at < long_one.finished_at) ++inside;
+  return inside;
+}
+
+Timed times_of(const http::FetchResponse& response) {
+  auto body = json::parse(response.body).as_object();
+  return {body.at("started_at").to_number<double>(), body.at("finished_at").to_number<double>()};
+}
+
+// /STYLE/compute, and meanwhile /STYLE/sleep?ms=0 one after the other until it answers.
+std::pair<Timed, std::vector<Timed>> compute_while_probing(const Demo& demo,
+                                                           const std::string& style) {
+  auto compute = std::async(std::launch::async, [&] {
+    return http::fetch_blocking({"GET", demo.service.url("/" + style + "/compute?n=1000000000")});
+  });
+  std::vector<Timed> probes;
+  while (compute.wait_for(0ms) != std::future_status::ready && probes.size() < 1000) {
+    probes.push_back(times_of(http::fetch_blocking({"GET", demo.service.url("/" + style +
+                                                                            "/sleep?ms=0")})));
+  }
+  return {times_of(compute.get()), probes};
+}
+
+StepResult a_cpu_loop() {
+  Demo demo;
+  auto [coroutine_compute, coroutine_probes] = compute_while_probing(demo, "coroutine");
+  auto [pool_compute, pool_probes] = compute_while_probing(demo, "threadpool");
+  int coroutine_inside = answered_during(coroutine_compute, coroutine_probes);
+  int pool_inside = answered_during(pool_compute, pool_probes);
+  StepResult result;
+  result.output = fmt::format(
+      "GET /coroutine/compute?n=1000000000 took {:.0f} ms; of the {} request(s) to "
+      "/coroutine/sleep?ms=0 sent meanwhile, {} were served while it ran.\n"
+      "GET /threadpool/compute?n=1000000000 took {:.0f} ms; of the {} request(s) to "
+      "/threadpool/sleep?ms=0 sent meanwhile, {} were served while it ran.\n",
+      coroutine_compute.finished_at - coroutine_compute.started_at, coroutine_probes.size(),
+      coroutine_inside, pool_compute.finished_at - pool_compute.started_at, pool_probes.size(),
+      pool_inside);
+  result.notice =
+      "CPU work never waits, so there is no co_await to let go at: the coroutine's sum of squares "
+      "held the loop, and no other request was served until it was done (the same in sync, "
+      "callback and future). Only the threadpool style moves it off the loop. For CPU work in "
+      "Python the seed reaches for a process pool (the GIL); C++ threads run in parallel, so the "
+      "pool is enough.";
+  result.figures["coroutine_served_meanwhile"] = coroutine_inside;
+  result.figures["threadpool_served_meanwhile"] = pool_inside;
+  return result;
+}
+
+StepResult the_pool_is_the_limit() {
+  Demo demo;
+  auto timed = at_once(demo.service.url("/threadpool/sleep?ms=200"), 10);
+  int second_wave = 0;
+  for (const auto& t : timed)
+    if (t.finished_at - timed.front().started_at >= 400) ++second_wave;
+  StepResult result;
+  result.output = timeline("GET /threadpool/sleep?ms=200, ten at once, --pool 5", timed);
+  result.notice = fmt::format(
+      "five at a time: the pool has 5 threads (the seed's ThreadPoolExecutor(5)) and each sleep "
+      "holds one. {} of 10 waited for the second wave. By Little's law the threadpool style's "
+      "limit is pool / latency: for /fetch, 5 / 0.1 s = 50/s (`bench/run.sh fetch` measures "
+      "it).",
+      second_wave);
+  result.figures["second_wave"] = second_wave;
+  return result;
+}
+
+}  // namespace
+
+Lesson blocking_inside_async_lesson() {
+  return {.id = "06",
+          .folder = "tutorials/06_blocking_inside_async",
+          .title = "Blocking inside async code",
+          .seeds = "002, 001 notes, 003 §3.2-3.3",
+          .minutes = 15,
+          .steps = {{"06.1", "A blocking call inside a coroutine, and run_on_executor",
+                     a_blocking_call_in_a_coroutine},
+                    {"06.2", "A CPU loop blocks every style but threadpool", a_cpu_loop},
+                    {"06.3", "The pool's size is the new limit", the_pool_is_the_limit}}};
+}
+
+}  // namespace parity::tutorials

@@ -2,6 +2,7 @@
 
 #include "bench/siege/runner.hpp"
 #include "common/http/client.hpp"
+#include "styles/diff/style_diff.hpp"
 
 #include <fmt/format.h>
 #include <boost/json/parse.hpp>
@@ -54,6 +55,23 @@ std::string timeline(const std::string& label, const std::vector<Timed>& timed) 
                         timed[i].started_at - zero, timed[i].finished_at - zero);
   }
   return text;
+}
+
+int finished_after(const std::vector<Timed>& timed, double ms) {
+  int late = 0;
+  for (const auto& t : timed)
+    if (t.finished_at - timed.front().started_at >= ms) ++late;
+  return late;
+}
+
+std::string style_diff(const std::string& endpoint, const std::string& a, const std::string& b,
+                       int& removed, int& added) {
+  auto sources = styles::find_style_sources(std::nullopt);
+  auto diff = styles::unified_diff(styles::read_endpoint(sources, a, endpoint),
+                                   styles::read_endpoint(sources, b, endpoint));
+  removed = diff.removed;
+  added = diff.added;
+  return fmt::format("$ parity diff {} {} {}\n{}", endpoint, a, b, diff.text);
 }
 
 SiegeRun seed_siege(const std::string& url) {

@@ -40,6 +40,14 @@ double total_ms(const std::vector<Timed>& timed);
 // "label:\n  request 1: started at ... ms, finished at ... ms\n...", times from the first start.
 std::string timeline(const std::string& label, const std::vector<Timed>& timed);
 
+// How many finished `ms` or more after the first one started: those that waited for a slot.
+int finished_after(const std::vector<Timed>& timed, double ms);
+
+// `parity diff ENDPOINT A B` as it prints, from the build's copy of the style sources; the
+// removed and added line counts in `removed` and `added`.
+std::string style_diff(const std::string& endpoint, const std::string& a, const std::string& b,
+                       int& removed, int& added);
+
 struct SiegeRun {
   siege::Summary summary;
   std::string text;  // the command line and siege's summary, as printed

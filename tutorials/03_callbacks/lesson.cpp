@@ -8,7 +8,6 @@
 #include "common/http/client.hpp"
 #include "common/http/server_thread.hpp"
 #include "common/log/log.hpp"
-#include "styles/diff/style_diff.hpp"
 #include "tutorials/support.hpp"
 
 #include <fmt/format.h>
@@ -22,34 +21,23 @@ namespace {
 
 namespace json = boost::json;
 
-std::string diff_of(const std::string& endpoint, const std::string& a, const std::string& b,
-                    styles::UnifiedDiff* counted = nullptr) {
-  auto sources = styles::find_style_sources(std::nullopt);
-  auto diff = styles::unified_diff(styles::read_endpoint(sources, a, endpoint),
-                                   styles::read_endpoint(sources, b, endpoint));
-  if (counted) *counted = diff;
-  return fmt::format("$ parity diff {} {} {}\n{}", endpoint, a, b, diff.text);
-}
-
 StepResult the_callback_handler() {
-  styles::UnifiedDiff diff;
+  int removed = 0, added = 0;
   StepResult result;
-  result.output = diff_of("fetch", "sync", "callback", &diff);
+  result.output = style_diff("fetch", "sync", "callback", removed, added);
   result.notice =
       "get() now only starts the fetch and returns; the lambda answers later. The class is "
       "`asynchronous` (Tornado 5's @asynchronous), so returning does not finish the request: "
       "answer_fetch() calls finish() from inside the callback.";
-  result.figures["lines_removed"] = diff.removed;
-  result.figures["lines_added"] = diff.added;
+  result.figures["lines_removed"] = removed;
+  result.figures["lines_added"] = added;
   return result;
 }
 
 StepResult twenty_at_once() {
   Demo demo(/*max_clients=*/10);
   auto timed = at_once(demo.service.url("/callback/fetch?format=json"), 20);
-  int second_wave = 0;  // finished 200 ms or more after the first start: they waited for a slot
-  for (const auto& t : timed)
-    if (t.finished_at - timed.front().started_at >= 200) ++second_wave;
+  int second_wave = finished_after(timed, 200);  // they waited for a slot
   StepResult result;
   result.output = timeline("GET /callback/fetch, twenty at once, the client capped at 10", timed);
   result.notice = fmt::format(
@@ -100,7 +88,8 @@ StepResult callback_hell() {
   const double took = body.at("finished_at").to_number<double>() -
                       body.at("started_at").to_number<double>();
   StepResult result;
-  result.output = diff_of("chain", "sync", "callback") +
+  int removed = 0, added = 0;
+  result.output = style_diff("chain", "sync", "callback", removed, added) +
                   fmt::format("\n$ curl .../callback/chain?n=3\n{}\n", response.body);
   result.notice = fmt::format(
       "three calls, each needing the one before: the sync loop becomes a step() that starts the "

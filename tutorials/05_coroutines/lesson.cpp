@@ -6,7 +6,6 @@
 
 #include "common/http/client.hpp"
 #include "common/loop/loop.hpp"
-#include "styles/diff/style_diff.hpp"
 #include "tutorials/support.hpp"
 
 #include <fmt/format.h>
@@ -18,43 +17,35 @@ namespace {
 
 namespace json = boost::json;
 
-std::string diff_of(const std::string& endpoint, const std::string& a, const std::string& b,
-                    styles::UnifiedDiff& diff) {
-  auto sources = styles::find_style_sources(std::nullopt);
-  diff = styles::unified_diff(styles::read_endpoint(sources, a, endpoint),
-                              styles::read_endpoint(sources, b, endpoint));
-  return fmt::format("$ parity diff {} {} {}\n{}", endpoint, a, b, diff.text);
-}
-
 StepResult the_coroutine_handler() {
-  styles::UnifiedDiff diff;
+  int removed = 0, added = 0;
   StepResult result;
-  result.output = diff_of("fetch", "sync", "coroutine", diff);
+  result.output = style_diff("fetch", "sync", "coroutine", removed, added);
   result.notice = fmt::format(
       "{} lines removed, {} added: get() returns asio::awaitable<void>, and the blocking call "
       "becomes a co_await on the same call's asynchronous twin. The core starts the coroutine "
       "and finishes the request when it returns; errors are still exceptions.",
-      diff.removed, diff.added);
-  result.figures["lines_changed"] = diff.removed + diff.added;
+      removed, added);
+  result.figures["lines_changed"] = removed + added;
   return result;
 }
 
 StepResult the_chain_again() {
-  styles::UnifiedDiff diff;
+  int removed = 0, added = 0;
   Demo demo;
   auto response = http::fetch_blocking({"GET", demo.service.url("/coroutine/chain?n=3")});
   auto body = json::parse(response.body).as_object();
   const double took = body.at("finished_at").to_number<double>() -
                       body.at("started_at").to_number<double>();
   StepResult result;
-  result.output = diff_of("chain", "sync", "coroutine", diff) +
+  result.output = style_diff("chain", "sync", "coroutine", removed, added) +
                   fmt::format("\n$ curl .../coroutine/chain?n=3\n{}\n", response.body);
   result.notice = fmt::format(
       "the sync style's for loop, unchanged but for the co_await: no step(), no state moved into "
       "the object (lesson 03.4). The three calls still run one after the other ({:.0f} ms), "
       "because each needs the last one's answer; while they wait, the loop serves others.",
       took);
-  result.figures["lines_changed"] = diff.removed + diff.added;
+  result.figures["lines_changed"] = removed + added;
   result.figures["steps"] = static_cast<double>(body.at("steps").as_array().size());
   result.figures["took_ms"] = took;
   return result;

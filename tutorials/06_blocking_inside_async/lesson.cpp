@@ -147,9 +147,7 @@ StepResult a_cpu_loop() {
 StepResult the_pool_is_the_limit() {
   Demo demo;
   auto timed = at_once(demo.service.url("/threadpool/sleep?ms=200"), 10);
-  int second_wave = 0;
-  for (const auto& t : timed)
-    if (t.finished_at - timed.front().started_at >= 400) ++second_wave;
+  int second_wave = finished_after(timed, 400);
   StepResult result;
   result.output = timeline("GET /threadpool/sleep?ms=200, ten at once, --pool 5", timed);
   result.notice = fmt::format(

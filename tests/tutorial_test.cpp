@@ -81,6 +81,18 @@ TEST(Tutorial03, AForgottenFinishIs500AndALogLineAPlainMethodIsFinished) {
   EXPECT_EQ(result.figures.at("logged_once"), 1) << result.output;
 }
 
+TEST(Tutorial04, AFuturesCallbacksRunOnTheLoopAfterSetResultAndAfterALateAdd) {
+  EXPECT_EQ(run("04.1").figures.at("callback_after_set_result"), 1);
+  EXPECT_EQ(run("04.2").figures.at("callback_after_add"), 1);
+}
+
+TEST(Tutorial04, TheFutureHandlerAndTheWrappedCallbackApi) {
+  auto diff = run("04.3");
+  EXPECT_NE(diff.output.find("+    reply.add_done_callback(async_callback(on_reply));"),
+            std::string::npos) << diff.output;
+  EXPECT_EQ(run("04.4").figures.at("value_is_right"), 1);
+}
+
 TEST(Tutorial05, TheCoroutineHandlerAndChainAreTheSyncOnesButForTheWait) {
   auto fetch = run("05.1");
   EXPECT_LE(fetch.figures.at("lines_changed"), 12) << fetch.output;

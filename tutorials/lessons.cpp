@@ -2,6 +2,7 @@
 
 #include "tutorials/02_blocking_server/lesson.hpp"
 #include "tutorials/03_callbacks/lesson.hpp"
+#include "tutorials/04_futures/lesson.hpp"
 #include "tutorials/05_coroutines/lesson.hpp"
 #include "tutorials/06_blocking_inside_async/lesson.hpp"
 
@@ -19,7 +20,8 @@ std::string two_digits(std::string_view id) {
 
 const std::vector<Lesson>& lessons() {
   static const std::vector<Lesson> all{blocking_server_lesson(), callbacks_lesson(),
-                                       coroutines_lesson(), blocking_inside_async_lesson()};
+                                       futures_lesson(), coroutines_lesson(),
+                                       blocking_inside_async_lesson()};
   return all;
 }
 

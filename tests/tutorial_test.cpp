@@ -134,6 +134,17 @@ TEST(Tutorial06, APoolOfFiveServesTenInTwoWaves) {
   EXPECT_GE(result.figures.at("second_wave"), 5) << result.output;
 }
 
+TEST(Tutorial08, TheLoopsVocabularyDoesWhatTheLessonSays) {
+  EXPECT_EQ(run("08.1").figures.at("ran_on_loop_thread"), 1);
+  auto spawned = run("08.2");
+  EXPECT_EQ(spawned.figures.at("logged"), 1) << spawned.output;
+  EXPECT_EQ(spawned.figures.at("loop_went_on"), 1);
+  auto removed = run("08.3");
+  EXPECT_EQ(removed.figures.at("a_ran"), 1) << removed.output;
+  EXPECT_EQ(removed.figures.at("b_ran"), 0) << removed.output;
+  EXPECT_EQ(run("08.4").figures.at("timed_out"), 1);
+}
+
 // Every lesson's README names each of its steps, so the text and the runner cannot drift apart.
 TEST(Tutorials, EveryLessonsReadmeNamesEachOfItsSteps) {
   for (const auto& lesson : tutorials::lessons()) {

@@ -19,6 +19,13 @@ tutorials::StepResult run(const std::string& id) {
   return step->run();
 }
 
+TEST(Tutorial01, EachWordDoesWhatItsDefinitionSays) {
+  EXPECT_GE(run("01.1").figures.at("returned_ms"), 100);  // synchronous: waited for the answer
+  EXPECT_EQ(run("01.2").figures.at("returned_before_answer"), 1);  // asynchronous
+  EXPECT_GE(run("01.3").figures.at("timer_fired_ms"), 200);  // blocking: the due timer waited
+  EXPECT_EQ(run("01.4").figures.at("would_block"), 1);        // non-blocking: "try again"
+}
+
 TEST(Tutorial02, OneRequestShowsTheTimeCostPage) {
   auto result = run("02.1");
   EXPECT_EQ(result.figures.at("status"), 200);

@@ -1,5 +1,6 @@
 #include "tutorials/lesson.hpp"
 
+#include "tutorials/01_words/lesson.hpp"
 #include "tutorials/02_blocking_server/lesson.hpp"
 #include "tutorials/03_callbacks/lesson.hpp"
 #include "tutorials/04_futures/lesson.hpp"
@@ -20,7 +21,7 @@ std::string two_digits(std::string_view id) {
 }  // namespace
 
 const std::vector<Lesson>& lessons() {
-  static const std::vector<Lesson> all{blocking_server_lesson(), callbacks_lesson(),
+  static const std::vector<Lesson> all{words_lesson(), blocking_server_lesson(), callbacks_lesson(),
                                        futures_lesson(), coroutines_lesson(),
                                        blocking_inside_async_lesson(), the_loop_lesson()};
   return all;

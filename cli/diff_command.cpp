@@ -53,7 +53,8 @@ Command add_diff_command(CLI::App& app) {
       args->style_b = (*words)[1];
     } else {
       if (words->size() != 3)
-        throw CLI::ValidationError("give an endpoint and two styles: parity diff fetch sync coroutine");
+        throw CLI::ValidationError(
+            "give an endpoint and two styles: parity diff fetch sync coroutine");
       endpoints = {(*words)[0]};
       args->style_a = (*words)[1];
       args->style_b = (*words)[2];

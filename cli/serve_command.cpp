@@ -85,24 +85,27 @@ int run_processes(const Settings& s) {
   }
   print_banner(s, http::local_port(listener), upstream_url, upstream_listener >= 0);
   unsigned children = s.processes + (upstream_listener >= 0 ? 1 : 0);
-  return http::supervise_children(children, [&](unsigned index) {
-    Loop loop;
-    if (index == s.processes) {
-      http::ServerOptions quiet;
-      quiet.access_log = false;
-      http::Server upstream_server(loop, upstream::make_application({}), quiet);
-      upstream_server.adopt(upstream_listener);
-      upstream_server.stop_on_signals(std::chrono::seconds(1));
-      loop.run();
-      return 0;
-    }
-    styles::Service service(loop, service_options(s, upstream_url));
-    http::Server server(loop, service.application(), s.server);
-    server.adopt(listener);
-    server.stop_on_signals(s.grace);
-    loop.run(s.threads);
-    return 0;
-  }, /*max_restarts=*/100, {listener, upstream_listener});
+  return http::supervise_children(children,
+                                  [&](unsigned index) {
+                                    Loop loop;
+                                    if (index == s.processes) {
+                                      http::ServerOptions quiet;
+                                      quiet.access_log = false;
+                                      http::Server upstream_server(
+                                          loop, upstream::make_application({}), quiet);
+                                      upstream_server.adopt(upstream_listener);
+                                      upstream_server.stop_on_signals(std::chrono::seconds(1));
+                                      loop.run();
+                                      return 0;
+                                    }
+                                    styles::Service service(loop, service_options(s, upstream_url));
+                                    http::Server server(loop, service.application(), s.server);
+                                    server.adopt(listener);
+                                    server.stop_on_signals(s.grace);
+                                    loop.run(s.threads);
+                                    return 0;
+                                  },
+                                  /*max_restarts=*/100, {listener, upstream_listener});
 }
 
 }  // namespace
@@ -157,12 +160,14 @@ Command add_serve_command(CLI::App& app) {
                   "Largest request body (larger: 413)");
   add_size_option(*command, "--header-limit", s->server.header_limit,
                   "Largest request header (larger: 431)");
-  command->add_option("--max-connections", s->server.max_connections,
-                      "Connections open at once; at the cap the longest-idle one makes room, "
-                      "else a new one is refused (default 0: half the open-file limit)")
+  command
+      ->add_option("--max-connections", s->server.max_connections,
+                   "Connections open at once; at the cap the longest-idle one makes room, "
+                   "else a new one is refused (default 0: half the open-file limit)")
       ->capture_default_str();
-  command->add_option("--header-fields-limit", s->server.header_fields_limit,
-                      "Most header fields in a request (more: 431)")
+  command
+      ->add_option("--header-fields-limit", s->server.header_fields_limit,
+                   "Most header fields in a request (more: 431)")
       ->check(CLI::Range(1, 100'000))
       ->capture_default_str();
   command->add_flag("--no-access-log", s->no_access_log, "Do not log a line per request");

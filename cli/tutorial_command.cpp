@@ -69,7 +69,8 @@ Command add_tutorial_command(CLI::App& app) {
       return 0;
     }
     const auto* lesson = tutorials::find_lesson(*which);
-    if (!lesson) throw CLI::ValidationError("no lesson " + *which + "; `parity tutorial` lists them");
+    if (!lesson)
+      throw CLI::ValidationError("no lesson " + *which + "; `parity tutorial` lists them");
     fmt::print("Lesson {}: {} (seeds {}). Read {}/README.md alongside.\n\n", lesson->id,
                lesson->title, lesson->seeds, lesson->folder);
     const bool interactive = ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO);

@@ -22,7 +22,8 @@ void mount_endpoints(http::Application& app, std::string_view style, const demo:
       {endpoints.stream, "stream", "stream"},
   };
   const std::string s(style);
-  for (const Row& row : rows) row.mount.add(app, "/" + s + "/" + row.path, s + "." + row.name, &context, s);
+  for (const Row& row : rows)
+    row.mount.add(app, "/" + s + "/" + row.path, s + "." + row.name, &context, s);
 }
 
 }  // namespace parity::styles

@@ -177,16 +177,16 @@ TEST_F(HandlerContract, AnAwaitableMethodIsFinishedWhenItCompletes) {
 }
 
 TEST_F(HandlerContract, AnHttpErrorGivesItsStatusFromEveryKindOfMethod) {
-  EXPECT_EQ(request("/throw?kind=http").result_int(), 418);                // void method
-  EXPECT_EQ(request("/throw?kind=http&in=callback").result_int(), 418);    // async_callback
-  EXPECT_EQ(request("/throw?kind=http", "POST").result_int(), 418);        // awaitable method
+  EXPECT_EQ(request("/throw?kind=http").result_int(), 418);              // void method
+  EXPECT_EQ(request("/throw?kind=http&in=callback").result_int(), 418);  // async_callback
+  EXPECT_EQ(request("/throw?kind=http", "POST").result_int(), 418);      // awaitable method
   EXPECT_NE(request("/throw?kind=http").body().find("short and stout"), std::string::npos);
 }
 
 TEST_F(HandlerContract, AnyOtherExceptionIs500WithOneLogLineAndNoDetailForTheClient) {
-  for (const auto& [target, method] : {std::pair{"/throw", "GET"},
-                                       std::pair{"/throw?in=callback", "GET"},
-                                       std::pair{"/throw", "POST"}}) {
+  for (const auto& [target, method] :
+       {std::pair{"/throw", "GET"}, std::pair{"/throw?in=callback", "GET"},
+        std::pair{"/throw", "POST"}}) {
     auto response = request(target, method);
     EXPECT_EQ(response.result_int(), 500) << method << " " << target;
     EXPECT_EQ(response.body().find("secret"), std::string::npos) << response.body();

@@ -58,14 +58,14 @@ TEST_P(LoadTest, EveryClientThatWaitsGets200AndHangUpsDoNoHarm) {
   EXPECT_EQ(response->result_int(), 200);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    ThreadsAndStyles, LoadTest,
-    ::testing::Combine(::testing::Values(2u, 4u),
-                       ::testing::Values("callback", "future", "coroutine", "threadpool")),
-    [](const auto& info) {
-      return std::get<1>(info.param) + "_on_" + std::to_string(std::get<0>(info.param)) +
-             "_threads";
-    });
+INSTANTIATE_TEST_SUITE_P(ThreadsAndStyles, LoadTest,
+                         ::testing::Combine(::testing::Values(2u, 4u),
+                                            ::testing::Values("callback", "future", "coroutine",
+                                                              "threadpool")),
+                         [](const auto& info) {
+                           return std::get<1>(info.param) + "_on_" +
+                                  std::to_string(std::get<0>(info.param)) + "_threads";
+                         });
 
 }  // namespace
 }  // namespace parity

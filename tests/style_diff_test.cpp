@@ -37,13 +37,14 @@ TEST(StyleDiff, FetchFromSyncToCoroutineChangesTheMethodAndTheCallOnly) {
   for (const auto& line : lines)
     if ((line[0] == '-' || line[0] == '+') && !line.starts_with("---") && !line.starts_with("+++"))
       changed.push_back(line);
-  EXPECT_EQ(changed, (std::vector<std::string>{
-                         "-  void get() {",
-                         "+  asio::awaitable<void> get() {",
-                         "+    http::ArgumentList params;",
-                         "-      auto reply = upstream().delay_blocking({});",
-                         "+      auto reply = co_await upstream().async_delay(params, use_awaitable);",
-                     }));
+  EXPECT_EQ(changed,
+            (std::vector<std::string>{
+                "-  void get() {",
+                "+  asio::awaitable<void> get() {",
+                "+    http::ArgumentList params;",
+                "-      auto reply = upstream().delay_blocking({});",
+                "+      auto reply = co_await upstream().async_delay(params, use_awaitable);",
+            }));
   EXPECT_EQ(d.removed, 2);
   EXPECT_EQ(d.added, 3);
   EXPECT_EQ(lines.back(), " };");

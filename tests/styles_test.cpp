@@ -4,8 +4,8 @@
 
 #include "styles/service_thread.hpp"
 #include "tests/support/raw_connection.hpp"
-#include "tests/test_handlers.hpp"
 #include "tests/support/test_server.hpp"
+#include "tests/test_handlers.hpp"
 #include "upstream/upstream.hpp"
 
 #include <gtest/gtest.h>
@@ -303,10 +303,10 @@ TEST_P(StyleParity, AnUploadNameTooLongIs400WithoutAServerPath) {
     EXPECT_EQ(response.body().find(upload_dir), std::string::npos) << response.body();
     EXPECT_EQ(response.body().find(std::string(100, filename[0])), std::string::npos);
   }
-  auto removed = exchange(the_world().service.port(),
-                          test::get_request(path("upload?directory=music&filename=" +
-                                                 std::string(300, 'a') + ".mp3"))
-                              .replace(0, 3, "DELETE"));
+  auto removed = exchange(
+      the_world().service.port(),
+      test::get_request(path("upload?directory=music&filename=" + std::string(300, 'a') + ".mp3"))
+          .replace(0, 3, "DELETE"));
   EXPECT_EQ(removed.result_int(), 400);
   EXPECT_EQ(removed.body().find(upload_dir), std::string::npos) << removed.body();
 }

@@ -22,8 +22,8 @@ tutorials::StepResult run(const std::string& id) {
 TEST(Tutorial01, EachWordDoesWhatItsDefinitionSays) {
   EXPECT_GE(run("01.1").figures.at("returned_ms"), 100);  // synchronous: waited for the answer
   EXPECT_EQ(run("01.2").figures.at("returned_before_answer"), 1);  // asynchronous
-  EXPECT_GE(run("01.3").figures.at("timer_fired_ms"), 200);  // blocking: the due timer waited
-  EXPECT_EQ(run("01.4").figures.at("would_block"), 1);        // non-blocking: "try again"
+  EXPECT_GE(run("01.3").figures.at("timer_fired_ms"), 200);        // blocking: the due timer waited
+  EXPECT_EQ(run("01.4").figures.at("would_block"), 1);             // non-blocking: "try again"
 }
 
 TEST(Tutorial02, OneRequestShowsTheTimeCostPage) {
@@ -52,7 +52,8 @@ TEST(Tutorial02, SiegeAtTheSyncServerStaysUnderLittlesLaw) {
 TEST(Tutorial03, TheCallbackHandlerDiffersFromTheSyncOneByItsWaitOnly) {
   auto result = run("03.1");
   EXPECT_NE(result.output.find("-      auto reply = upstream().delay_blocking({});"),
-            std::string::npos) << result.output;
+            std::string::npos)
+      << result.output;
   EXPECT_NE(result.output.find("cancel_on_close(async_callback(on_reply))"), std::string::npos)
       << result.output;
   EXPECT_LE(result.figures.at("lines_removed") + result.figures.at("lines_added"), 12);
@@ -96,7 +97,8 @@ TEST(Tutorial04, AFuturesCallbacksRunOnTheLoopAfterSetResultAndAfterALateAdd) {
 TEST(Tutorial04, TheFutureHandlerAndTheWrappedCallbackApi) {
   auto diff = run("04.3");
   EXPECT_NE(diff.output.find("+    reply.add_done_callback(async_callback(on_reply));"),
-            std::string::npos) << diff.output;
+            std::string::npos)
+      << diff.output;
   EXPECT_EQ(run("04.4").figures.at("value_is_right"), 1);
 }
 

@@ -21,9 +21,9 @@ std::string two_digits(std::string_view id) {
 }  // namespace
 
 const std::vector<Lesson>& lessons() {
-  static const std::vector<Lesson> all{words_lesson(), blocking_server_lesson(), callbacks_lesson(),
-                                       futures_lesson(), coroutines_lesson(),
-                                       blocking_inside_async_lesson(), the_loop_lesson()};
+  static const std::vector<Lesson> all{
+      words_lesson(),      blocking_server_lesson(),       callbacks_lesson(), futures_lesson(),
+      coroutines_lesson(), blocking_inside_async_lesson(), the_loop_lesson()};
   return all;
 }
 

@@ -24,8 +24,8 @@ std::vector<Timed> at_once(const std::string& url, int count) {
   std::vector<Timed> timed;
   for (auto& answer : answers) {
     auto body = json::parse(answer.get().body).as_object();
-    timed.push_back({body.at("started_at").to_number<double>(),
-                     body.at("finished_at").to_number<double>()});
+    timed.push_back(
+        {body.at("started_at").to_number<double>(), body.at("finished_at").to_number<double>()});
   }
   std::sort(timed.begin(), timed.end(),
             [](const Timed& a, const Timed& b) { return a.started_at < b.started_at; });

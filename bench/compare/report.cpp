@@ -44,7 +44,8 @@ std::string bar_chart(const std::vector<const Row*>& rows) {
     const Row& row = *rows[i];
     int y = top + static_cast<int>(i) * row_height;
     double width = bar_area * row.summary.transaction_rate / scale;
-    svg += fmt::format("<text x=\"0\" y=\"{}\">{}</text>\n", y + 15, http::escape_html(row.label()));
+    svg +=
+        fmt::format("<text x=\"0\" y=\"{}\">{}</text>\n", y + 15, http::escape_html(row.label()));
     svg += fmt::format(
         "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"18\" fill=\"{}\"/>\n",
         label_width, y + 2, width, row.style == "sync" ? "#d9822b" : "#2b7bd9");

@@ -122,9 +122,9 @@ void Endpoint::answer_failure(std::string message, const http::FetchError& error
   const auto ec = error.code();
   if (ec == http::FetchErrc::http_status && error.response()) {
     unsigned status = status_for(error.response()->status);
-    std::string detail = status == 502 ? "the upstream answered HTTP " +
-                                             std::to_string(error.response()->status)
-                                       : upstream_message(*error.response());
+    std::string detail =
+        status == 502 ? "the upstream answered HTTP " + std::to_string(error.response()->status)
+                      : upstream_message(*error.response());
     return answer({{"message", std::move(message)}, {"error", detail}}, status);
   }
   answer({{"message", std::move(message)}, {"error", ec.message()}},

@@ -49,8 +49,7 @@ class Endpoint : public http::RequestHandler {
   // awaits the sync style's blocking calls with it; the async styles keep file I/O off the loop.
   template <class Work, class CompletionToken>
   auto run_on_executor(Work work, CompletionToken&& token) const {
-    return run_in_executor(*context_->pool, std::move(work),
-                           std::forward<CompletionToken>(token));
+    return run_in_executor(*context_->pool, std::move(work), std::forward<CompletionToken>(token));
   }
 
   // ---- Arguments, with their limits (HttpError 400 outside them) -----------------------------

@@ -10,13 +10,13 @@
 #include <boost/regex.hpp>
 
 #include <functional>
-#include <typeinfo>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <typeinfo>
 #include <vector>
 
 namespace parity::http {
@@ -53,9 +53,9 @@ std::optional<asio::awaitable<void>> call(H& handler, Method method) {
 template <class H>
 std::optional<asio::awaitable<void>> call_method(RequestHandler& base, verb method) {
   H& handler = static_cast<H&>(base);
-#define PARITY_CALL(name, verb_name)                                             \
-  if constexpr (requires { &H::name; }) {                                        \
-    if (method == verb::verb_name) return detail::call(handler, &H::name);       \
+#define PARITY_CALL(name, verb_name)                                       \
+  if constexpr (requires { &H::name; }) {                                  \
+    if (method == verb::verb_name) return detail::call(handler, &H::name); \
   }
   PARITY_HTTP_METHODS(PARITY_CALL)
 #undef PARITY_CALL
@@ -78,7 +78,10 @@ std::vector<verb> implemented_methods() {
 template <class H>
 constexpr bool defines_a_method() {
   bool any = false;
-#define PARITY_ANY(name, verb_name) any = any || requires { &H::name; };
+#define PARITY_ANY(name, verb_name) \
+  any = any || requires {           \
+    &H::name;                       \
+  };
   PARITY_HTTP_METHODS(PARITY_ANY)
 #undef PARITY_ANY
   return any;
@@ -117,7 +120,7 @@ class Application {
     route.name = std::move(name);
     route.methods = implemented_methods<Handler>();
     route.make_handler = [... args = std::move(args)]() -> std::shared_ptr<RequestHandler> {
-      if constexpr (requires(Handler& h) { h.initialize(args...); }) {
+      if constexpr (requires(Handler & h) { h.initialize(args...); }) {
         auto handler = std::make_shared<Handler>();
         handler->initialize(args...);
         return handler;

@@ -13,8 +13,8 @@
 
 #include <cerrno>
 #include <map>
-#include <utility>
 #include <system_error>
+#include <utility>
 
 namespace parity::http {
 

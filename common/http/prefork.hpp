@@ -4,8 +4,8 @@
 // Call before any thread or loop exists in the parent: fork() copies only the calling thread.
 
 #include <functional>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 namespace parity::http {
 

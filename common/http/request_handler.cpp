@@ -45,22 +45,23 @@ RequestHandler::~RequestHandler() {
   response.body() = error_body(500, "the handler never finished the response");
   response.prepare_payload();
   auto session = session_;
-  asio::dispatch(session->get_executor(), [session, exchange = exchange_, who = describe(),
-                                           streaming = headers_sent_, peer = peer_,
-                                           method = std::string(request_.method_string()),
-                                           target = std::string(request_.target()),
-                                           start = start_time_,
-                                           response = std::move(response)]() mutable {
-    if (!session->is_answering(exchange)) return;  // the connection is gone already
-    if (streaming) {  // a streamed response cannot turn into a 500: end the connection
-      log::error("http", "{}: the handler was let go of before finish(), mid-stream", who);
-      return session->abort(exchange);
-    }
-    log::error("http", "{}: the handler was let go of without finish() being called; answered 500",
-               who);
-    if (session->access_log_enabled()) log_access(500, method, target, peer, Clock::now() - start);
-    session->send_response(exchange, std::move(response));
-  });
+  asio::dispatch(
+      session->get_executor(),
+      [session, exchange = exchange_, who = describe(), streaming = headers_sent_, peer = peer_,
+       method = std::string(request_.method_string()), target = std::string(request_.target()),
+       start = start_time_, response = std::move(response)]() mutable {
+        if (!session->is_answering(exchange)) return;  // the connection is gone already
+        if (streaming) {  // a streamed response cannot turn into a 500: end the connection
+          log::error("http", "{}: the handler was let go of before finish(), mid-stream", who);
+          return session->abort(exchange);
+        }
+        log::error("http",
+                   "{}: the handler was let go of without finish() being called; answered 500",
+                   who);
+        if (session->access_log_enabled())
+          log_access(500, method, target, peer, Clock::now() - start);
+        session->send_response(exchange, std::move(response));
+      });
 }
 
 void RequestHandler::execute(std::shared_ptr<Session> session, std::uint64_t exchange,
@@ -101,7 +102,8 @@ void RequestHandler::run_method() {
     std::string allow;
     for (verb v : allowed) allow += (allow.empty() ? "" : ", ") + std::string(bhttp::to_string(v));
     set_header(field::allow, allow);
-    throw HttpError(405, std::string(request_.method_string()) + " is not allowed here; use " + allow);
+    throw HttpError(405,
+                    std::string(request_.method_string()) + " is not allowed here; use " + allow);
   }
   prepare();
   if (finished_) return;

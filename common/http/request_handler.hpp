@@ -156,8 +156,8 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   template <class Callback>
   auto async_callback(Callback callback) {
     return asio::bind_executor(
-        get_executor(), [self = shared_from_this(), callback = std::move(callback)](
-                            auto&&... args) mutable {
+        get_executor(),
+        [self = shared_from_this(), callback = std::move(callback)](auto&&... args) mutable {
           try {
             callback(std::forward<decltype(args)>(args)...);
           } catch (...) {

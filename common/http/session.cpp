@@ -164,17 +164,15 @@ bool Session::reject_read_error(boost::system::error_code ec) {
 }
 
 void Session::on_header(boost::system::error_code ec) {
-  idle_since_.store(Clock::time_point::max().time_since_epoch().count(),
-                    std::memory_order_relaxed);
+  idle_since_.store(Clock::time_point::max().time_since_epoch().count(), std::memory_order_relaxed);
   if (reject_read_error(ec)) return;
   const auto& header = parser_->get();
   // Thousands of tiny fields fit under the byte limit; their count has a limit of its own.
   const auto fields = static_cast<std::size_t>(std::distance(header.begin(), header.end()));
   if (fields > server_->options.header_fields_limit) {
-    return reply_and_close(431, "the request header has " + std::to_string(fields) +
-                                    " fields; at most " +
-                                    std::to_string(server_->options.header_fields_limit) +
-                                    " are accepted");
+    return reply_and_close(
+        431, "the request header has " + std::to_string(fields) + " fields; at most " +
+                 std::to_string(server_->options.header_fields_limit) + " are accepted");
   }
   keep_alive_ = header.keep_alive();
   if (header.version() == 11 && beast::iequals(header[field::expect], "100-continue")) {
@@ -222,8 +220,8 @@ void Session::hand_over() {
   auto handler = route.make_handler();
   handler_ = handler;
   handler->execute(shared_from_this(), exchange_, std::move(request),
-                   match ? std::move(match->args) : PathArgs{}, route, *server_->application,
-                   peer_, request_start_);
+                   match ? std::move(match->args) : PathArgs{}, route, *server_->application, peer_,
+                   request_start_);
   if (!handler->finished() && state_ == State::handling) watch_for_close();
 }
 

@@ -54,10 +54,9 @@ bool has_styles(const fs::path& dir) {
 }  // namespace
 
 const std::vector<std::string>& endpoint_names() {
-  static const std::vector<std::string> names{"hello",    "fetch",       "sleep",
-                                              "chain",    "parallel",    "compute",
-                                              "cmdb_search", "cmdb_import", "upload",
-                                              "stream"};
+  static const std::vector<std::string> names{"hello",    "fetch",   "sleep",       "chain",
+                                              "parallel", "compute", "cmdb_search", "cmdb_import",
+                                              "upload",   "stream"};
   return names;
 }
 
@@ -84,8 +83,8 @@ EndpointSource read_endpoint(const fs::path& sources, std::string_view style,
                              std::string_view endpoint) {
   const auto& names = endpoint_names();
   if (std::find(names.begin(), names.end(), endpoint) == names.end()) {
-    throw std::invalid_argument(fmt::format("unknown endpoint '{}'; one of: {}", endpoint,
-                                            fmt::join(names, ", ")));
+    throw std::invalid_argument(
+        fmt::format("unknown endpoint '{}'; one of: {}", endpoint, fmt::join(names, ", ")));
   }
   if (std::find(kStyles.begin(), kStyles.end(), style) == kStyles.end()) {
     throw std::invalid_argument(
@@ -116,8 +115,8 @@ UnifiedDiff unified_diff(const EndpointSource& a, const EndpointSource& b, bool 
   std::vector<std::vector<int>> common(x.size() + 1, std::vector<int>(y.size() + 1, 0));
   for (std::size_t i = x.size(); i-- > 0;) {
     for (std::size_t j = y.size(); j-- > 0;) {
-      common[i][j] = x[i] == y[j] ? common[i + 1][j + 1] + 1
-                                  : std::max(common[i + 1][j], common[i][j + 1]);
+      common[i][j] =
+          x[i] == y[j] ? common[i + 1][j + 1] + 1 : std::max(common[i + 1][j], common[i][j + 1]);
     }
   }
   const char* red = color ? "\x1b[31m" : "";

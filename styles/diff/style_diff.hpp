@@ -21,7 +21,7 @@ const std::vector<std::string>& endpoint_names();
 std::filesystem::path find_style_sources(const std::optional<std::filesystem::path>& preferred);
 
 struct EndpointSource {
-  std::string file;  // relative to the sources' parent, e.g. styles/sync/sync_style.cpp
+  std::string file;    // relative to the sources' parent, e.g. styles/sync/sync_style.cpp
   int first_line = 0;  // 1-based
   std::vector<std::string> lines;
 };

@@ -158,7 +158,9 @@ class UploadHandler final : public Endpoint {
  public:
   void post() {
     auto save = [this, files = files()] { return demo::save_uploads(context(), files); };
-    auto on_saved = [this](Future<demo::UploadOutcome> outcome) { answer_upload(outcome.result()); };
+    auto on_saved = [this](Future<demo::UploadOutcome> outcome) {
+      answer_upload(outcome.result());
+    };
     Future<demo::UploadOutcome> outcome = run_on_executor(save, on_loop());
     outcome.add_done_callback(async_callback(on_saved));
   }

@@ -85,8 +85,8 @@ StepResult callback_hell() {
   Demo demo;
   auto response = http::fetch_blocking({"GET", demo.service.url("/callback/chain?n=3")});
   auto body = json::parse(response.body).as_object();
-  const double took = body.at("finished_at").to_number<double>() -
-                      body.at("started_at").to_number<double>();
+  const double took =
+      body.at("finished_at").to_number<double>() - body.at("started_at").to_number<double>();
   StepResult result;
   int removed = 0, added = 0;
   result.output = style_diff("chain", "sync", "callback", removed, added) +
@@ -112,9 +112,8 @@ class ForgetfulHandler : public http::RequestHandler {
   static constexpr bool asynchronous = true;
   void get() {
     timer_.emplace(get_executor(), std::chrono::milliseconds(10));
-    timer_->async_wait(async_callback([this](boost::system::error_code) {
-      write("answered... but finish() is never called");
-    }));
+    timer_->async_wait(async_callback(
+        [this](boost::system::error_code) { write("answered... but finish() is never called"); }));
   }
 
  private:

@@ -30,7 +30,8 @@ struct Events {
   void add(std::string line) { lines.push_back(std::move(line)); }
   std::string text() const {
     std::string out;
-    for (std::size_t i = 0; i < lines.size(); ++i) out += fmt::format("  {}. {}\n", i + 1, lines[i]);
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      out += fmt::format("  {}. {}\n", i + 1, lines[i]);
     return out;
   }
   int position(const std::string& line) const {
@@ -86,7 +87,7 @@ StepResult a_callback_added_late() {
       "add_done_callback() has returned: the same order whether the result came first or last.";
   result.figures["callback_after_add"] =
       events.position("the callback runs") > events.position("add_done_callback() returned") ? 1
-                                                                                              : 0;
+                                                                                             : 0;
   return result;
 }
 
@@ -105,9 +106,8 @@ StepResult the_future_handler() {
 
 // A library from before Futures: it answers through a callback, later, on the loop.
 void legacy_lookup(Loop& loop, int key, std::function<void(std::string)> callback) {
-  loop.call_later(20ms, [key, callback = std::move(callback)] {
-    callback("value of " + std::to_string(key));
-  });
+  loop.call_later(
+      20ms, [key, callback = std::move(callback)] { callback("value of " + std::to_string(key)); });
 }
 
 // gen.Task's idea: a Future made here, resolved from the callback.
@@ -144,18 +144,17 @@ StepResult wrapping_a_callback_api() {
 }  // namespace
 
 Lesson futures_lesson() {
-  return {.id = "04",
-          .folder = "tutorials/04_futures",
-          .title = "Futures",
-          .seeds = "003 §2.2, 004",
-          .minutes = 15,
-          .steps = {{"04.1", "A Future by hand: set_result and add_done_callback",
-                     a_future_by_hand},
-                    {"04.2", "A callback added after the result", a_callback_added_late},
-                    {"04.3", "The Future style's handler next to the callback one",
-                     the_future_handler},
-                    {"04.4", "Wrapping a callback API into a Future (gen.Task)",
-                     wrapping_a_callback_api}}};
+  return {
+      .id = "04",
+      .folder = "tutorials/04_futures",
+      .title = "Futures",
+      .seeds = "003 §2.2, 004",
+      .minutes = 15,
+      .steps = {
+          {"04.1", "A Future by hand: set_result and add_done_callback", a_future_by_hand},
+          {"04.2", "A callback added after the result", a_callback_added_late},
+          {"04.3", "The Future style's handler next to the callback one", the_future_handler},
+          {"04.4", "Wrapping a callback API into a Future (gen.Task)", wrapping_a_callback_api}}};
 }
 
 }  // namespace parity::tutorials

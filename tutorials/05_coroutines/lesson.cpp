@@ -35,8 +35,8 @@ StepResult the_chain_again() {
   Demo demo;
   auto response = http::fetch_blocking({"GET", demo.service.url("/coroutine/chain?n=3")});
   auto body = json::parse(response.body).as_object();
-  const double took = body.at("finished_at").to_number<double>() -
-                      body.at("started_at").to_number<double>();
+  const double took =
+      body.at("finished_at").to_number<double>() - body.at("started_at").to_number<double>();
   StepResult result;
   result.output = style_diff("chain", "sync", "coroutine", removed, added) +
                   fmt::format("\n$ curl .../coroutine/chain?n=3\n{}\n", response.body);

@@ -112,8 +112,8 @@ std::pair<Timed, std::vector<Timed>> compute_while_probing(const Demo& demo,
   });
   std::vector<Timed> probes;
   while (compute.wait_for(0ms) != std::future_status::ready && probes.size() < 1000) {
-    probes.push_back(times_of(http::fetch_blocking({"GET", demo.service.url("/" + style +
-                                                                            "/sleep?ms=0")})));
+    probes.push_back(
+        times_of(http::fetch_blocking({"GET", demo.service.url("/" + style + "/sleep?ms=0")})));
   }
   return {times_of(compute.get()), probes};
 }

@@ -66,7 +66,8 @@ StepResult spawn_callback_logs_its_exception() {
   log::set_sink({});
   StepResult result;
   result.output = fmt::format(
-      "loop.spawn_callback(\"divide\", [] {{ throw std::domain_error(\"division by zero\"); }});\n\n"
+      "loop.spawn_callback(\"divide\", [] {{ throw std::domain_error(\"division by zero\"); "
+      "}});\n\n"
       "the log:\n{}and a callback 10 ms later {}.\n",
       logged, went_on ? "still ran" : "did not run");
   result.notice =

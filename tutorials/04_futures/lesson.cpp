@@ -105,6 +105,7 @@ StepResult the_future_handler() {
 }
 
 // A library from before Futures: it answers through a callback, later, on the loop.
+// [excerpt: lookup]
 void legacy_lookup(Loop& loop, int key, std::function<void(std::string)> callback) {
   loop.call_later(
       20ms, [key, callback = std::move(callback)] { callback("value of " + std::to_string(key)); });
@@ -116,6 +117,7 @@ Future<std::string> lookup(Loop& loop, int key) {
   legacy_lookup(loop, key, [future](std::string value) mutable { future.set_result(value); });
   return future;
 }
+// [/excerpt]
 
 StepResult wrapping_a_callback_api() {
   Loop loop;

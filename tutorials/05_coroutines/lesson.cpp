@@ -78,6 +78,7 @@ StepResult siege_callback_and_coroutine() {
   return result;
 }
 
+// [excerpt: script]
 // A script with no server: one fetch, run to completion by run_sync. The coroutine is a member
 // function, as in the styles (GCC 12: no capturing coroutine lambdas, no class-type parameters).
 struct Script {
@@ -90,13 +91,16 @@ struct Script {
     co_return response.request_time.count();
   }
 };
+// [/excerpt]
 
 StepResult run_sync_a_script() {
   upstream::EmbeddedUpstream upstream{upstream::Options{.latency = kLatency, .jitter = 0ms}};
+  // [excerpt: run_sync]
   Loop loop;
   http::Client client(loop.get_executor());
   Script script{&client, upstream.url() + "/delay"};
   double seconds = loop.run_sync([&] { return script.fetch_once(); }, 5s);
+  // [/excerpt]
   StepResult result;
   result.output = fmt::format(
       "Loop loop;\n"

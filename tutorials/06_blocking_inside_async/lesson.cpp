@@ -33,6 +33,7 @@ void answer_times(http::RequestHandler& handler, double started_at) {
   handler.finish(json::value{{"started_at", started_at}, {"finished_at", demo::monotonic_ms()}});
 }
 
+// [excerpt: blocking_inside]
 // A coroutine that calls the blocking library directly: the mistake seed 001's notes warn of.
 class BlockingInside : public http::RequestHandler {
  public:
@@ -60,6 +61,7 @@ class WrappedInPool : public http::RequestHandler {
   asio::thread_pool* pool_ = nullptr;
   double started_at_ = demo::monotonic_ms();
 };
+// [/excerpt]
 
 StepResult a_blocking_call_in_a_coroutine() {
   asio::thread_pool pool(4);

@@ -1,0 +1,37 @@
+#pragma once
+// The code a lesson's README shows is pulled from the compiled sources, never pasted. A fenced
+// block right after a marker line is the excerpt the marker names:
+//
+//   <!-- excerpt: tutorials/04_futures/lesson.cpp#lookup -->   a region of a source file, between
+//                                                               `// [excerpt: lookup]` and
+//                                                               `// [/excerpt]`, dedented
+//   <!-- excerpt: class sync fetch -->                           a style's endpoint class
+//   <!-- excerpt: diff fetch sync coroutine -->                  `parity diff fetch sync coroutine`
+//   <!-- excerpt: diff chain sync coroutine --changes -->        only its changed lines
+//
+// `tutorial-excerpts check` (a test in `make test`) fails when a block differs from what its
+// marker names; `scripts/update-excerpts.sh` rewrites the blocks.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace parity::tutorials {
+
+struct Excerpt {
+  std::filesystem::path readme;
+  int line = 0;        // the marker's, 1-based
+  std::string marker;  // what follows "excerpt:"
+  std::string shown;   // the block's text in the README
+  std::string source;  // what the marker names, as it should be shown
+};
+
+// Every excerpt of every tutorials/*/README.md under `root` (the checkout). Throws
+// std::runtime_error for a marker that names nothing (no such file, region, style or endpoint)
+// or that no fenced block follows.
+std::vector<Excerpt> find_excerpts(const std::filesystem::path& root);
+
+// Rewrites each README whose blocks differ from their sources; returns the files it changed.
+std::vector<std::filesystem::path> rewrite_excerpts(const std::filesystem::path& root);
+
+}  // namespace parity::tutorials

@@ -141,6 +141,28 @@ TEST(Multi, OfNothingIsDoneAtOnce) {
   EXPECT_TRUE(all.result().empty());
 }
 
+TEST(Multi, OverNamedFuturesGivesTheResultsByName) {
+  Loop loop;
+  auto ex = loop.get_executor();
+  std::map<std::string, Future<int>> named{{"user", Future<int>(ex)}, {"orders", Future<int>(ex)}};
+  auto all = multi(named, ex);
+  named.at("orders").set_result(2);
+  named.at("user").set_result(1);
+  ASSERT_TRUE(run_until_done(loop, all));
+  EXPECT_EQ(all.result(), (std::map<std::string, int>{{"user", 1}, {"orders", 2}}));
+}
+
+TEST(Multi, OverNamedFuturesFailsWithTheFirstError) {
+  Loop loop;
+  auto ex = loop.get_executor();
+  std::map<std::string, Future<int>> named{{"a", Future<int>(ex)}, {"b", Future<int>(ex)}};
+  auto all = multi(named, ex);
+  named.at("b").set_exception(std::make_exception_ptr(std::invalid_argument("b failed")));
+  named.at("a").set_result(1);
+  ASSERT_TRUE(run_until_done(loop, all));
+  EXPECT_THROW(all.result(), std::invalid_argument);
+}
+
 TEST(WithTimeout, RaisesTimeoutErrorWhenTheFutureIsLate) {
   Loop loop;
   Future<int> never(loop.get_executor());

@@ -2,6 +2,7 @@
 
 #include "upstream/upstream.hpp"
 #include "common/http/client.hpp"
+#include "tests/support/raw_connection.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
@@ -108,6 +109,52 @@ TEST_F(UpstreamTest, CmdbRejectsInvalidInput) {
   } catch (const http::FetchError& e) {
     EXPECT_EQ(e.response()->status, 400u);
   }
+}
+
+// Sends `count` GETs to /barrier?n=N at once; their statuses (0: no answer within 15 s).
+std::vector<unsigned> at_barrier(const std::string& base, int n, int count) {
+  Loop loop;
+  http::Client client(loop.get_executor(), {.max_clients = 0});
+  std::vector<unsigned> statuses;
+  auto target = base + "/barrier?n=" + std::to_string(n) + "&timeout_ms=10000";
+  for (int i = 0; i < count; ++i) {
+    client.async_fetch({"GET", target}, {.raise_error = false},
+                       [&](boost::system::error_code ec, http::FetchResponse r) {
+                         statuses.push_back(ec ? 0 : r.status);
+                       });
+  }
+  auto deadline = Clock::now() + 15s;
+  while (static_cast<int>(statuses.size()) < count && Clock::now() < deadline)
+    loop.context().run_one_for(10ms);
+  return statuses;
+}
+
+TEST_F(UpstreamTest, BarrierReleasesEveryRequestOnceNAreWaiting) {
+  EXPECT_EQ(at_barrier(upstream.url(), 3, 3), (std::vector<unsigned>{200, 200, 200}));
+  EXPECT_EQ(at_barrier(upstream.url(), 1, 1), (std::vector<unsigned>{200}));
+}
+
+TEST_F(UpstreamTest, BarrierFailsALoneRequestWith504SayingHowManyCame) {
+  auto response =
+      fetch_blocking({"GET", url("/barrier?n=2&timeout_ms=50")}, {.raise_error = false});
+  EXPECT_EQ(response.status, 504u);
+  EXPECT_NE(response.body.find("only 1 of 2 requests arrived within 50 ms"), std::string::npos)
+      << response.body;
+  // The one that timed out left: the next pair is released without it.
+  EXPECT_EQ(at_barrier(upstream.url(), 2, 2), (std::vector<unsigned>{200, 200}));
+}
+
+TEST_F(UpstreamTest, StatsCountsARequestWhoseClientLeftBeforeTheAnswer) {
+  auto abandoned = [&] { return fetch_blocking({"GET", url("/stats")}).json().at("abandoned").to_number<int>();
+  };
+  EXPECT_EQ(abandoned(), 0);
+  for (const char* target : {"/delay?ms=60000", "/barrier?n=2&timeout_ms=60000"}) {
+    test::RawConnection connection(upstream.port());
+    connection.send(test::get_request(target));
+  }  // closed mid-request: the request's bytes, then the FIN
+  auto deadline = Clock::now() + 5s;
+  while (abandoned() < 2 && Clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(abandoned(), 2);
 }
 
 TEST_F(UpstreamTest, HoldsManyConcurrentDelayedRequestsOnOneThread) {

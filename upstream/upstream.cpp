@@ -4,9 +4,15 @@
 
 #include <sys/resource.h>
 
+#include <fmt/format.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <random>
+#include <vector>
 
 namespace parity::upstream {
 namespace {
@@ -32,21 +38,33 @@ class IndexHandler final : public RequestHandler {
         "GET  /malformed\n"
         "GET  /drop\n"
         "GET  /hang\n"
+        "GET  /barrier?n=N&timeout_ms=T\n"
+        "GET  /stats\n"
         "POST /object/{object_id}/instance/_import\n"
         "POST /object/{object_id}/instance/_search\n");
   }
 };
 
+// What the simulator saw, for GET /stats: lessons and exercises ask it whether a service really
+// cancelled its call when its own client went away.
+struct Counters {
+  std::atomic<std::int64_t> abandoned{0};  // /delay and /barrier requests closed before the answer
+};
+
 class DelayHandler final : public RequestHandler {
  public:
   static constexpr bool asynchronous = true;
-  explicit DelayHandler(Options options) : options_(options) {}
+  DelayHandler(Options options, std::shared_ptr<Counters> counters)
+      : options_(options), counters_(std::move(counters)) {}
 
   void get() {
     auto delay = std::chrono::milliseconds(int_argument("ms", default_delay().count(), 0, 600'000));
     timer_.emplace(get_executor(), delay);
     timer_->async_wait(cancel_on_close(async_callback([this, delay](boost::system::error_code ec) {
-      if (ec) return;  // cancelled: the client went away
+      if (ec) {  // cancelled: the client went away
+        ++counters_->abandoned;
+        return;
+      }
       finish(json::value{{"delay_ms", delay.count()}, {"args", query_as_json(*this)}});
     })));
   }
@@ -60,7 +78,93 @@ class DelayHandler final : public RequestHandler {
     return std::max(0ms, options_.latency + std::chrono::milliseconds(spread));
   }
   Options options_;
+  std::shared_ptr<Counters> counters_;
   std::optional<asio::steady_timer> timer_;
+};
+
+class StatsHandler final : public RequestHandler {
+ public:
+  explicit StatsHandler(std::shared_ptr<Counters> counters) : counters_(std::move(counters)) {}
+  void get() { finish(json::value{{"abandoned", counters_->abandoned.load()}}); }
+
+ private:
+  std::shared_ptr<Counters> counters_;
+};
+
+// Requests waiting at /barrier?n=N, by N: the Nth to arrive releases them all.
+struct Barriers {
+  struct Waiter {
+    std::uint64_t id;
+    std::function<void()> release;
+  };
+  std::mutex mutex;
+  std::uint64_t next_id = 0;
+  std::map<int, std::vector<Waiter>> waiting;
+};
+
+// Answers only once n requests are waiting here at the same time, and fails with 504 one that
+// waited timeout_ms in vain. Proof of concurrency by behaviour: a client that sends its n
+// requests one after the other gets a 504, fast, whatever the machine's speed.
+class BarrierHandler final : public RequestHandler {
+ public:
+  static constexpr bool asynchronous = true;
+  BarrierHandler(std::shared_ptr<Barriers> barriers, std::shared_ptr<Counters> counters)
+      : barriers_(std::move(barriers)), counters_(std::move(counters)) {}
+
+  void get() {
+    n_ = static_cast<int>(int_argument("n", 2, 1, 1000));
+    auto timeout = std::chrono::milliseconds(int_argument("timeout_ms", 2000, 1, 600'000));
+    timer_.emplace(get_executor(), timeout);
+    // Wait first, then join: the request that completes the barrier releases itself too, and
+    // its release must find the wait to cancel.
+    timer_->async_wait(cancel_on_close(async_callback([this, timeout](boost::system::error_code ec) {
+      if (released_) return finish(json::value{{"n", n_}, {"released", true}});
+      int arrived = leave();
+      if (ec) {  // the client went away
+        ++counters_->abandoned;
+        return;
+      }
+      throw HttpError(504, fmt::format("only {} of {} requests arrived within {} ms", arrived, n_,
+                                       timeout.count()));
+    })));
+    join();
+  }
+
+ private:
+  void join() {
+    std::vector<Barriers::Waiter> released;
+    {
+      std::lock_guard lock(barriers_->mutex);
+      id_ = barriers_->next_id++;
+      auto& waiting = barriers_->waiting[n_];
+      waiting.push_back({id_, async_callback([this] {
+                           released_ = true;
+                           timer_->cancel();
+                         })});
+      if (static_cast<int>(waiting.size()) < n_) return;
+      released.swap(waiting);
+      barriers_->waiting.erase(n_);
+    }
+    for (auto& waiter : released) waiter.release();
+  }
+
+  // Leaves the barrier unreleased; returns how many were waiting with this one.
+  int leave() {
+    std::lock_guard lock(barriers_->mutex);
+    auto it = barriers_->waiting.find(n_);
+    if (it == barriers_->waiting.end()) return 1;
+    int arrived = static_cast<int>(it->second.size());
+    std::erase_if(it->second, [this](const Barriers::Waiter& w) { return w.id == id_; });
+    if (it->second.empty()) barriers_->waiting.erase(it);
+    return arrived;
+  }
+
+  std::shared_ptr<Barriers> barriers_;
+  std::shared_ptr<Counters> counters_;
+  std::optional<asio::steady_timer> timer_;
+  int n_ = 2;
+  std::uint64_t id_ = 0;
+  bool released_ = false;
 };
 
 class StatusHandler final : public RequestHandler {
@@ -184,8 +288,11 @@ class CmdbSearchHandler final : public RequestHandler {
 std::shared_ptr<http::Application> make_application(const Options& options) {
   auto app = std::make_shared<http::Application>();
   auto store = std::make_shared<CmdbStore>();
+  auto counters = std::make_shared<Counters>();
   app->add<IndexHandler>("/", "index")
-      .add<DelayHandler>("/delay", "delay", options)
+      .add<DelayHandler>("/delay", "delay", options, counters)
+      .add<BarrierHandler>("/barrier", "barrier", std::make_shared<Barriers>(), counters)
+      .add<StatsHandler>("/stats", "stats", counters)
       .add<StatusHandler>(R"(/status/(?P<code>\d{3}))", "status")
       .add<MalformedHandler>("/malformed", "malformed")
       .add<DropHandler>("/drop", "drop")

@@ -1,9 +1,12 @@
 #pragma once
-// multi(futures, executor): one Future for many, as Tornado's gen.multi.
+// multi(futures, executor): one Future for many, as Tornado's gen.multi: over a list, results in
+// order; over named futures (gen.multi's dict form), results by name.
 
 #include "styles/future/future.hpp"
 
+#include <map>
 #include <memory>
+#include <string>
 #include <optional>
 #include <vector>
 
@@ -42,6 +45,27 @@ Future<std::vector<T>> multi(const std::vector<Future<T>>& futures,
     });
   }
   return all;
+}
+
+// The dict form: {"user": f1, "orders": f2} becomes one future of {"user": r1, "orders": r2}.
+template <class T>
+Future<std::map<std::string, T>> multi(const std::map<std::string, Future<T>>& named,
+                                       asio::any_io_executor executor) {
+  std::vector<std::string> names;
+  std::vector<Future<T>> futures;
+  for (const auto& [name, future] : named) {
+    names.push_back(name);
+    futures.push_back(future);
+  }
+  Future<std::map<std::string, T>> by_name(executor);
+  multi(futures, executor).add_done_callback([by_name, names](Future<std::vector<T>> all) mutable {
+    if (auto error = all.exception()) return by_name.set_exception(error);
+    std::map<std::string, T> results;
+    auto values = all.result();
+    for (std::size_t i = 0; i < names.size(); ++i) results.emplace(names[i], std::move(values[i]));
+    by_name.set_result(std::move(results));
+  });
+  return by_name;
 }
 
 }  // namespace parity

@@ -143,6 +143,31 @@ TEST(Tutorial06, APoolOfFiveServesTenInTwoWaves) {
   EXPECT_GE(result.figures.at("second_wave"), 5) << result.output;
 }
 
+TEST(Tutorial07, AwaitedOneByOneTheBarrierFailsEachAndMultiPassesAll) {
+  auto result = run("07.1");
+  EXPECT_EQ(result.figures.at("serial_504"), 3) << result.output;
+  EXPECT_EQ(result.figures.at("multi_200"), 3) << result.output;
+}
+
+TEST(Tutorial07, MultiByNameAndAParallelGroupGatherEveryCall) {
+  EXPECT_EQ(run("07.2").figures.at("names_matched"), 3);
+  auto group = run("07.3");
+  EXPECT_EQ(group.figures.at("group_200"), 3) << group.output;
+  EXPECT_NE(group.output.find("make_parallel_group"), std::string::npos) << group.output;
+}
+
+TEST(Tutorial07, WithTimeoutStopsTheWaitAndTheCallGoesOn) {
+  auto result = run("07.4");
+  EXPECT_EQ(result.figures.at("timed_out"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("call_status"), 200) << result.output;
+}
+
+TEST(Tutorial07, AClientThatLeavesHasItsUpstreamCallCancelledInEveryAsyncStyle) {
+  auto result = run("07.5");
+  EXPECT_EQ(result.figures.at("abandoned"), 3) << result.output;
+  EXPECT_EQ(result.figures.at("still_waiting"), 0) << result.output;
+}
+
 TEST(Tutorial08, TheLoopsVocabularyDoesWhatTheLessonSays) {
   EXPECT_EQ(run("08.1").figures.at("ran_on_loop_thread"), 1);
   auto spawned = run("08.2");

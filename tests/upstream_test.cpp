@@ -155,6 +155,7 @@ TEST_F(UpstreamTest, StatsCountsARequestWhoseClientLeftBeforeTheAnswer) {
   auto deadline = Clock::now() + 5s;
   while (abandoned() < 2 && Clock::now() < deadline) std::this_thread::sleep_for(5ms);
   EXPECT_EQ(abandoned(), 2);
+  EXPECT_EQ(fetch_blocking({"GET", url("/stats")}).json().at("waiting"), 0);
 }
 
 TEST_F(UpstreamTest, HoldsManyConcurrentDelayedRequestsOnOneThread) {

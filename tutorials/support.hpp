@@ -3,6 +3,8 @@
 // sent at once and read back from the server's own timestamps, and the seeds' siege run.
 
 #include "bench/siege/stats.hpp"
+#include "common/loop/loop.hpp"
+#include "styles/future/future.hpp"
 #include "styles/service_thread.hpp"
 #include "upstream/upstream.hpp"
 
@@ -17,13 +19,24 @@ using namespace std::chrono_literals;
 inline constexpr auto kLatency = 100ms;  // the upstream's, as Parity assumes for the seeds' API
 
 // The demo service and its upstream, on free ports of this machine, for the length of a step.
-// `max_clients` caps the service's upstream fetches in flight (10, as Tornado's client; 0: none).
+// `max_clients` caps the service's upstream fetches in flight (10, as Tornado's client; 0: none);
+// `latency` is the upstream's.
 struct Demo {
-  explicit Demo(std::size_t max_clients = 10)
-      : service{{.upstream_url = upstream.url(), .max_clients = max_clients}} {}
-  upstream::EmbeddedUpstream upstream{upstream::Options{.latency = kLatency, .jitter = 0ms}};
+  explicit Demo(std::size_t max_clients = 10, std::chrono::milliseconds latency = kLatency)
+      : upstream{upstream::Options{.latency = latency, .jitter = 0ms}},
+        service{{.upstream_url = upstream.url(), .max_clients = max_clients}} {}
+  upstream::EmbeddedUpstream upstream;
   styles::ServiceThread service;
 };
+
+// Runs the loop until `future` is done (5 s at most), then once more for the callbacks queued.
+template <class T>
+void run_until_done(Loop& loop, const Future<T>& future) {
+  loop.context().restart();
+  auto deadline = Clock::now() + 5s;
+  while (!future.done() && Clock::now() < deadline) loop.context().run_one_for(10ms);
+  loop.context().poll();
+}
 
 // When the server started and finished one request, from its answer (server-side ms).
 struct Timed {

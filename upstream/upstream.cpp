@@ -48,7 +48,8 @@ class IndexHandler final : public RequestHandler {
 // What the simulator saw, for GET /stats: lessons and exercises ask it whether a service really
 // cancelled its call when its own client went away.
 struct Counters {
-  std::atomic<std::int64_t> abandoned{0};  // /delay and /barrier requests closed before the answer
+  std::atomic<std::int64_t> waiting{0};    // /delay and /barrier requests waiting now
+  std::atomic<std::int64_t> abandoned{0};  // those whose client went away before the answer
 };
 
 class DelayHandler final : public RequestHandler {
@@ -60,7 +61,9 @@ class DelayHandler final : public RequestHandler {
   void get() {
     auto delay = std::chrono::milliseconds(int_argument("ms", default_delay().count(), 0, 600'000));
     timer_.emplace(get_executor(), delay);
+    ++counters_->waiting;
     timer_->async_wait(cancel_on_close(async_callback([this, delay](boost::system::error_code ec) {
+      --counters_->waiting;
       if (ec) {  // cancelled: the client went away
         ++counters_->abandoned;
         return;
@@ -85,7 +88,10 @@ class DelayHandler final : public RequestHandler {
 class StatsHandler final : public RequestHandler {
  public:
   explicit StatsHandler(std::shared_ptr<Counters> counters) : counters_(std::move(counters)) {}
-  void get() { finish(json::value{{"abandoned", counters_->abandoned.load()}}); }
+  void get() {
+    finish(json::value{{"waiting", counters_->waiting.load()},
+                       {"abandoned", counters_->abandoned.load()}});
+  }
 
  private:
   std::shared_ptr<Counters> counters_;
@@ -115,9 +121,11 @@ class BarrierHandler final : public RequestHandler {
     n_ = static_cast<int>(int_argument("n", 2, 1, 1000));
     auto timeout = std::chrono::milliseconds(int_argument("timeout_ms", 2000, 1, 600'000));
     timer_.emplace(get_executor(), timeout);
+    ++counters_->waiting;
     // Wait first, then join: the request that completes the barrier releases itself too, and
     // its release must find the wait to cancel.
     timer_->async_wait(cancel_on_close(async_callback([this, timeout](boost::system::error_code ec) {
+      --counters_->waiting;
       if (released_) return finish(json::value{{"n", n_}, {"released", true}});
       int arrived = leave();
       if (ec) {  // the client went away

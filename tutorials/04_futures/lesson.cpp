@@ -15,15 +15,6 @@
 namespace parity::tutorials {
 namespace {
 
-// Runs the loop until `future` is done, then once more for the callbacks that queued.
-template <class T>
-void run_until_done(Loop& loop, const Future<T>& future) {
-  loop.context().restart();
-  auto deadline = Clock::now() + 5s;
-  while (!future.done() && Clock::now() < deadline) loop.context().run_one_for(10ms);
-  loop.context().poll();
-}
-
 // What happened, in order.
 struct Events {
   std::vector<std::string> lines;

@@ -179,6 +179,22 @@ TEST(Tutorial08, TheLoopsVocabularyDoesWhatTheLessonSays) {
   EXPECT_EQ(run("08.4").figures.at("timed_out"), 1);
 }
 
+TEST(Tutorial09, MinuteLoopDriftsByItsWorkEveryTurnAndTheAccurateLoopDoesNot) {
+  auto drifting = run("09.1");
+  // Each turn's sleep is set after 30 ms of work at least: five turns, 150 ms behind at least.
+  EXPECT_GE(drifting.figures.at("drift_ms"), 150) << drifting.output;
+  auto accurate = run("09.2");
+  // Its deadlines are start + k*period, set before the work: not a millisecond behind.
+  EXPECT_EQ(accurate.figures.at("drift_ms"), 0) << accurate.output;
+}
+
+TEST(Tutorial09, PeriodicCallbackWaitsForTheGridAfterAnOverrun) {
+  auto result = run("09.3");
+  EXPECT_EQ(result.figures.at("calls"), 4);
+  EXPECT_GE(result.figures.at("third_call_ms"), result.figures.at("next_slot_ms"))
+      << result.output;
+}
+
 // Every lesson's README names each of its steps, so the text and the runner cannot drift apart.
 TEST(Tutorials, EveryLessonsReadmeNamesEachOfItsSteps) {
   for (const auto& lesson : tutorials::lessons()) {

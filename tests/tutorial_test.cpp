@@ -195,6 +195,20 @@ TEST(Tutorial09, PeriodicCallbackWaitsForTheGridAfterAnOverrun) {
       << result.output;
 }
 
+TEST(Tutorial10, TheGeneratorMakesALineOnlyWhenAskedForOne) {
+  EXPECT_EQ(run("10.1").figures.at("lazy"), 1);
+}
+
+TEST(Tutorial10, AGeneratorBehindAChunkedResponseStreamsAndTheSyncStyleDoesNot) {
+  auto lines = run("10.2");
+  EXPECT_EQ(lines.figures.at("lines"), 5) << lines.output;
+  EXPECT_EQ(lines.figures.at("streamed"), 1) << lines.output;
+  auto styles = run("10.3");
+  // Causality, not speed: sync's lines cannot leave before get() has written the last one.
+  EXPECT_EQ(styles.figures.at("sync_streamed"), 0) << styles.output;
+  EXPECT_EQ(styles.figures.at("coroutine_streamed"), 1) << styles.output;
+}
+
 // Every lesson's README names each of its steps, so the text and the runner cannot drift apart.
 TEST(Tutorials, EveryLessonsReadmeNamesEachOfItsSteps) {
   for (const auto& lesson : tutorials::lessons()) {

@@ -9,6 +9,7 @@
 #include "tutorials/07_many_at_once/lesson.hpp"
 #include "tutorials/08_the_loop/lesson.hpp"
 #include "tutorials/09_periodic_work/lesson.hpp"
+#include "tutorials/10_streams/lesson.hpp"
 
 #include <algorithm>
 
@@ -25,7 +26,8 @@ std::string two_digits(std::string_view id) {
 const std::vector<Lesson>& lessons() {
   static const std::vector<Lesson> all{
       words_lesson(),      blocking_server_lesson(),       callbacks_lesson(), futures_lesson(),
-      coroutines_lesson(), blocking_inside_async_lesson(), many_at_once_lesson(), the_loop_lesson(), periodic_work_lesson()};
+      coroutines_lesson(), blocking_inside_async_lesson(), many_at_once_lesson(), the_loop_lesson(), periodic_work_lesson(),
+      streams_lesson()};
   return all;
 }
 

@@ -304,6 +304,20 @@ void RequestHandler::finish() {
   }
 }
 
+void RequestHandler::redirect(std::string_view url, bool permanent, unsigned status) {
+  if (headers_sent_) throw std::logic_error("redirect() after the response started streaming");
+  if (status == 0) status = permanent ? 301 : 302;
+  if (status < 300 || status > 399)
+    throw std::invalid_argument("redirect: " + std::to_string(status) + " is no 3xx status");
+  // A CR or LF would let the url write headers of its own (response splitting).
+  if (url.find_first_of("\r\n") != std::string_view::npos || url.size() > 8 * 1024)
+    throw std::invalid_argument("redirect: the url has a line break or is over 8 KiB");
+  set_status(status);
+  set_header(field::location, url);
+  response_.body().clear();
+  finish();
+}
+
 void RequestHandler::send_error(unsigned code, std::string_view reason) {
   if (finished_) return;
   if (headers_sent_) {

@@ -125,6 +125,9 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   void finish(std::string_view chunk);
   void finish(const boost::json::value& document);
   void finish(const char* chunk) { finish(std::string_view(chunk)); }
+  // Answers 302 (301 if permanent, or `status`, a 3xx) with Location: url, as Tornado's
+  // redirect(). A url with a CR or LF, or longer than 8 KiB, throws std::invalid_argument.
+  void redirect(std::string_view url, bool permanent = false, unsigned status = 0);
   // Drops what was written so far, sets `status` and answers with write_error().
   void send_error(unsigned status, std::string_view reason = {});
   bool finished() const { return finished_; }

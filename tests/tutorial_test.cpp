@@ -209,6 +209,38 @@ TEST(Tutorial10, AGeneratorBehindAChunkedResponseStreamsAndTheSyncStyleDoesNot) 
   EXPECT_EQ(styles.figures.at("coroutine_streamed"), 1) << styles.output;
 }
 
+TEST(Tutorial11, RoutesGroupsAndReverseUrl) {
+  auto result = run("11.1");
+  EXPECT_EQ(result.figures.at("status"), 200) << result.output;
+  EXPECT_EQ(result.figures.at("self_link"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("encoded"), 1) << result.output;
+}
+
+TEST(Tutorial11, TheLifecycleRunsInSeed003sOrder) {
+  EXPECT_EQ(run("11.2").figures.at("in_order"), 1);
+}
+
+TEST(Tutorial11, PrepareEndsTheRequestBeforeGetAndWriteErrorShapesTheError) {
+  auto result = run("11.3");
+  EXPECT_EQ(result.figures.at("redirected"), 302) << result.output;
+  EXPECT_EQ(result.figures.at("forbidden"), 403) << result.output;
+  EXPECT_EQ(result.figures.at("get_ran"), 2) << result.output;  // not for the redirected one
+  EXPECT_EQ(result.figures.at("own_error_body"), 1) << result.output;
+}
+
+TEST(Tutorial11, OnConnectionCloseIsCalledWhenTheClientLeaves) {
+  auto result = run("11.4");
+  EXPECT_EQ(result.figures.at("started"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("heard"), 1) << result.output;
+}
+
+TEST(Tutorial11, RedirectsFromTheRouteTableAndFromCode) {
+  auto result = run("11.5");
+  EXPECT_EQ(result.figures.at("route_status"), 301) << result.output;
+  EXPECT_EQ(result.figures.at("route_location"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("code_status"), 302) << result.output;
+}
+
 // Every lesson's README names each of its steps, so the text and the runner cannot drift apart.
 TEST(Tutorials, EveryLessonsReadmeNamesEachOfItsSteps) {
   for (const auto& lesson : tutorials::lessons()) {

@@ -10,6 +10,7 @@
 #include "tutorials/08_the_loop/lesson.hpp"
 #include "tutorials/09_periodic_work/lesson.hpp"
 #include "tutorials/10_streams/lesson.hpp"
+#include "tutorials/11_web_framework/lesson.hpp"
 
 #include <algorithm>
 
@@ -27,7 +28,7 @@ const std::vector<Lesson>& lessons() {
   static const std::vector<Lesson> all{
       words_lesson(),      blocking_server_lesson(),       callbacks_lesson(), futures_lesson(),
       coroutines_lesson(), blocking_inside_async_lesson(), many_at_once_lesson(), the_loop_lesson(), periodic_work_lesson(),
-      streams_lesson()};
+      streams_lesson(),      web_framework_lesson()};
   return all;
 }
 

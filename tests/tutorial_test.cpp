@@ -241,6 +241,31 @@ TEST(Tutorial11, RedirectsFromTheRouteTableAndFromCode) {
   EXPECT_EQ(result.figures.at("code_status"), 302) << result.output;
 }
 
+TEST(Tutorial12, TheSdksOptionsReachTheServerAsRequestsWouldSendThem) {
+  auto result = run("12.1");
+  EXPECT_EQ(result.figures.at("query_encoded"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("json_type"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("form_type"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("timed_out"), 1) << result.output;
+}
+
+TEST(Tutorial12, TheBlockingSdkOnAPoolAndTheAsyncSdkImportAlike) {
+  auto result = run("12.2");
+  EXPECT_EQ(result.figures.at("pool_status"), 200) << result.output;
+  EXPECT_EQ(result.figures.at("async_status"), 200) << result.output;
+  EXPECT_NE(result.output.find("+      auto reply = co_await cmdb().async_import("),
+            std::string::npos)
+      << result.output;
+}
+
+TEST(Tutorial12, TheImportHandlerAnswers400And502And504) {
+  auto result = run("12.3");
+  EXPECT_EQ(result.figures.at("empty"), 400) << result.output;
+  EXPECT_EQ(result.figures.at("invalid"), 400) << result.output;
+  EXPECT_EQ(result.figures.at("down"), 502) << result.output;
+  EXPECT_EQ(result.figures.at("slow"), 504) << result.output;
+}
+
 // Every lesson's README names each of its steps, so the text and the runner cannot drift apart.
 TEST(Tutorials, EveryLessonsReadmeNamesEachOfItsSteps) {
   for (const auto& lesson : tutorials::lessons()) {

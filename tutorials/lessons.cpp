@@ -11,6 +11,7 @@
 #include "tutorials/09_periodic_work/lesson.hpp"
 #include "tutorials/10_streams/lesson.hpp"
 #include "tutorials/11_web_framework/lesson.hpp"
+#include "tutorials/12_sdks/lesson.hpp"
 
 #include <algorithm>
 
@@ -28,7 +29,7 @@ const std::vector<Lesson>& lessons() {
   static const std::vector<Lesson> all{
       words_lesson(),      blocking_server_lesson(),       callbacks_lesson(), futures_lesson(),
       coroutines_lesson(), blocking_inside_async_lesson(), many_at_once_lesson(), the_loop_lesson(), periodic_work_lesson(),
-      streams_lesson(),      web_framework_lesson()};
+      streams_lesson(),      web_framework_lesson(), sdks_lesson()};
   return all;
 }
 

@@ -9,6 +9,9 @@
 #include "upstream/upstream.hpp"
 
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
 #include <boost/json.hpp>
 
 namespace parity {
@@ -290,6 +293,21 @@ TEST_P(StyleParity, UploadRefusesWhatTheSeedRefuses) {
   EXPECT_EQ(no_args.result_int(), 400);
   EXPECT_FALSE(
       std::filesystem::exists(the_world().service.upload_dir().parent_path() / "escape.mp3"));
+}
+
+// Seed 001's second form: directory, filename and the file's bytes as url-encoded fields.
+TEST_P(StyleParity, AUrlEncodedUploadSavesAsSeed001sSecondFormDoes) {
+  const std::string form = "application/x-www-form-urlencoded";
+  auto name = style() + "-form.mp3";
+  auto saved = send("POST", "upload", "directory=voice&filename=" + name + "&body=ID3%20bytes", form);
+  EXPECT_EQ(saved.result_int(), 201) << saved.body();
+  std::ifstream in(the_world().service.upload_dir() / "voice" / name);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(content, "ID3 bytes");
+  auto missing = send("POST", "upload", "directory=voice&filename=" + name, form);
+  EXPECT_EQ(missing.result_int(), 400);
+  EXPECT_NE(missing.body().find("directory, filename and body"), std::string::npos);
+  EXPECT_EQ(send("POST", "upload", "directory=..&filename=x.mp3&body=x", form).result_int(), 400);
 }
 
 // A name over 255 bytes made the file system throw, and the 500 echoed the server's path.

@@ -3,6 +3,7 @@
 #include "common/http/html.hpp"
 
 #include <fmt/format.h>
+#include <boost/beast/core/string.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -57,6 +58,19 @@ std::optional<json::value> Endpoint::cmdb_payload() {
     return std::nullopt;
   }
   return payload;
+}
+
+std::vector<http::UploadedFile> Endpoint::uploads() const {
+  auto type = request()[http::field::content_type];
+  constexpr std::string_view form = "application/x-www-form-urlencoded";
+  if (type.size() < form.size() || !boost::beast::iequals(type.substr(0, form.size()), form))
+    return files();
+  auto directory = body_argument("directory");
+  auto filename = body_argument("filename");
+  auto body = body_argument("body");
+  if (!directory || !filename || !body)
+    throw http::HttpError(400, "missing argument: a form upload gives directory, filename and body");
+  return {{*directory, *filename, "application/octet-stream", *body}};
 }
 
 json::object Endpoint::cmdb_query() const {

@@ -63,6 +63,9 @@ class Endpoint : public http::RequestHandler {
   std::optional<boost::json::value> cmdb_payload();
   // /cmdb/search's query arguments, as the CMDB query object.
   boost::json::object cmdb_query() const;
+  // /upload's files: the parts of a multipart/form-data body, or the one file of seed 001's
+  // url-encoded form (directory=, filename=, body=; HttpError 400 if one is missing).
+  std::vector<http::UploadedFile> uploads() const;
 
   // ---- Answers --------------------------------------------------------------------------------
   // `fields` plus style, started_at and finished_at, as JSON.

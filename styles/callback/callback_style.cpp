@@ -153,7 +153,7 @@ class CmdbImportHandler final : public Endpoint {
 class UploadHandler final : public Endpoint {
  public:
   void post() {
-    auto save = [this, files = files()] { return demo::save_uploads(context(), files); };
+    auto save = [this, files = uploads()] { return demo::save_uploads(context(), files); };
     auto on_saved = [this](std::exception_ptr error, demo::UploadOutcome outcome) {
       if (error) std::rethrow_exception(error);
       answer_upload(outcome);

@@ -157,7 +157,7 @@ class CmdbImportHandler final : public Endpoint {
 class UploadHandler final : public Endpoint {
  public:
   void post() {
-    auto save = [this, files = files()] { return demo::save_uploads(context(), files); };
+    auto save = [this, files = uploads()] { return demo::save_uploads(context(), files); };
     auto on_saved = [this](Future<demo::UploadOutcome> outcome) {
       answer_upload(outcome.result());
     };

@@ -127,7 +127,7 @@ class CmdbImportHandler final : public Endpoint {
 class UploadHandler final : public Endpoint {
  public:
   void post() {
-    auto outcome = demo::save_uploads(context(), files());
+    auto outcome = demo::save_uploads(context(), uploads());
     answer_upload(outcome);
   }
   void delete_() {

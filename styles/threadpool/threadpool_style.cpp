@@ -152,7 +152,7 @@ class CmdbImportHandler final : public Endpoint {
 class UploadHandler final : public Endpoint {
  public:
   asio::awaitable<void> post() {
-    auto save = [this, files = files()] { return demo::save_uploads(context(), files); };
+    auto save = [this, files = uploads()] { return demo::save_uploads(context(), files); };
     auto outcome = co_await run_on_executor(save, use_awaitable);
     answer_upload(outcome);
   }

@@ -266,6 +266,31 @@ TEST(Tutorial12, TheImportHandlerAnswers400And502And504) {
   EXPECT_EQ(result.figures.at("slow"), 504) << result.output;
 }
 
+TEST(Tutorial13, UploadOnceThenRefuseThenDeleteThenNotFound) {
+  auto result = run("13.1");
+  EXPECT_EQ(result.figures.at("saved"), 201) << result.output;
+  EXPECT_EQ(result.figures.at("again"), 409) << result.output;
+  EXPECT_EQ(result.figures.at("on_disk"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("deleted"), 200) << result.output;
+  EXPECT_EQ(result.figures.at("gone"), 404) << result.output;
+}
+
+TEST(Tutorial13, TheUrlEncodedFormSavesTheDecodedBytes) {
+  auto result = run("13.2");
+  EXPECT_EQ(result.figures.at("saved"), 201) << result.output;
+  EXPECT_EQ(result.figures.at("content_ok"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("missing"), 400) << result.output;
+}
+
+TEST(Tutorial13, EachMistakeHasItsStatus) {
+  auto result = run("13.3");
+  EXPECT_EQ(result.figures.at("empty"), 400) << result.output;
+  EXPECT_EQ(result.figures.at("format"), 415) << result.output;
+  EXPECT_EQ(result.figures.at("escape"), 400) << result.output;
+  EXPECT_EQ(result.figures.at("too_long"), 400) << result.output;
+  EXPECT_EQ(result.figures.at("missing"), 400) << result.output;
+}
+
 // Every lesson's README names each of its steps, so the text and the runner cannot drift apart.
 TEST(Tutorials, EveryLessonsReadmeNamesEachOfItsSteps) {
   for (const auto& lesson : tutorials::lessons()) {

@@ -12,6 +12,7 @@
 #include "tutorials/10_streams/lesson.hpp"
 #include "tutorials/11_web_framework/lesson.hpp"
 #include "tutorials/12_sdks/lesson.hpp"
+#include "tutorials/13_files/lesson.hpp"
 
 #include <algorithm>
 
@@ -29,7 +30,8 @@ const std::vector<Lesson>& lessons() {
   static const std::vector<Lesson> all{
       words_lesson(),      blocking_server_lesson(),       callbacks_lesson(), futures_lesson(),
       coroutines_lesson(), blocking_inside_async_lesson(), many_at_once_lesson(), the_loop_lesson(), periodic_work_lesson(),
-      streams_lesson(),      web_framework_lesson(), sdks_lesson()};
+      streams_lesson(),      web_framework_lesson(), sdks_lesson(),
+      files_lesson()};
   return all;
 }
 

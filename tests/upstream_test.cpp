@@ -111,12 +111,11 @@ TEST_F(UpstreamTest, CmdbRejectsInvalidInput) {
   }
 }
 
-// Sends `count` GETs to /barrier?n=N at once; their statuses (0: no answer within 15 s).
-std::vector<unsigned> at_barrier(const std::string& base, int n, int count) {
+// Sends `count` GETs to `target` at once; their statuses (0: no answer within 15 s).
+std::vector<unsigned> statuses_at_once(const std::string& target, int count) {
   Loop loop;
   http::Client client(loop.get_executor(), {.max_clients = 0});
   std::vector<unsigned> statuses;
-  auto target = base + "/barrier?n=" + std::to_string(n) + "&timeout_ms=10000";
   for (int i = 0; i < count; ++i) {
     client.async_fetch({"GET", target}, {.raise_error = false},
                        [&](boost::system::error_code ec, http::FetchResponse r) {
@@ -127,6 +126,10 @@ std::vector<unsigned> at_barrier(const std::string& base, int n, int count) {
   while (static_cast<int>(statuses.size()) < count && Clock::now() < deadline)
     loop.context().run_one_for(10ms);
   return statuses;
+}
+
+std::vector<unsigned> at_barrier(const std::string& base, int n, int count) {
+  return statuses_at_once(base + "/barrier?n=" + std::to_string(n) + "&timeout_ms=10000", count);
 }
 
 TEST_F(UpstreamTest, BarrierReleasesEveryRequestOnceNAreWaiting) {
@@ -142,6 +145,12 @@ TEST_F(UpstreamTest, BarrierFailsALoneRequestWith504SayingHowManyCame) {
       << response.body;
   // The one that timed out left: the next pair is released without it.
   EXPECT_EQ(at_barrier(upstream.url(), 2, 2), (std::vector<unsigned>{200, 200}));
+}
+
+TEST_F(UpstreamTest, BarrierServesAsTheDelayOfAServiceWhoseUpstreamUrlNamesIt) {
+  auto lone = fetch_blocking({"GET", url("/barrier/2/50/delay")}, {.raise_error = false});
+  EXPECT_EQ(lone.status, 504u);
+  EXPECT_EQ(statuses_at_once(url("/barrier/2/10000/delay"), 2), (std::vector<unsigned>{200, 200}));
 }
 
 TEST_F(UpstreamTest, StatsCountsARequestWhoseClientLeftBeforeTheAnswer) {

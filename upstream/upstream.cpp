@@ -39,6 +39,7 @@ class IndexHandler final : public RequestHandler {
         "GET  /drop\n"
         "GET  /hang\n"
         "GET  /barrier?n=N&timeout_ms=T\n"
+        "GET  /barrier/N/T/delay\n"
         "GET  /stats\n"
         "POST /object/{object_id}/instance/_import\n"
         "POST /object/{object_id}/instance/_search\n");
@@ -118,8 +119,8 @@ class BarrierHandler final : public RequestHandler {
       : barriers_(std::move(barriers)), counters_(std::move(counters)) {}
 
   void get() {
-    n_ = static_cast<int>(int_argument("n", 2, 1, 1000));
-    auto timeout = std::chrono::milliseconds(int_argument("timeout_ms", 2000, 1, 600'000));
+    n_ = static_cast<int>(group_or_argument("n", 2, 1, 1000));
+    auto timeout = std::chrono::milliseconds(group_or_argument("timeout_ms", 2000, 1, 600'000));
     timer_.emplace(get_executor(), timeout);
     ++counters_->waiting;
     // Wait first, then join: the request that completes the barrier releases itself too, and
@@ -154,6 +155,18 @@ class BarrierHandler final : public RequestHandler {
       barriers_->waiting.erase(n_);
     }
     for (auto& waiter : released) waiter.release();
+  }
+
+  // From the path (/barrier/N/T/delay) if the route has that group, else from the query.
+  long long group_or_argument(const char* name, long long fallback, long long min,
+                              long long max) const {
+    try {
+      long long value = std::stoll(path_arg(name));
+      if (value < min || value > max) throw HttpError(400, std::string(name) + " is out of range");
+      return value;
+    } catch (const std::out_of_range&) {
+      return int_argument(name, fallback, min, max);
+    }
   }
 
   // Leaves the barrier unreleased; returns how many were waiting with this one.
@@ -297,9 +310,14 @@ std::shared_ptr<http::Application> make_application(const Options& options) {
   auto app = std::make_shared<http::Application>();
   auto store = std::make_shared<CmdbStore>();
   auto counters = std::make_shared<Counters>();
+  auto barriers = std::make_shared<Barriers>();
   app->add<IndexHandler>("/", "index")
       .add<DelayHandler>("/delay", "delay", options, counters)
-      .add<BarrierHandler>("/barrier", "barrier", std::make_shared<Barriers>(), counters)
+      .add<BarrierHandler>("/barrier", "barrier", barriers, counters)
+      // The same barrier as a /delay, for a service started with --upstream URL/barrier/N/T:
+      // its /fetch then answers only when N of them run at once.
+      .add<BarrierHandler>(R"(/barrier/(?P<n>\d{1,4})/(?P<timeout_ms>\d{1,6})/delay)",
+                           "barrier_delay", barriers, counters)
       .add<StatsHandler>("/stats", "stats", counters)
       .add<StatusHandler>(R"(/status/(?P<code>\d{3}))", "status")
       .add<MalformedHandler>("/malformed", "malformed")

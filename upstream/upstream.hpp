@@ -8,6 +8,7 @@
 //   GET  /drop                declares 1000 bytes, sends 100, closes the connection
 //   GET  /hang                never answers
 //   GET  /barrier?n=N&timeout_ms=T   answers once N requests wait here at once; 504 after T ms
+//   GET  /barrier/N/T/delay   the same, as the /delay of a service's --upstream URL/barrier/N/T
 //   GET  /stats               {"waiting": requests waiting now, "abandoned": whose client left}
 //   POST /object/{object_id}/instance/_import   seed 000's CMDB import: a JSON list of instances
 //   POST /object/{object_id}/instance/_search   seed 000's CMDB search: {"query": {...}}

@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   curl
   python3-tornado  # the Tornado peer that `make demo` compares with
+  nginx-light      # tutorial 14's load balancer, started by the step on loopback
 )
 # Debian's load generators, for bench/run.sh and `parity compare --tool siege|wrk`.
 if [[ "${PARITY_BENCH_DEPS:-0}" == 1 ]]; then

@@ -291,6 +291,28 @@ TEST(Tutorial13, EachMistakeHasItsStatus) {
   EXPECT_EQ(result.figures.at("missing"), 400) << result.output;
 }
 
+TEST(Tutorial14, OneThreadServesTheSyncStyleInTurnAndTwoThreadsAtOnce) {
+  auto result = run("14.1");
+  EXPECT_EQ(result.figures.at("one_thread_ok"), 0) << result.output;
+  EXPECT_EQ(result.figures.at("two_threads_ok"), 2) << result.output;
+}
+
+TEST(Tutorial14, TwoProcessesOnOnePortServeTwoSyncRequestsAtOnce) {
+  EXPECT_EQ(run("14.2").figures.at("ok"), 2);
+}
+
+TEST(Tutorial14, NginxSpreadsTwoSyncRequestsOverTwoServers) {
+  EXPECT_EQ(run("14.3").figures.at("ok"), 2);
+}
+
+TEST(Tutorial14, EachSyncServerStaysUnderItsLittlesLawLimit) {
+  auto result = run("14.4");
+  EXPECT_EQ(result.figures.at("failed"), 0) << result.output;
+  EXPECT_GT(result.figures.at("direct_rate"), 0) << result.output;
+  EXPECT_LE(result.figures.at("direct_rate"), 10.0) << result.output;    // 1 in flight / 0.1 s
+  EXPECT_LE(result.figures.at("balanced_rate"), 20.0) << result.output;  // 2 in flight / 0.1 s
+}
+
 // Every lesson's README names each of its steps, so the text and the runner cannot drift apart.
 TEST(Tutorials, EveryLessonsReadmeNamesEachOfItsSteps) {
   for (const auto& lesson : tutorials::lessons()) {

@@ -101,6 +101,7 @@ std::string resolve(const fs::path& root, const std::string& marker) {
   auto hash = marker.find('#');
   if (parts.size() == 1 && hash != std::string::npos)
     return join(region(root / trim(marker.substr(0, hash)), trim(marker.substr(hash + 1))));
+  if (parts.size() == 1) return join(read_lines(root / parts[0]));  // the whole file
   throw std::runtime_error("cannot read the marker `" + marker + "`");
 }
 

@@ -5,6 +5,7 @@
 //   <!-- excerpt: tutorials/04_futures/lesson.cpp#lookup -->   a region of a source file, between
 //                                                               `// [excerpt: lookup]` and
 //                                                               `// [/excerpt]`, dedented
+//   <!-- excerpt: tutorials/14_more_than_one_core/nginx.conf -->  a whole file
 //   <!-- excerpt: class sync fetch -->                           a style's endpoint class
 //   <!-- excerpt: diff fetch sync coroutine -->                  `parity diff fetch sync coroutine`
 //   <!-- excerpt: diff chain sync coroutine --changes -->        only its changed lines

@@ -313,6 +313,29 @@ TEST(Tutorial14, EachSyncServerStaysUnderItsLittlesLawLimit) {
   EXPECT_LE(result.figures.at("balanced_rate"), 20.0) << result.output;  // 2 in flight / 0.1 s
 }
 
+TEST(Tutorial15, SiegesConcurrencyIsItsRateTimesItsResponseTime) {
+  auto result = run("15.1");
+  EXPECT_EQ(result.figures.at("failed"), 0) << result.output;
+  EXPECT_NEAR(result.figures.at("rate_times_time"), result.figures.at("concurrency"),
+              0.01 * result.figures.at("concurrency") + 0.01)
+      << result.output;
+}
+
+TEST(Tutorial15, NoRowOfEitherProfileBeatsItsLittlesLawLimit) {
+  auto result = run("15.2");
+  EXPECT_EQ(result.figures.at("rows"), 8) << result.output;
+  EXPECT_EQ(result.figures.at("errors"), 0) << result.output;
+  EXPECT_LE(result.figures.at("seed_over_limit"), 1) << result.output;  // percent, for rounding
+  EXPECT_LE(result.figures.at("unleashed_over_limit"), 1) << result.output;
+}
+
+TEST(Tutorial15, TheReportHasItsBarsItsTimelinesAndItsData) {
+  auto result = run("15.3");
+  EXPECT_EQ(result.figures.at("has_bars"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("has_timeline"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("files"), 3) << result.output;
+}
+
 // Every lesson's README names each of its steps, so the text and the runner cannot drift apart.
 TEST(Tutorials, EveryLessonsReadmeNamesEachOfItsSteps) {
   for (const auto& lesson : tutorials::lessons()) {

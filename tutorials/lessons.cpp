@@ -14,6 +14,7 @@
 #include "tutorials/12_sdks/lesson.hpp"
 #include "tutorials/13_files/lesson.hpp"
 #include "tutorials/14_more_than_one_core/lesson.hpp"
+#include "tutorials/15_measuring/lesson.hpp"
 
 #include <algorithm>
 
@@ -32,7 +33,8 @@ const std::vector<Lesson>& lessons() {
       words_lesson(),      blocking_server_lesson(),       callbacks_lesson(), futures_lesson(),
       coroutines_lesson(), blocking_inside_async_lesson(), many_at_once_lesson(), the_loop_lesson(), periodic_work_lesson(),
       streams_lesson(),      web_framework_lesson(), sdks_lesson(),
-      files_lesson(),        more_than_one_core_lesson()};
+      files_lesson(),        more_than_one_core_lesson(),
+      measuring_lesson()};
   return all;
 }
 

@@ -168,6 +168,12 @@ TEST(Tutorial07, AClientThatLeavesHasItsUpstreamCallCancelledInEveryAsyncStyle) 
   EXPECT_EQ(result.figures.at("still_waiting"), 0) << result.output;
 }
 
+TEST(Tutorial06, TheWholeAppOnAPoolStaysUnderThePoolsLimit) {
+  auto result = run("06.4");
+  EXPECT_EQ(result.figures.at("errors"), 0) << result.output;
+  EXPECT_LE(result.figures.at("worst_over_limit"), 1) << result.output;  // percent, for rounding
+}
+
 TEST(Tutorial08, TheLoopsVocabularyDoesWhatTheLessonSays) {
   EXPECT_EQ(run("08.1").figures.at("ran_on_loop_thread"), 1);
   auto spawned = run("08.2");

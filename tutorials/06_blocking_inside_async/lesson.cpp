@@ -4,6 +4,7 @@
 
 #include "tutorials/06_blocking_inside_async/lesson.hpp"
 
+#include "bench/compare/compare.hpp"
 #include "common/demo/endpoint.hpp"
 #include "common/http/client.hpp"
 #include "common/http/server_thread.hpp"
@@ -162,6 +163,41 @@ StepResult the_pool_is_the_limit() {
   return result;
 }
 
+// One row of the comparison in 06.4: `style` with `pool` threads, 100 users for a second.
+compare::Row measured(const std::string& style, unsigned pool) {
+  compare::Settings settings;
+  settings.profile = compare::unleashed_profile();  // no client cap: only threads can limit
+  settings.profile.duration = 1s;
+  settings.styles = {style};
+  settings.pool = pool;
+  return compare::run_comparison(settings, [](const std::string&) {}).front();
+}
+
+StepResult the_whole_app_on_a_pool() {
+  const std::vector<std::pair<std::string, unsigned>> runs{
+      {"threadpool", 5}, {"threadpool", 50}, {"coroutine", 5}};
+  std::string text = "GET /{style}/fetch, 100 users for 1 s, the client's cap lifted:\n";
+  double worst_over = 0, errors = 0;
+  for (const auto& [style, pool] : runs) {
+    auto row = measured(style, pool);
+    text += fmt::format("  {:<10} --pool {:<3} {:7.1f} trans/sec   limit {:6.0f}/s, set by {}\n",
+                        style, pool, row.summary.transaction_rate, row.limit.rate,
+                        row.limit.bound_by);
+    worst_over = std::max(worst_over, row.percent_of_limit - 100);
+    errors += static_cast<double>(row.summary.failed) + !row.error.empty();
+  }
+  StepResult result;
+  result.output = text;
+  result.notice =
+      "seed 002's WSGIContainer_With_Thread ran the whole blocking app on a pool, and found it "
+      "\"did not really help\": it is still a thread per waiting request. Ten times the threads, "
+      "ten times the rate, and the pool's size stays the limit. The coroutine needs no thread "
+      "to wait, so 100 users are its limit with the same five pool threads unused.";
+  result.figures["worst_over_limit"] = worst_over;
+  result.figures["errors"] = errors;
+  return result;
+}
+
 }  // namespace
 
 Lesson blocking_inside_async_lesson() {
@@ -173,7 +209,9 @@ Lesson blocking_inside_async_lesson() {
           .steps = {{"06.1", "A blocking call inside a coroutine, and run_on_executor",
                      a_blocking_call_in_a_coroutine},
                     {"06.2", "A CPU loop blocks every style but threadpool", a_cpu_loop},
-                    {"06.3", "The pool's size is the new limit", the_pool_is_the_limit}}};
+                    {"06.3", "The pool's size is the new limit", the_pool_is_the_limit},
+                    {"06.4", "The whole app on a pool: seed 002's experiment",
+                     the_whole_app_on_a_pool}}};
 }
 
 }  // namespace parity::tutorials

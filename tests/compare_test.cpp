@@ -13,6 +13,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <optional>
+#include <thread>
+
+#include <unistd.h>
 
 namespace parity::compare {
 namespace {
@@ -134,6 +138,33 @@ TEST(CompareTools, AToolsOutputAndExitCodeAreKept) {
   EXPECT_EQ(finished.exit_code, 3);
   EXPECT_EQ(finished.output, "out\nerr\n");
   EXPECT_FALSE(finished.timed_out);
+}
+
+TEST(CompareTools, AProgramThatCannotStartIsAnErrorNotAnExitCode) {
+  EXPECT_THROW(run_program({"parity-no-such-program"}, 10s), std::system_error);
+  EXPECT_THROW(ChildProcess({"parity-no-such-program"}), std::system_error);
+}
+
+// A server a step started must not outlive the thread that started it (PR_SET_PDEATHSIG): the
+// child here reports the signal that ends it once its starting thread is gone.
+TEST(CompareTools, AChildGetsSigtermWhenTheThreadThatStartedItEnds) {
+  auto marker = std::filesystem::temp_directory_path() /
+                ("parity-pdeathsig-" + std::to_string(::getpid()));
+  std::filesystem::remove(marker);
+  std::optional<ChildProcess> child;  // outlives the thread: its destructor is not what stops it
+  std::thread starter([&] {
+    child.emplace(std::vector<std::string>{
+        "sh", "-c",
+        "trap 'echo TERM > " + marker.string() +
+            "; exit 0' TERM; echo ready; while :; do sleep 0.05; done"});
+    child->read_line(10s);  // "ready": its trap is set
+  });
+  starter.join();
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!std::filesystem::exists(marker) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  EXPECT_TRUE(std::filesystem::exists(marker));
+  std::filesystem::remove(marker);
 }
 
 // siege 4.0 sometimes never exits after a timed run, having printed its summary.

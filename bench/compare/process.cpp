@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,29 +14,44 @@
 #include <system_error>
 #include <thread>
 
-extern char** environ;
-
 namespace parity::compare {
 namespace {
 
-// Spawns argv with stdout (and stderr if `merge_stderr`) on a new pipe; returns the pid and the
-// pipe's read end.
+// Starts argv with stdout (and stderr if `merge_stderr`) on a new pipe; returns the pid and the
+// pipe's read end. The child gets SIGTERM if this thread exits first (PR_SET_PDEATHSIG), so a
+// server it started (nginx, a peer) never outlives a `parity` that was killed.
 std::pair<pid_t, int> spawn_with_pipe(const std::vector<std::string>& argv, bool merge_stderr) {
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category());
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-  if (merge_stderr) posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
+  int exec_failed[2];  // the child writes errno here if exec fails; closed by a successful exec
+  if (::pipe2(exec_failed, O_CLOEXEC) != 0) {
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    throw std::system_error(errno, std::generic_category());
+  }
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
-  pid_t pid = -1;
-  int error = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid == 0) {  // the child: only async-signal-safe calls until exec
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(127);  // the parent is already gone
+    ::dup2(pipe_fds[1], STDOUT_FILENO);
+    if (merge_stderr) ::dup2(pipe_fds[1], STDERR_FILENO);
+    ::execvp(args[0], args.data());
+    int error = errno;
+    [[maybe_unused]] auto written = ::write(exec_failed[1], &error, sizeof error);
+    ::_exit(127);
+  }
   ::close(pipe_fds[1]);
+  ::close(exec_failed[1]);
+  int error = pid < 0 ? errno : 0;
+  if (pid > 0 && ::read(exec_failed[0], &error, sizeof error) != sizeof error) error = 0;
+  ::close(exec_failed[0]);
   if (error != 0) {
     ::close(pipe_fds[0]);
+    if (pid > 0) ::waitpid(pid, nullptr, 0);
     throw std::system_error(error, std::generic_category(), "cannot start " + argv[0]);
   }
   return {pid, pipe_fds[0]};
@@ -74,9 +89,6 @@ Finished run_program(const std::vector<std::string>& argv, std::chrono::millisec
   }
   ::close(fd);
   finished.exit_code = wait_for_exit(pid);
-  // posix_spawnp reports a missing program as exit code 127 from the child.
-  if (finished.exit_code == 127 && finished.output.empty())
-    throw std::system_error(ENOENT, std::generic_category(), "cannot start " + argv[0]);
   return finished;
 }
 

@@ -16,5 +16,6 @@ Command add_siege_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
 Command add_diff_command(CLI::App& app);
 Command add_tutorial_command(CLI::App& app);
+Command add_learn_command(CLI::App& app);
 
 }  // namespace parity::cli

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add(parity::cli::add_compare_command);
   add(parity::cli::add_diff_command);
   add(parity::cli::add_tutorial_command);
+  add(parity::cli::add_learn_command);
 
   try {
     app.parse(argc, argv);

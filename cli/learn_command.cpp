@@ -1,0 +1,201 @@
+// `parity learn`: the classroom exercises. A student lists them, checks one (only its target is
+// built), asks for hints one at a time, sees the model solution once it passes, watches a file,
+// resets it; a teacher (and CI) verifies that every starter fails and every solution passes.
+
+#include "cli/commands.hpp"
+#include "exercises/learn/learn.hpp"
+
+#include <fmt/format.h>
+
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <array>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace parity::cli {
+namespace {
+
+using learn::Paths;
+using learn::State;
+
+struct LearnArgs {
+  std::string which;
+  bool give_up = false;
+  bool no_build = false;
+  std::string junit;
+};
+
+// The exercise named, or the next one to do: the first that does not pass.
+learn::Exercise chosen(const Paths& paths, const std::string& which) {
+  if (!which.empty()) {
+    auto exercise = learn::find_exercise(paths, which);
+    if (!exercise)
+      throw CLI::ValidationError("no exercise " + which + "; `parity learn list` lists them");
+    return *exercise;
+  }
+  auto all = learn::exercises(paths);
+  for (const auto& exercise : all)
+    if (learn::progress_of(paths, exercise).state != State::passing) return exercise;
+  return all.back();
+}
+
+int list(const Paths& paths) {
+  auto all = learn::exercises(paths);
+  std::string next;
+  fmt::print("The exercises (exercises/README.md says how they work):\n\n");
+  for (const auto& exercise : all) {
+    auto state = learn::progress_of(paths, exercise).state;
+    if (next.empty() && state != State::passing) next = exercise.number;
+    fmt::print("  {}  {:<48} {}\n", exercise.number, exercise.title, learn::to_string(state));
+  }
+  if (next.empty())
+    fmt::print("\nEvery exercise passes. Well done.\n");
+  else
+    fmt::print("\nNext: {}. Edit exercises/{}/exercise.hpp, then `parity learn check {}`.\n",
+               next, chosen(paths, next).folder, next);
+  return 0;
+}
+
+int check(const Paths& paths, const learn::Exercise& exercise) {
+  fmt::print("Building exercise {} ...\n", exercise.number);
+  std::fflush(stdout);
+  auto result = learn::check(paths, exercise, learn::Version::student);
+  fmt::print("{}", learn::describe(exercise, result));
+  auto progress = learn::progress_of(paths, exercise);
+  progress.state = result.passed() ? State::passing : State::failing;
+  learn::save_progress(paths, exercise, progress);
+  if (result.passed()) {
+    fmt::print("\nExercise {} passes. `parity learn solution {}` shows a model solution to "
+               "compare with; `parity learn` shows what is next.\n",
+               exercise.number, exercise.number);
+    return 0;
+  }
+  if (result.built && !result.crashed)
+    fmt::print("Stuck? `parity learn hint {}` gives a hint.\n", exercise.number);
+  return 1;
+}
+
+int hint(const Paths& paths, const learn::Exercise& exercise) {
+  auto all = learn::hints(exercise);
+  if (all.empty()) {
+    fmt::print("Exercise {} has no hints.\n", exercise.number);
+    return 0;
+  }
+  auto progress = learn::progress_of(paths, exercise);
+  int shown = std::min<int>(progress.hints_shown + 1, static_cast<int>(all.size()));
+  fmt::print("Hint {} of {} for exercise {}:\n\n{}\n", shown, all.size(), exercise.number,
+             all[shown - 1]);
+  if (shown == static_cast<int>(all.size()))
+    fmt::print("\nThat was the last hint. The tutorial lesson in exercises/{}/README.md shows "
+               "the same idea at work.\n",
+               exercise.folder);
+  progress.hints_shown = shown;
+  learn::save_progress(paths, exercise, progress);
+  return 0;
+}
+
+int solution(const Paths& paths, const learn::Exercise& exercise, bool give_up) {
+  if (learn::progress_of(paths, exercise).state != State::passing && !give_up) {
+    fmt::print("Exercise {} does not pass yet: make it pass first (`parity learn check {}`), or "
+               "ask with --give-up.\n",
+               exercise.number, exercise.number);
+    return 1;
+  }
+  std::ifstream in(exercise.solution_file());
+  std::stringstream text;
+  text << in.rdbuf();
+  fmt::print("A solution to exercise {} ({}):\n\n{}", exercise.number,
+             exercise.solution_file().string(), text.str());
+  return 0;
+}
+
+int reset_exercise(const Paths& paths, const learn::Exercise& exercise) {
+  auto backup = learn::reset(paths, exercise);
+  fmt::print("exercises/{}/exercise.hpp is the starter again. Your version is kept in {}.\n",
+             exercise.folder, backup.string());
+  return 0;
+}
+
+// Checks the exercise each time its file is saved (written and closed, or renamed into place as
+// many editors do), until Ctrl-C.
+int watch(const Paths& paths, const learn::Exercise& exercise) {
+  int fd = ::inotify_init1(IN_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("inotify is not available here");
+  if (::inotify_add_watch(fd, exercise.dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO) < 0)
+    throw std::runtime_error("cannot watch " + exercise.dir.string());
+  check(paths, exercise);
+  for (;;) {
+    fmt::print("\nWatching exercises/{}/exercise.hpp: save it to check again (Ctrl-C stops).\n",
+               exercise.folder);
+    std::fflush(stdout);
+    std::array<char, 4096> events{};
+    bool saved = false;
+    while (!saved) {
+      auto n = ::read(fd, events.data(), events.size());
+      if (n <= 0) return 0;
+      for (long i = 0; i < n;) {
+        auto* event = reinterpret_cast<inotify_event*>(events.data() + i);
+        if (event->len && std::string_view(event->name) == "exercise.hpp") saved = true;
+        i += static_cast<long>(sizeof(inotify_event) + event->len);
+      }
+    }
+    fmt::print("\n");
+    check(paths, exercise);
+  }
+}
+
+}  // namespace
+
+Command add_learn_command(CLI::App& app) {
+  auto args = std::make_shared<LearnArgs>();
+  auto* cmd = app.add_subcommand(
+      "learn",
+      "The classroom exercises: make each one's tests pass.\n"
+      "  parity learn                 the exercises, their state, the next one\n"
+      "  parity learn check [NN]      build your exercise.hpp and run its tests\n"
+      "  parity learn hint NN         the next hint (three at most)\n"
+      "  parity learn solution NN     a model solution, once yours passes (or --give-up)\n"
+      "  parity learn watch [NN]      check again each time the file is saved\n"
+      "  parity learn reset NN        put the starter back (your file is kept)\n"
+      "  parity learn verify          teachers and CI: every starter fails, every solution "
+      "passes");
+  cmd->require_subcommand(0, 1);
+  auto* list_cmd = cmd->add_subcommand("list", "The exercises, their state, the next one");
+  auto* check_cmd = cmd->add_subcommand("check", "Build your exercise.hpp and run its tests");
+  auto* hint_cmd = cmd->add_subcommand("hint", "The next hint for an exercise");
+  auto* solution_cmd = cmd->add_subcommand("solution", "A model solution, once yours passes");
+  auto* watch_cmd = cmd->add_subcommand("watch", "Check again each time the file is saved");
+  auto* reset_cmd = cmd->add_subcommand("reset", "Put the starter back (your file is kept)");
+  auto* verify_cmd =
+      cmd->add_subcommand("verify", "Every starter builds and fails, every solution passes");
+  for (auto* sub : {check_cmd, watch_cmd})
+    sub->add_option("NN", args->which, "The exercise (default: the next one)");
+  for (auto* sub : {hint_cmd, solution_cmd, reset_cmd})
+    sub->add_option("NN", args->which, "The exercise")->required();
+  solution_cmd->add_flag("--give-up", args->give_up, "Show it even though yours does not pass");
+  verify_cmd->add_option("--junit", args->junit, "Also write the results as JUnit XML here");
+  verify_cmd->add_flag("--no-build", args->no_build, "Use the targets as they are built");
+
+  return [=] {
+    auto paths = Paths::of_this_build();
+    if (check_cmd->parsed()) return check(paths, chosen(paths, args->which));
+    if (hint_cmd->parsed()) return hint(paths, chosen(paths, args->which));
+    if (solution_cmd->parsed()) return solution(paths, chosen(paths, args->which), args->give_up);
+    if (reset_cmd->parsed()) return reset_exercise(paths, chosen(paths, args->which));
+    if (watch_cmd->parsed()) return watch(paths, chosen(paths, args->which));
+    if (verify_cmd->parsed()) {
+      std::optional<std::filesystem::path> junit;
+      if (!args->junit.empty()) junit = args->junit;
+      auto verification = learn::verify(paths, !args->no_build, junit);
+      fmt::print("{}", verification.report);
+      return verification.ok ? 0 : 1;
+    }
+    (void)list_cmd;
+    return list(paths);
+  };
+}
+
+}  // namespace parity::cli

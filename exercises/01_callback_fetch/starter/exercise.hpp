@@ -1,0 +1,33 @@
+#pragma once
+// Exercise 01: make the blocking fetch handler asynchronous, with a callback.
+// The parts are in README.md; `parity learn check 01` runs their tests.
+
+#include "exercises/support/world.hpp"
+
+namespace exercise {
+
+using namespace parity;
+using exercises::Services;
+
+class FetchHandler : public http::RequestHandler {
+ public:
+  void initialize(const Services* services) { services_ = services; }
+
+  // TODO: fetch_blocking holds the loop's thread until the upstream answers, and every other
+  // request waits. Start the fetch with services_->client->async_fetch(...) and a callback
+  // instead, and answer from inside the callback.
+  void get() {
+    http::FetchRequest request{"GET", services_->upstream + "/delay"};
+    auto response = http::fetch_blocking(request);
+    finish(response.body);
+  }
+
+ private:
+  const Services* services_ = nullptr;
+};
+
+inline void mount(http::Application& app, const Services& services) {
+  app.add<FetchHandler>("/fetch", "", &services);
+}
+
+}  // namespace exercise

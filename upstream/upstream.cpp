@@ -127,7 +127,8 @@ class BarrierHandler final : public RequestHandler {
     // its release must find the wait to cancel.
     timer_->async_wait(cancel_on_close(async_callback([this, timeout](boost::system::error_code ec) {
       --counters_->waiting;
-      if (released_) return finish(json::value{{"n", n_}, {"released", true}});
+      if (released_)
+        return finish(json::value{{"n", n_}, {"released", true}, {"args", query_as_json(*this)}});
       int arrived = leave();
       if (ec) {  // the client went away
         ++counters_->abandoned;

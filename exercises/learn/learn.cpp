@@ -197,8 +197,12 @@ CheckResult check(const Paths& paths, const Exercise& exercise, Version version,
       return result;
     }
   }
-  result.built = true;
   auto binary = paths.build / "exercises" / target;
+  if (!fs::exists(binary)) {
+    result.build_output = binary.string() + " is not built (cmake --build --target " + target + ")\n";
+    return result;
+  }
+  result.built = true;
   auto report = paths.build / "learn" / (target + ".json");
   fs::create_directories(report.parent_path());
   fs::remove(report);

@@ -1,0 +1,35 @@
+#pragma once
+// Exercise 03: make the blocking fetch handler asynchronous, with a coroutine.
+// The parts are in README.md; `parity learn check 03` runs their tests.
+
+#include "exercises/support/world.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+
+namespace exercise {
+
+using namespace parity;
+using exercises::Services;
+
+class FetchHandler : public http::RequestHandler {
+ public:
+  void initialize(const Services* services) { services_ = services; }
+
+  // TODO: fetch_blocking holds the loop's thread until the upstream answers, and every other
+  // request waits. Make get() a coroutine (asio::awaitable<void>) and co_await
+  // services_->client->async_fetch(..., asio::use_awaitable) instead.
+  void get() {
+    http::FetchRequest request{"GET", services_->upstream + "/delay"};
+    auto response = http::fetch_blocking(request);
+    finish(response.body);
+  }
+
+ private:
+  const Services* services_ = nullptr;
+};
+
+inline void mount(http::Application& app, const Services& services) {
+  app.add<FetchHandler>("/fetch", "", &services);
+}
+
+}  // namespace exercise

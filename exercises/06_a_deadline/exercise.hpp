@@ -1,0 +1,44 @@
+#pragma once
+// Exercise 06: answer 504 when the upstream is slower than a deadline.
+// The parts are in README.md; `parity learn check 06` runs their tests.
+
+#include "exercises/support/world.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+
+namespace exercise {
+
+using namespace parity;
+using exercises::Services;
+
+inline constexpr auto kDeadline = std::chrono::milliseconds(200);
+
+class BoundedHandler : public http::RequestHandler {
+ public:
+  void initialize(const Services* services) { services_ = services; }
+
+  // GET /bounded?ms=N asks the upstream for an answer that takes N ms.
+  asio::awaitable<void> get() {
+    http::FetchRequest request{"GET", services_->upstream + "/delay?ms=" +
+                                          std::to_string(int_argument("ms", 10, 0, 60'000))};
+    // TODO: this waits as long as the upstream takes. Give the call a deadline of kDeadline,
+    // and answer 504 when it passes (and 502 for any other failure).
+    http::FetchOptions options;
+    try {
+      auto response =
+          co_await services_->client->async_fetch(request, options, asio::use_awaitable);
+      finish(response.body);
+    } catch (const boost::system::system_error&) {
+      send_error(502, "the upstream failed");
+    }
+  }
+
+ private:
+  const Services* services_ = nullptr;
+};
+
+inline void mount(http::Application& app, const Services& services) {
+  app.add<BoundedHandler>("/bounded", "", &services);
+}
+
+}  // namespace exercise

@@ -10,8 +10,11 @@
 #include <gtest/gtest.h>
 #include <boost/asio/thread_pool.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -30,11 +33,33 @@ namespace parity::exercises {
 
 using namespace std::chrono_literals;
 
+// A library that blocks, for exercises 07 and 08. lookup() holds its thread until `callers`
+// lookups are inside it at once (as a slow library would hold it for its answer), and throws if
+// it waited 2 s in vain. crunch() is CPU work: it spins until release() is called, or 3 s pass.
+class SlowLibrary {
+ public:
+  explicit SlowLibrary(int callers) : callers_(callers) {}
+  std::string lookup(const std::string& key);
+  bool crunch();  // true if it was released; false if it gave up
+  void release();
+  bool crunching() const { return crunching_; }
+
+ private:
+  int callers_;
+  std::mutex mutex_;
+  std::condition_variable arrived_;
+  int inside_ = 0;
+  int generation_ = 0;
+  std::atomic<bool> released_{false};
+  std::atomic<bool> crunching_{false};
+};
+
 // What the student's handlers are given, through initialize(const Services*).
 struct Services {
   http::Client* client = nullptr;  // runs on the server's loop
   std::string upstream;            // the upstream's base URL: fetch upstream + "/delay"
   asio::thread_pool* pool = nullptr;
+  SlowLibrary* library = nullptr;
 };
 
 // The student's handlers on a server of their own. `mount(app, services)` is each exercise's
@@ -42,12 +67,15 @@ struct Services {
 // URL of another upstream (a closed port, one that never answers).
 class World {
  public:
+  // `library_callers`: how many lookups SlowLibrary::lookup waits for.
   template <class Mount>
-  World(Mount mount, const std::string& upstream = "", unsigned threads = 1)
-      : client_(server_.loop().get_executor(), {.max_clients = 0}) {
+  World(Mount mount, const std::string& upstream = "", unsigned threads = 1,
+        int library_callers = 1)
+      : client_(server_.loop().get_executor(), {.max_clients = 0}), library_(library_callers) {
     services_.client = &client_;
     services_.upstream = upstream.starts_with("http") ? upstream : upstream_.url() + upstream;
     services_.pool = &pool_;
+    services_.library = &library_;
     auto app = std::make_shared<http::Application>();
     mount(*app, services_);
     http::ServerOptions quiet;
@@ -61,6 +89,7 @@ class World {
 
   std::string url(const std::string& path) const { return server_.url(path); }
   upstream::EmbeddedUpstream& upstream() { return upstream_; }
+  SlowLibrary& library() { return library_; }
 
   // GET `path` with a deadline: status 0 if no answer came in time.
   http::FetchResponse get(const std::string& path, std::chrono::milliseconds timeout = 3s) const {
@@ -95,6 +124,7 @@ class World {
   http::ServerThread server_;
   http::Client client_;
   asio::thread_pool pool_{4};
+  SlowLibrary library_;
   Services services_;
 };
 

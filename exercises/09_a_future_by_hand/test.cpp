@@ -1,0 +1,115 @@
+// Exercise 09's parts, as README.md numbers them. exercise.hpp comes from the include path.
+
+#include <exercise.hpp>  // angle brackets: from the include path, never from beside this file
+
+#include <atomic>
+#include <thread>
+
+using exercise::IntFuture;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Runs the loop on this thread until `done` holds, 5 s at most (a test never hangs).
+template <class Done>
+bool run_until(parity::Loop& loop, Done done) {
+  loop.context().restart();
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!done() && std::chrono::steady_clock::now() < deadline)
+    loop.context().run_one_for(10ms);
+  return done();
+}
+
+// Runs `work` on a thread of its own and joins it; what it threw, as text (empty if nothing), so
+// that a member not written yet fails the test instead of ending the program.
+template <class Work>
+std::string on_a_thread(Work work) {
+  std::string thrown;
+  std::thread([&] {
+    try {
+      work();
+    } catch (const std::exception& e) {
+      thrown = e.what();
+    }
+  }).join();
+  return thrown;
+}
+
+}  // namespace
+
+TEST(Exercise09, Part1_SetResultThenResult) {
+  parity::Loop loop;
+  IntFuture future(loop.get_executor());
+  EXPECT_BECAUSE(!future.done(), "a new future says it is done already");
+  future.set_result(42);
+  EXPECT_BECAUSE(future.done(), "after set_result(42), done() is still false");
+  EXPECT_BECAUSE(future.result() == 42, "after set_result(42), result() is " << future.result());
+}
+
+TEST(Exercise09, Part2_ACallbackRunsOnTheLoopWhenTheResultComesFromAnotherThread) {
+  parity::Loop loop;
+  IntFuture future(loop.get_executor());
+  std::atomic<bool> ran{false};
+  std::thread::id ran_on;
+  future.add_done_callback([&](IntFuture f) {
+    ran_on = std::this_thread::get_id();
+    EXPECT_BECAUSE(f.result() == 7, "the callback's future holds " << f.result() << ", not 7");
+    ran = true;
+  });
+  auto thrown = on_a_thread([future]() mutable { future.set_result(7); });
+  REQUIRE_BECAUSE(thrown.empty(), "set_result threw: " << thrown);
+  EXPECT_BECAUSE(!ran, "the callback ran inside set_result, on the thread that set it: post it "
+                       "to the loop instead");
+  REQUIRE_BECAUSE(run_until(loop, [&] { return ran.load(); }),
+                  "the callback never ran: set_result must post the callbacks to the loop");
+  EXPECT_BECAUSE(ran_on == std::this_thread::get_id(),
+                 "the callback ran on another thread, not on the loop's");
+}
+
+TEST(Exercise09, Part3_ACallbackAddedAfterTheResultStillRunsOnTheLoopNotInline) {
+  parity::Loop loop;
+  IntFuture future(loop.get_executor());
+  future.set_result(1);
+  bool ran = false;
+  future.add_done_callback([&](IntFuture) { ran = true; });
+  EXPECT_BECAUSE(!ran, "a callback added after the result ran inside add_done_callback: post "
+                       "it to the loop, so it always runs the same way");
+  EXPECT_BECAUSE(run_until(loop, [&] { return ran; }),
+                 "a callback added after the result never ran");
+}
+
+TEST(Exercise09, Part4_AnExceptionIsRethrownByResult) {
+  parity::Loop loop;
+  IntFuture future(loop.get_executor());
+  future.set_exception(std::make_exception_ptr(std::domain_error("division by zero")));
+  bool rethrown = false;
+  try {
+    future.result();
+  } catch (const std::domain_error&) {
+    rethrown = true;
+  } catch (...) {
+  }
+  EXPECT_BECAUSE(rethrown, "result() after set_exception did not rethrow the std::domain_error");
+}
+
+TEST(Exercise09, Part5_CallbacksAddedFromManyThreadsWhileTheResultComesAllRunOnce) {
+  parity::Loop loop;
+  IntFuture future(loop.get_executor());
+  std::atomic<int> calls{0};
+  std::vector<std::future<std::string>> adders;
+  for (int i = 0; i < 8; ++i)
+    adders.push_back(std::async(std::launch::async, [&] {
+      return on_a_thread([&] {
+        for (int j = 0; j < 50; ++j) future.add_done_callback([&](IntFuture) { ++calls; });
+      });
+    }));
+  auto set_thrown = on_a_thread([future]() mutable { future.set_result(3); });
+  for (auto& adder : adders) {
+    auto thrown = adder.get();
+    REQUIRE_BECAUSE(thrown.empty(), "add_done_callback threw: " << thrown);
+  }
+  REQUIRE_BECAUSE(set_thrown.empty(), "set_result threw: " << set_thrown);
+  run_until(loop, [&] { return calls == 400; });
+  EXPECT_BECAUSE(calls == 400, calls << " of 400 callbacks ran: every callback runs exactly "
+                                        "once, whether added before or after the result");
+}

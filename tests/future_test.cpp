@@ -91,6 +91,20 @@ TEST(UseFuture, TurnsATimerWaitIntoAFuture) {
   EXPECT_NO_THROW(fired.result());
 }
 
+TEST(UseFuture, TakesTheValueOfAnOperationThatCannotFail) {
+  Loop loop;
+  auto initiation = [](auto handler, int v) {
+    asio::post(asio::get_associated_executor(handler), [handler = std::move(handler), v]() mutable {
+      std::move(handler)(std::to_string(v));
+    });
+  };
+  auto token = use_future(loop.get_executor());
+  Future<std::string> value =
+      asio::async_initiate<use_future_t, void(std::string)>(initiation, token, 7);
+  ASSERT_TRUE(run_until_done(loop, value));
+  EXPECT_EQ(value.result(), "7");
+}
+
 TEST(UseFuture, CarriesAFetchErrorAsAnException) {
   unsigned short closed_port;
   {

@@ -6,7 +6,8 @@
 //
 // The operation completes on `executor` (a handler's strand), where the future's callbacks run.
 // An error code becomes the future's exception (boost::system::system_error); an exception_ptr
-// (run_in_executor's work threw) is the future's exception as it is.
+// (run_in_executor's work threw) is the future's exception as it is. An operation that cannot
+// fail, void(T), gives its value.
 
 #include "styles/future/future.hpp"
 
@@ -67,6 +68,15 @@ struct FutureHandler<std::exception_ptr, T> {
   }
 };
 
+// An operation that cannot fail, void(T): its value is the result.
+template <class T>
+struct FutureHandler<T> {
+  using executor_type = asio::any_io_executor;
+  Future<T> future;
+  executor_type get_executor() const noexcept { return future.get_executor(); }
+  void operator()(T value) { future.set_result(std::move(value)); }
+};
+
 template <>
 struct FutureHandler<std::exception_ptr> {
   using executor_type = asio::any_io_executor;
@@ -97,6 +107,10 @@ struct FutureValue<std::exception_ptr, T> {
 template <>
 struct FutureValue<std::exception_ptr> {
   using type = void;
+};
+template <class T>
+struct FutureValue<T> {
+  using type = T;
 };
 
 }  // namespace detail

@@ -94,7 +94,8 @@ TEST(UseFuture, TurnsATimerWaitIntoAFuture) {
 TEST(UseFuture, TakesTheValueOfAnOperationThatCannotFail) {
   Loop loop;
   auto initiation = [](auto handler, int v) {
-    asio::post(asio::get_associated_executor(handler), [handler = std::move(handler), v]() mutable {
+    auto executor = asio::get_associated_executor(handler);  // before the handler is moved
+    asio::post(executor, [handler = std::move(handler), v]() mutable {
       std::move(handler)(std::to_string(v));
     });
   };

@@ -27,8 +27,8 @@ Run run_every() {
   return run;
 }
 
-double ms(parity::Clock::duration d) {
-  return std::chrono::duration<double, std::milli>(d).count();
+long long ms(parity::Clock::duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
 }
 
 }  // namespace

@@ -88,6 +88,7 @@ class World {
   }
 
   std::string url(const std::string& path) const { return server_.url(path); }
+  unsigned short port() const { return server_.port(); }
   upstream::EmbeddedUpstream& upstream() { return upstream_; }
   SlowLibrary& library() { return library_; }
 

@@ -1,0 +1,114 @@
+// `parity learn`'s parts that do not need a build: reading a gtest report in plain words, hints
+// one at a time, progress kept in the build tree, reset keeping the student's file. (Building
+// and running every starter and solution is the ctest Exercises.EveryStarterFailsAndEvery...)
+
+#include "exercises/learn/learn.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <unistd.h>
+
+namespace parity::learn {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A checkout with one exercise, and a build tree, both temporary.
+class LearnTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root = fs::temp_directory_path() /
+           ("parity-learn-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root);
+    auto dir = root / "source" / "exercises" / "07_a_thing";
+    fs::create_directories(dir / "starter");
+    fs::create_directories(dir / "solution");
+    std::ofstream(dir / "README.md") << "# Exercise 07 · A thing to do\n";
+    std::ofstream(dir / "starter" / "exercise.hpp") << "// starter\n";
+    std::ofstream(dir / "solution" / "exercise.hpp") << "// solution\n";
+    std::ofstream(dir / "exercise.hpp") << "// the student's work\n";
+    std::ofstream(dir / "hints.md") << "# Hints\n\n## Hint 1\nFirst.\n\n## Hint 2\nSecond,\non two lines.\n";
+    fs::create_directories(root / "source" / "exercises" / "support");  // not an exercise
+    paths = {root / "source", root / "build"};
+  }
+  void TearDown() override { fs::remove_all(root); }
+  fs::path root;
+  Paths paths;
+};
+
+TEST_F(LearnTest, FindsExercisesByNumberOrFolderAndReadsTheirTitle) {
+  auto all = exercises(paths);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].number, "07");
+  EXPECT_EQ(all[0].title, "A thing to do");
+  EXPECT_TRUE(find_exercise(paths, "7"));
+  EXPECT_TRUE(find_exercise(paths, "07_a_thing"));
+  EXPECT_FALSE(find_exercise(paths, "08"));
+}
+
+TEST_F(LearnTest, HintsComeInOrderOnePerSection) {
+  auto all = hints(*find_exercise(paths, "07"));
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0], "First.");
+  EXPECT_EQ(all[1], "Second,\non two lines.");
+}
+
+TEST_F(LearnTest, ProgressIsKeptInTheBuildTreeNotInTheCheckout) {
+  auto exercise = *find_exercise(paths, "07");
+  EXPECT_EQ(progress_of(paths, exercise).state, State::not_started);
+  save_progress(paths, exercise, {State::passing, 2});
+  auto progress = progress_of(paths, exercise);
+  EXPECT_EQ(progress.state, State::passing);
+  EXPECT_EQ(progress.hints_shown, 2);
+  EXPECT_TRUE(fs::exists(root / "build" / "learn" / "progress.json"));
+  EXPECT_EQ(read(exercise.student_file()), "// the student's work\n");
+}
+
+TEST_F(LearnTest, ResetPutsTheStarterBackAndKeepsTheStudentsFile) {
+  auto exercise = *find_exercise(paths, "07");
+  save_progress(paths, exercise, {State::failing, 1});
+  auto backup = reset(paths, exercise);
+  EXPECT_EQ(read(exercise.student_file()), "// starter\n");
+  EXPECT_EQ(read(backup), "// the student's work\n");
+  EXPECT_EQ(backup.parent_path(), root / "build" / "learn" / "backups");
+  EXPECT_EQ(progress_of(paths, exercise).state, State::not_started);
+  EXPECT_EQ(progress_of(paths, exercise).hints_shown, 1);  // hints seen stay seen
+}
+
+TEST(LearnReport, GivesEachPartAndTheFailureInPlainWords) {
+  auto parts = parts_from_gtest_json(R"({"testsuites": [{"name": "Exercise01", "testsuite": [
+      {"name": "Part2_TwoAtOnce", "failures": [
+          {"failure": "/x/test.cpp:7\nFailed\nthe two requests never met\n", "type": ""},
+          {"failure": "/x/test.cpp:9\nFailed\na second failure\n", "type": ""}]},
+      {"name": "Part1_TheAnswer"}]}]})");
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].name, "Part1_TheAnswer");
+  EXPECT_TRUE(parts[0].passed);
+  EXPECT_FALSE(parts[1].passed);
+  EXPECT_EQ(parts[1].message, "the two requests never met");
+}
+
+TEST(LearnReport, ACheckThatBuiltAndPassedEveryPartPasses) {
+  CheckResult result;
+  result.built = true;
+  EXPECT_FALSE(result.passed());  // no parts ran: nothing passed
+  result.parts = {{"Part1_A", true, ""}};
+  EXPECT_TRUE(result.passed());
+  result.crashed = true;
+  EXPECT_FALSE(result.passed());
+}
+
+}  // namespace
+}  // namespace parity::learn

@@ -11,6 +11,7 @@ packages=(
   curl
   python3-tornado  # the Tornado peer that `make demo` compares with
   nginx-light      # tutorial 14's load balancer, started by the step on loopback
+  chromium         # the classroom page's test drives it headless
 )
 # Debian's load generators, for bench/run.sh and `parity compare --tool siege|wrk`.
 if [[ "${PARITY_BENCH_DEPS:-0}" == 1 ]]; then

@@ -21,6 +21,7 @@ struct Context {
   std::string upstream_url;           // http://127.0.0.1:9001, no trailing slash
   http::Client* client = nullptr;     // on the loop: for callback, future, coroutine
   asio::thread_pool* pool = nullptr;  // blocking work: threadpool's handlers, async file I/O
+  unsigned pool_size = 0;             // its threads
   std::filesystem::path upload_dir;
   std::vector<std::string> allowed_extensions{".mp3", ".wav", ".txt"};
   std::chrono::milliseconds upstream_timeout = 10s;

@@ -238,6 +238,10 @@ const std::vector<UploadedFile>& RequestHandler::files() const {
   return *files_;
 }
 
+std::string RequestHandler::local_url() const {
+  return session_->local_url();
+}
+
 std::string RequestHandler::reverse_url(std::string_view name,
                                         const std::vector<std::string>& args) const {
   return application_->reverse_url(name, args);

@@ -85,6 +85,9 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   std::string_view path() const { return path_; }
   std::string_view query() const { return query_; }
   const std::string& peer() const { return peer_; }
+  // Where the client connected, as a URL (http://127.0.0.1:8000): for a handler that calls its
+  // own server, as the classroom page's race does.
+  std::string local_url() const;
   Clock::time_point start_time() const { return start_time_; }
   // Seconds since the request was read, as Tornado's request.request_time().
   double request_time() const;

@@ -89,6 +89,12 @@ Session::Session(tcp::socket socket, executor_type strand,
   boost::system::error_code ec;
   auto remote = socket_.remote_endpoint(ec);
   peer_ = ec ? "unknown" : remote.address().to_string();
+  auto local = socket_.local_endpoint(ec);
+  if (!ec) {
+    auto address = local.address().to_string();
+    if (local.address().is_v6()) address = "[" + address + "]";
+    local_url_ = "http://" + address + ":" + std::to_string(local.port());
+  }
 }
 
 Session::~Session() {

@@ -58,6 +58,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
   // Graceful: closes the connection now if it waits for a request, else after this response.
   void shutdown();
+  // The address and port this connection came in on, as a URL: http://127.0.0.1:8000.
+  const std::string& local_url() const { return local_url_; }
   // Closes now; a handler in flight hears on_connection_close(). close_now() is the same, for a
   // caller already on the strand, or with the loop no longer running.
   void force_close();
@@ -115,6 +117,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::atomic<Clock::rep> idle_since_{Clock::time_point::max().time_since_epoch().count()};
   std::shared_ptr<detail::ServerState> server_;
   std::string peer_;
+  std::string local_url_;  // http://ADDRESS:PORT the client connected to
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   State state_ = State::reading;

@@ -1,0 +1,228 @@
+#include "styles/classroom/race.hpp"
+
+#include "common/demo/endpoint.hpp"
+#include "common/http/client.hpp"
+#include "common/http/html.hpp"
+#include "styles/service.hpp"
+#include "styles/classroom/generated/page_html.hpp"
+
+#include <fmt/format.h>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+
+namespace parity::styles {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kEndpoints[] = {"sleep", "fetch", "compute", "chain", "parallel"};
+
+bool is_style(const std::string& s) {
+  return std::find(kStyles.begin(), kStyles.end(), s) != kStyles.end();
+}
+
+// Races running now: each holds up to 2 x 200 requests to this server, so a few at most.
+std::atomic<int> races_running{0};
+constexpr int kMaxRaces = 2;
+
+// One side of a race, shared by its requests' callbacks: they may outlive the coroutine if the
+// page goes away first.
+struct Side {
+  int index = 0;
+  int left = 0;
+  bool timed = false;  // an answer with the server's timestamps has come
+  double first_start = 0;
+  double last_finish = 0;
+  double shortest = 0;
+  std::unique_ptr<asio::steady_timer> all_answered;
+};
+
+// GET /: the page, with the styles and every endpoint filled in.
+class HomeHandler final : public http::RequestHandler {
+ public:
+  void get() {
+    std::string styles, routes;
+    for (auto style : kStyles) {
+      styles += fmt::format("<option>{}</option>", http::escape_html(style));
+      routes += fmt::format("<li><b>{}</b>:", http::escape_html(style));
+      for (const auto& route : application().routes()) {
+        if (!route.name.starts_with(std::string(style) + ".")) continue;
+        bool gets = std::find(route.methods.begin(), route.methods.end(), http::verb::get) !=
+                    route.methods.end();
+        bool linkable = gets && route.pattern.find('(') == std::string::npos;
+        auto pattern = http::escape_html(route.pattern);  // written as it is, groups and all
+        routes += linkable ? fmt::format(" <a href=\"{0}\">{0}</a>", pattern)
+                           : fmt::format(" <code>{}</code>", pattern);
+      }
+      routes += "</li>\n";
+    }
+    std::string page = kPageHtml;
+    for (auto [mark, text] : {std::pair{std::string_view("<!--STYLES-->"), styles},
+                              std::pair{std::string_view("<!--ROUTES-->"), routes}}) {
+      for (auto at = page.find(mark); at != std::string::npos; at = page.find(mark))
+        page.replace(at, mark.size(), text);
+    }
+    set_header(http::field::content_type, "text/html; charset=utf-8");
+    finish(page);
+  }
+};
+
+class RaceHandler final : public http::RequestHandler {
+ public:
+  void initialize(const demo::Context* context) { context_ = context; }
+  ~RaceHandler() override {
+    if (counted_) --races_running;
+  }
+
+  asio::awaitable<void> get() {
+    race_ = parse();
+    if (++races_running > kMaxRaces) {
+      --races_running;
+      throw http::HttpError(503, "two races are running already; run this one when they end");
+    }
+    counted_ = true;
+    set_header(http::field::content_type, "application/x-ndjson");
+    set_header(http::field::cache_control, "no-store");
+    client_.emplace(get_executor(), http::ClientOptions{.max_clients = 0});
+    for (int side = 0; side < 2 && !connection_closed(); ++side) co_await run_side(side);
+  }
+
+ private:
+  Race parse() const {
+    Race race;
+    race.styles[0] = argument("a").value_or("sync");
+    race.styles[1] = argument("b").value_or("coroutine");
+    for (const auto& style : race.styles)
+      if (!is_style(style))
+        throw http::HttpError(400, "a and b are styles: sync callback future coroutine threadpool");
+    race.endpoint = argument("endpoint").value_or("sleep");
+    if (std::find(std::begin(kEndpoints), std::end(kEndpoints), race.endpoint) ==
+        std::end(kEndpoints))
+      throw http::HttpError(400, "endpoint is one of sleep fetch compute chain parallel");
+    race.n = static_cast<int>(int_argument("n", 5, 1, 200));
+    if (race.endpoint == "sleep") race.arg = int_argument("arg", 200, 0, 5000);
+    if (race.endpoint == "compute") race.arg = int_argument("arg", 50'000'000, 1, 1'000'000'000);
+    if (race.endpoint == "chain") race.arg = int_argument("arg", 3, 1, 10);
+    if (race.endpoint == "parallel") race.arg = int_argument("arg", 5, 1, 100);
+    return race;
+  }
+
+  void write_line(const json::value& line) { write(json::serialize(line) + "\n"); }
+
+  asio::awaitable<void> run_side(int index) {
+    const auto& style = race_.styles[index];
+    auto side = std::make_shared<Side>();
+    side->index = index;
+    side->left = race_.n;
+    side->all_answered =
+        std::make_unique<asio::steady_timer>(get_executor(), asio::steady_timer::time_point::max());
+    write_line(json::object{{"event", "start"}, {"side", index}, {"style", style},
+                            {"url", race_.path(index)}, {"n", race_.n}});
+    co_await async_flush(asio::use_awaitable);
+    const auto url = local_url() + race_.path(index);
+    for (int i = 0; i < race_.n; ++i) {
+      http::FetchRequest request{"GET", url};
+      http::FetchOptions options;
+      options.raise_error = false;
+      options.timeout = std::chrono::seconds(60);
+      client_->async_fetch(request, options,
+                           async_callback([this, side, i](boost::system::error_code ec,
+                                                          http::FetchResponse response) {
+                             answered(*side, i, ec, response);
+                           }));
+    }
+    boost::system::error_code waited;  // cancelled when the last answer is in
+    co_await side->all_answered->async_wait(asio::redirect_error(asio::use_awaitable, waited));
+    if (connection_closed()) co_return;
+    write_line(summary(*side));
+    co_await async_flush(asio::use_awaitable);
+  }
+
+  void answered(Side& side, int i, boost::system::error_code ec,
+                const http::FetchResponse& response) {
+    json::object line{{"event", "answer"}, {"side", side.index}, {"i", i},
+                      {"status", ec ? 0 : response.status}};
+    boost::system::error_code parse_ec;
+    auto body = json::parse(response.body, parse_ec);
+    if (!ec && !parse_ec && body.is_object() && body.as_object().contains("started_at")) {
+      double started = body.at("started_at").to_number<double>();
+      double finished = body.at("finished_at").to_number<double>();
+      line["started_at"] = started;
+      line["finished_at"] = finished;
+      side.first_start = side.timed ? std::min(side.first_start, started) : started;
+      side.timed = true;
+      side.last_finish = std::max(side.last_finish, finished);
+      double took = finished - started;
+      side.shortest = side.shortest == 0 ? took : std::min(side.shortest, took);
+    }
+    line["body"] = response.body.substr(0, 2048);
+    if (!connection_closed()) {
+      write_line(line);
+      async_flush([](boost::system::error_code) {});
+    }
+    if (--side.left == 0) side.all_answered->cancel();
+  }
+
+  json::object summary(const Side& side) const {
+    const auto& style = race_.styles[side.index];
+    auto limit = at_a_time(style, race_.endpoint, race_.n, context_->pool_size,
+                           context_->client->options().max_clients);
+    double wall = side.last_finish - side.first_start;
+    double rate = wall > 0 ? race_.n / (wall / 1000) : 0;
+    double expected = std::ceil(static_cast<double>(race_.n) / limit.count) * side.shortest;
+    return {{"event", "summary"}, {"side", side.index}, {"style", style},
+            {"wall_ms", std::round(wall)}, {"rate", std::round(rate * 100) / 100},
+            {"at_a_time", limit.count}, {"expected_ms", std::round(expected)},
+            {"sentence", race_sentence(style, limit, race_.n, side.shortest, wall)}};
+  }
+
+  const demo::Context* context_ = nullptr;
+  Race race_;
+  bool counted_ = false;
+  std::optional<http::Client> client_;
+};
+
+}  // namespace
+
+std::string Race::path(int side) const {
+  const auto& style = styles[side];
+  if (endpoint == "fetch") return "/" + style + "/fetch?format=json";
+  if (endpoint == "sleep") return fmt::format("/{}/sleep?ms={}", style, arg);
+  return fmt::format("/{}/{}?n={}", style, endpoint, arg);
+}
+
+AtATime at_a_time(const std::string& style, const std::string& endpoint, int n, unsigned pool,
+                  std::size_t max_clients) {
+  if (style == "sync") return {1, "the loop's one thread, held by each request"};
+  if (style == "threadpool")
+    return {std::min<int>(n, static_cast<int>(pool)),
+            fmt::format("the pool's {} threads, one held by each request", pool)};
+  if (endpoint == "compute") return {1, "the CPU work holds the loop's thread"};
+  if (endpoint == "sleep") return {n, "nothing blocks: every request waits at once"};
+  if (max_clients == 0) return {n, "nothing blocks, and the client has no cap"};
+  return {std::min<int>(n, static_cast<int>(max_clients)),
+          fmt::format("the client's cap of {} upstream fetches", max_clients)};
+}
+
+std::string race_sentence(const std::string& style, const AtATime& limit, int n,
+                          double shortest_ms, double wall_ms) {
+  int waves = (n + limit.count - 1) / limit.count;
+  shortest_ms = std::round(shortest_ms);  // "about 200 ms", and 5 x 200 = 1000
+  return fmt::format(
+      "{} served {} at a time ({}). {} requests of about {:.0f} ms should take about {} x {:.0f} = "
+      "{:.0f} ms; they took {:.0f} ms, {:.1f} requests per second.",
+      style, limit.count, limit.why, n, shortest_ms, waves, shortest_ms, waves * shortest_ms,
+      wall_ms, wall_ms > 0 ? n / (wall_ms / 1000) : 0.0);
+}
+
+void mount_classroom(http::Application& app, const demo::Context& context) {
+  app.add<HomeHandler>("/", "index").add<RaceHandler>("/race", "race", &context);
+}
+
+}  // namespace parity::styles

@@ -1,0 +1,145 @@
+// The classroom page: GET / and its race, GET /race, over real sockets; and the page itself in
+// headless Chromium, checked from its DOM: sync's bars one after the other, the coroutine's
+// together.
+
+#include "tests/support/headless_chromium.hpp"
+#include "common/http/client.hpp"
+#include "styles/classroom/race.hpp"
+#include "styles/service_thread.hpp"
+#include "upstream/upstream.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+#include <sstream>
+
+namespace parity::styles {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Bar {
+  int side = 0;
+  double start = 0;
+  double end = 0;
+};
+
+// No two bars of a side overlap: each starts once the one before it has ended.
+bool one_after_the_other(std::vector<Bar> bars) {
+  std::sort(bars.begin(), bars.end(), [](const Bar& a, const Bar& b) { return a.start < b.start; });
+  for (std::size_t i = 1; i < bars.size(); ++i)
+    if (bars[i].start < bars[i - 1].end) return false;
+  return true;
+}
+
+// Every bar of a side overlaps every other: the last start comes before the first end.
+bool all_together(const std::vector<Bar>& bars) {
+  double last_start = 0, first_end = 1e300;
+  for (const auto& b : bars) {
+    last_start = std::max(last_start, b.start);
+    first_end = std::min(first_end, b.end);
+  }
+  return !bars.empty() && last_start < first_end;
+}
+
+std::vector<Bar> of_side(const std::vector<Bar>& bars, int side) {
+  std::vector<Bar> out;
+  std::copy_if(bars.begin(), bars.end(), std::back_inserter(out),
+               [side](const Bar& b) { return b.side == side; });
+  return out;
+}
+
+class Classroom : public ::testing::Test {
+ protected:
+  upstream::EmbeddedUpstream upstream{upstream::Options{.latency = 50ms}};
+  ServiceThread service{{.upstream_url = upstream.url()}};
+  http::FetchResponse get(const std::string& target) {
+    return http::fetch_blocking({"GET", service.url(target)}, {.timeout = 30s, .raise_error = false});
+  }
+};
+
+TEST_F(Classroom, TheRaceStreamsSyncInTurnAndTheCoroutineAtOnce) {
+  auto r = get("/race?a=sync&b=coroutine&endpoint=sleep&arg=200&n=3");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.headers[http::field::content_type], "application/x-ndjson");
+  std::vector<Bar> bars;
+  std::vector<std::string> sentences(2);
+  std::istringstream lines(r.body);
+  for (std::string line; std::getline(lines, line);) {
+    auto event = boost::json::parse(line).as_object();
+    if (event.at("event") == "answer") {
+      EXPECT_EQ(event.at("status"), 200) << line;
+      bars.push_back({static_cast<int>(event.at("side").as_int64()),
+                      event.at("started_at").to_number<double>(),
+                      event.at("finished_at").to_number<double>()});
+    }
+    if (event.at("event") == "summary")
+      sentences[event.at("side").as_int64()] = event.at("sentence").as_string();
+  }
+  ASSERT_EQ(bars.size(), 6u) << r.body;
+  EXPECT_TRUE(one_after_the_other(of_side(bars, 0))) << r.body;
+  EXPECT_TRUE(all_together(of_side(bars, 1))) << r.body;
+  EXPECT_TRUE(sentences[0].starts_with("sync served 1 at a time")) << sentences[0];
+  EXPECT_TRUE(sentences[1].starts_with("coroutine served 3 at a time")) << sentences[1];
+}
+
+TEST_F(Classroom, TheRaceRefusesWhatItCannotRunWith400) {
+  for (std::string bad : {"a=nope", "b=../sync", "endpoint=upload", "n=0", "n=201",
+                          "endpoint=sleep&arg=99999", "endpoint=chain&arg=11"}) {
+    auto r = get("/race?" + bad);
+    EXPECT_EQ(r.status, 400u) << bad << ": " << r.body;
+  }
+  EXPECT_EQ(get("/coroutine/hello").status, 200u);  // and the server goes on
+}
+
+TEST_F(Classroom, TheHomePageIsSelfContainedAndListsEveryStyle) {
+  auto r = get("/");
+  ASSERT_EQ(r.status, 200u);
+  for (auto style : kStyles)
+    EXPECT_NE(r.body.find("<option>" + std::string(style) + "</option>"), std::string::npos);
+  EXPECT_NE(r.body.find("/coroutine/fetch"), std::string::npos);
+  // Nothing from the network: no external script, style sheet or image.
+  EXPECT_EQ(r.body.find("src=\"http"), std::string::npos);
+  EXPECT_EQ(r.body.find("href=\"http"), std::string::npos);
+  EXPECT_EQ(r.body.find("<link"), std::string::npos);
+}
+
+TEST(ClassroomSentence, NamesWhatSetsEachStylesRequestsInFlight) {
+  EXPECT_EQ(at_a_time("sync", "sleep", 10, 5, 10).count, 1);
+  EXPECT_EQ(at_a_time("threadpool", "sleep", 10, 5, 10).count, 5);
+  EXPECT_EQ(at_a_time("coroutine", "sleep", 10, 5, 10).count, 10);
+  EXPECT_EQ(at_a_time("callback", "fetch", 50, 5, 10).count, 10);
+  EXPECT_EQ(at_a_time("future", "fetch", 50, 5, 0).count, 50);
+  EXPECT_EQ(at_a_time("coroutine", "compute", 10, 5, 10).count, 1);
+  auto sentence = race_sentence("sync", at_a_time("sync", "sleep", 5, 5, 10), 5, 200, 1003);
+  EXPECT_EQ(sentence,
+            "sync served 1 at a time (the loop's one thread, held by each request). 5 requests "
+            "of about 200 ms should take about 5 x 200 = 1000 ms; they took 1003 ms, 5.0 "
+            "requests per second.");
+}
+
+// The page in a real browser: it runs the race from its URL, and the test reads the bars it drew.
+TEST_F(Classroom, InChromiumSyncsBarsFollowEachOtherAndTheCoroutinesOverlap) {
+  test::HeadlessChromium chromium;
+  chromium.open(service.url("/?a=sync&b=coroutine&endpoint=sleep&arg=200&n=5&run=1"));
+  auto dom = chromium.html_once("['done', 'failed'].includes(document.body.dataset.race)", 30s);
+  ASSERT_NE(dom.find("data-race=\"done\""), std::string::npos)
+      << "the race failed in the page:\n" << dom.substr(0, 4000);
+  std::regex bar_pattern(R"re(data-side="(\d)" data-start="([\d.]+)" data-end="([\d.]+)")re");
+  std::vector<Bar> bars;
+  for (std::sregex_iterator it(dom.begin(), dom.end(), bar_pattern), end; it != end; ++it)
+    bars.push_back({std::stoi((*it)[1]), std::stod((*it)[2]), std::stod((*it)[3])});
+  ASSERT_EQ(bars.size(), 10u) << dom.substr(0, 4000);
+  EXPECT_TRUE(one_after_the_other(of_side(bars, 0))) << "sync's bars overlap in the page";
+  EXPECT_TRUE(all_together(of_side(bars, 1))) << "the coroutine's bars do not overlap";
+  EXPECT_NE(dom.find("sync served 1 at a time"), std::string::npos);
+  auto shot = std::filesystem::path(PARITY_BUILD_DIR) / "classroom.png";
+  chromium.screenshot(shot);
+  EXPECT_GT(std::filesystem::file_size(shot), 10'000u);  // a real picture, not an empty file
+}
+
+}  // namespace
+}  // namespace parity::styles

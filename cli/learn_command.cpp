@@ -54,8 +54,8 @@ int list(const Paths& paths) {
   if (next.empty())
     fmt::print("\nEvery exercise passes. Well done.\n");
   else
-    fmt::print("\nNext: {}. Edit exercises/{}/exercise.hpp, then `parity learn check {}`.\n",
-               next, chosen(paths, next).folder, next);
+    fmt::print("\nNext: {}. Edit exercises/{}/exercise.hpp, then `parity learn check {}`.\n", next,
+               chosen(paths, next).folder, next);
   return 0;
 }
 
@@ -68,9 +68,10 @@ int check(const Paths& paths, const learn::Exercise& exercise) {
   progress.state = result.passed() ? State::passing : State::failing;
   learn::save_progress(paths, exercise, progress);
   if (result.passed()) {
-    fmt::print("\nExercise {} passes. `parity learn solution {}` shows a model solution to "
-               "compare with; `parity learn` shows what is next.\n",
-               exercise.number, exercise.number);
+    fmt::print(
+        "\nExercise {} passes. `parity learn solution {}` shows a model solution to "
+        "compare with; `parity learn` shows what is next.\n",
+        exercise.number, exercise.number);
     return 0;
   }
   if (result.built && !result.crashed)
@@ -89,9 +90,10 @@ int hint(const Paths& paths, const learn::Exercise& exercise) {
   fmt::print("Hint {} of {} for exercise {}:\n\n{}\n", shown, all.size(), exercise.number,
              all[shown - 1]);
   if (shown == static_cast<int>(all.size()))
-    fmt::print("\nThat was the last hint. The tutorial lesson in exercises/{}/README.md shows "
-               "the same idea at work.\n",
-               exercise.folder);
+    fmt::print(
+        "\nThat was the last hint. The tutorial lesson in exercises/{}/README.md shows "
+        "the same idea at work.\n",
+        exercise.folder);
   progress.hints_shown = shown;
   learn::save_progress(paths, exercise, progress);
   return 0;
@@ -99,9 +101,10 @@ int hint(const Paths& paths, const learn::Exercise& exercise) {
 
 int solution(const Paths& paths, const learn::Exercise& exercise, bool give_up) {
   if (learn::progress_of(paths, exercise).state != State::passing && !give_up) {
-    fmt::print("Exercise {} does not pass yet: make it pass first (`parity learn check {}`), or "
-               "ask with --give-up.\n",
-               exercise.number, exercise.number);
+    fmt::print(
+        "Exercise {} does not pass yet: make it pass first (`parity learn check {}`), or "
+        "ask with --give-up.\n",
+        exercise.number, exercise.number);
     return 1;
   }
   std::ifstream in(exercise.solution_file());

@@ -2,10 +2,10 @@
 // headless Chromium, checked from its DOM: sync's bars one after the other, the coroutine's
 // together.
 
-#include "tests/support/headless_chromium.hpp"
 #include "common/http/client.hpp"
 #include "styles/classroom/race.hpp"
 #include "styles/service_thread.hpp"
+#include "tests/support/headless_chromium.hpp"
 #include "upstream/upstream.hpp"
 
 #include <gtest/gtest.h>
@@ -76,7 +76,8 @@ class Classroom : public ::testing::Test {
   upstream::EmbeddedUpstream upstream{upstream::Options{.latency = 50ms}};
   ServiceThread service{{.upstream_url = upstream.url()}};
   http::FetchResponse get(const std::string& target) {
-    return http::fetch_blocking({"GET", service.url(target)}, {.timeout = 30s, .raise_error = false});
+    return http::fetch_blocking({"GET", service.url(target)},
+                                {.timeout = 30s, .raise_error = false});
   }
 };
 
@@ -145,8 +146,8 @@ TEST_F(Classroom, InChromiumSyncsBarsFollowEachOtherAndTheCoroutinesOverlap) {
   test::HeadlessChromium chromium;
   chromium.open(service.url("/?a=sync&b=coroutine&endpoint=sleep&arg=200&n=5&run=1"));
   auto dom = chromium.html_once("['done', 'failed'].includes(document.body.dataset.race)", 30s);
-  ASSERT_NE(dom.find("data-race=\"done\""), std::string::npos)
-      << "the race failed in the page:\n" << dom.substr(0, 4000);
+  ASSERT_NE(dom.find("data-race=\"done\""), std::string::npos) << "the race failed in the page:\n"
+                                                               << dom.substr(0, 4000);
   auto bars = bars_in(dom);
   ASSERT_EQ(bars.size(), 10u) << dom.substr(0, 4000);
   EXPECT_TRUE(one_after_the_other(of_side(bars, 0))) << "sync's bars overlap in the page";

@@ -12,8 +12,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include <unistd.h>
@@ -148,15 +148,15 @@ TEST(CompareTools, AProgramThatCannotStartIsAnErrorNotAnExitCode) {
 // A server a step started must not outlive the thread that started it (PR_SET_PDEATHSIG): the
 // child here reports the signal that ends it once its starting thread is gone.
 TEST(CompareTools, AChildGetsSigtermWhenTheThreadThatStartedItEnds) {
-  auto marker = std::filesystem::temp_directory_path() /
-                ("parity-pdeathsig-" + std::to_string(::getpid()));
+  auto marker =
+      std::filesystem::temp_directory_path() / ("parity-pdeathsig-" + std::to_string(::getpid()));
   std::filesystem::remove(marker);
   std::optional<ChildProcess> child;  // outlives the thread: its destructor is not what stops it
   std::thread starter([&] {
-    child.emplace(std::vector<std::string>{
-        "sh", "-c",
-        "trap 'echo TERM > " + marker.string() +
-            "; exit 0' TERM; echo ready; while :; do sleep 0.05; done"});
+    child.emplace(
+        std::vector<std::string>{"sh", "-c",
+                                 "trap 'echo TERM > " + marker.string() +
+                                     "; exit 0' TERM; echo ready; while :; do sleep 0.05; done"});
     child->read_line(10s);  // "ready": its trap is set
   });
   starter.join();

@@ -39,7 +39,8 @@ class LearnTest : public ::testing::Test {
     std::ofstream(dir / "starter" / "exercise.hpp") << "// starter\n";
     std::ofstream(dir / "solution" / "exercise.hpp") << "// solution\n";
     std::ofstream(dir / "exercise.hpp") << "// the student's work\n";
-    std::ofstream(dir / "hints.md") << "# Hints\n\n## Hint 1\nFirst.\n\n## Hint 2\nSecond,\non two lines.\n";
+    std::ofstream(dir / "hints.md")
+        << "# Hints\n\n## Hint 1\nFirst.\n\n## Hint 2\nSecond,\non two lines.\n";
     fs::create_directories(root / "source" / "exercises" / "support");  // not an exercise
     paths = {root / "source", root / "build"};
   }

@@ -10,9 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <fstream>
 #include <iterator>
-#include <boost/json.hpp>
 
 namespace parity {
 namespace {
@@ -299,7 +299,8 @@ TEST_P(StyleParity, UploadRefusesWhatTheSeedRefuses) {
 TEST_P(StyleParity, AUrlEncodedUploadSavesAsSeed001sSecondFormDoes) {
   const std::string form = "application/x-www-form-urlencoded";
   auto name = style() + "-form.mp3";
-  auto saved = send("POST", "upload", "directory=voice&filename=" + name + "&body=ID3%20bytes", form);
+  auto saved =
+      send("POST", "upload", "directory=voice&filename=" + name + "&body=ID3%20bytes", form);
   EXPECT_EQ(saved.result_int(), 201) << saved.body();
   std::ifstream in(the_world().service.upload_dir() / "voice" / name);
   std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

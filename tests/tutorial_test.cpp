@@ -197,8 +197,7 @@ TEST(Tutorial09, MinuteLoopDriftsByItsWorkEveryTurnAndTheAccurateLoopDoesNot) {
 TEST(Tutorial09, PeriodicCallbackWaitsForTheGridAfterAnOverrun) {
   auto result = run("09.3");
   EXPECT_EQ(result.figures.at("calls"), 4);
-  EXPECT_GE(result.figures.at("third_call_ms"), result.figures.at("next_slot_ms"))
-      << result.output;
+  EXPECT_GE(result.figures.at("third_call_ms"), result.figures.at("next_slot_ms")) << result.output;
 }
 
 TEST(Tutorial10, TheGeneratorMakesALineOnlyWhenAskedForOne) {

@@ -154,7 +154,8 @@ TEST_F(UpstreamTest, BarrierServesAsTheDelayOfAServiceWhoseUpstreamUrlNamesIt) {
 }
 
 TEST_F(UpstreamTest, StatsCountsARequestWhoseClientLeftBeforeTheAnswer) {
-  auto abandoned = [&] { return fetch_blocking({"GET", url("/stats")}).json().at("abandoned").to_number<int>();
+  auto abandoned = [&] {
+    return fetch_blocking({"GET", url("/stats")}).json().at("abandoned").to_number<int>();
   };
   EXPECT_EQ(abandoned(), 0);
   for (const char* target : {"/delay?ms=60000", "/barrier?n=2&timeout_ms=60000"}) {

@@ -129,9 +129,8 @@ std::vector<Block> blocks(const fs::path& root, const fs::path& readme,
     block.excerpt.readme = readme;
     block.excerpt.line = static_cast<int>(i + 1);
     block.excerpt.marker = marker;
-    block.excerpt.shown =
-        join(std::vector<std::string>(lines.begin() + static_cast<long>(i) + 2,
-                                      lines.begin() + static_cast<long>(end)));
+    block.excerpt.shown = join(std::vector<std::string>(lines.begin() + static_cast<long>(i) + 2,
+                                                        lines.begin() + static_cast<long>(end)));
     try {
       block.excerpt.source = resolve(root, marker);
     } catch (const std::exception& e) {

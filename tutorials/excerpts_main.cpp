@@ -27,10 +27,10 @@ int main(int argc, char** argv) {
       ++total;
       if (excerpt.shown == excerpt.source) continue;
       ++stale;
-      fmt::print("{}:{}: the block after `excerpt: {}` differs from its source.\n"
-                 "--- shown\n{}--- the source\n{}\n",
-                 excerpt.readme.string(), excerpt.line, excerpt.marker, excerpt.shown,
-                 excerpt.source);
+      fmt::print(
+          "{}:{}: the block after `excerpt: {}` differs from its source.\n"
+          "--- shown\n{}--- the source\n{}\n",
+          excerpt.readme.string(), excerpt.line, excerpt.marker, excerpt.shown, excerpt.source);
     }
     fmt::print("{} of {} excerpts match their sources.\n", total - stale, total);
     if (stale) fmt::print("Run scripts/update-excerpts.sh to rewrite them.\n");

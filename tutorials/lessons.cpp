@@ -30,11 +30,11 @@ std::string two_digits(std::string_view id) {
 
 const std::vector<Lesson>& lessons() {
   static const std::vector<Lesson> all{
-      words_lesson(),      blocking_server_lesson(),       callbacks_lesson(), futures_lesson(),
-      coroutines_lesson(), blocking_inside_async_lesson(), many_at_once_lesson(), the_loop_lesson(), periodic_work_lesson(),
-      streams_lesson(),      web_framework_lesson(), sdks_lesson(),
-      files_lesson(),        more_than_one_core_lesson(),
-      measuring_lesson()};
+      words_lesson(),        blocking_server_lesson(),    callbacks_lesson(),
+      futures_lesson(),      coroutines_lesson(),         blocking_inside_async_lesson(),
+      many_at_once_lesson(), the_loop_lesson(),           periodic_work_lesson(),
+      streams_lesson(),      web_framework_lesson(),      sdks_lesson(),
+      files_lesson(),        more_than_one_core_lesson(), measuring_lesson()};
   return all;
 }
 

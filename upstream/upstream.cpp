@@ -125,7 +125,8 @@ class BarrierHandler final : public RequestHandler {
     ++counters_->waiting;
     // Wait first, then join: the request that completes the barrier releases itself too, and
     // its release must find the wait to cancel.
-    timer_->async_wait(cancel_on_close(async_callback([this, timeout](boost::system::error_code ec) {
+    timer_->async_wait(cancel_on_close(async_callback([this,
+                                                       timeout](boost::system::error_code ec) {
       --counters_->waiting;
       if (released_)
         return finish(json::value{{"n", n_}, {"released", true}, {"args", query_as_json(*this)}});

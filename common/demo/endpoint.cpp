@@ -69,7 +69,8 @@ std::vector<http::UploadedFile> Endpoint::uploads() const {
   auto filename = body_argument("filename");
   auto body = body_argument("body");
   if (!directory || !filename || !body)
-    throw http::HttpError(400, "missing argument: a form upload gives directory, filename and body");
+    throw http::HttpError(400,
+                          "missing argument: a form upload gives directory, filename and body");
   return {{*directory, *filename, "application/octet-stream", *body}};
 }
 

@@ -28,8 +28,8 @@ void RedirectHandler::get() {
   // A group's value is the client's: one with a control character is refused, not echoed.
   for (unsigned char c : target)
     if (c < 0x20 || c == 0x7f) throw HttpError(400, "the path holds a control character");
-  if (!query().empty()) target += (target.find('?') == std::string::npos ? "?" : "&") +
-                                  std::string(query());
+  if (!query().empty())
+    target += (target.find('?') == std::string::npos ? "?" : "&") + std::string(query());
   redirect(target, permanent_);
 }
 

@@ -22,7 +22,8 @@ TEST(Exercise05, Part2_AllCallsWaitForTheUpstreamAtTheSameTime) {
   World world(exercise::mount, "/barrier/3/500");
   auto r = world.get("/gather?n=3");
   EXPECT_BECAUSE(r.status == 200,
-                 "GET /gather?n=3 answered " << r.status
+                 "GET /gather?n=3 answered "
+                     << r.status
                      << ": the three calls were not all in flight at once. Start every call "
                         "before waiting for any of them.");
 }
@@ -30,6 +31,6 @@ TEST(Exercise05, Part2_AllCallsWaitForTheUpstreamAtTheSameTime) {
 TEST(Exercise05, Part3_AFailedCallIs502) {
   World world(exercise::mount, parity::exercises::closed_upstream());
   auto r = world.get("/gather?n=2");
-  EXPECT_BECAUSE(r.status == 502, "with the upstream down, GET /gather answered " << r.status
-                                                                                 << ", not 502");
+  EXPECT_BECAUSE(r.status == 502,
+                 "with the upstream down, GET /gather answered " << r.status << ", not 502");
 }

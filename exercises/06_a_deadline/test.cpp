@@ -14,8 +14,9 @@ TEST(Exercise06, Part2_ASlowUpstreamIs504) {
   World world(exercise::mount);
   // The upstream takes 5 s; the handler's deadline is 200 ms. No answer in 3 s means no deadline.
   auto r = world.get("/bounded?ms=5000", std::chrono::seconds(3));
-  REQUIRE_BECAUSE(r.status != 0, "GET /bounded?ms=5000 got no answer within 3 s: the handler "
-                                 "waited for the whole 5 s call. Give the call a deadline.");
+  REQUIRE_BECAUSE(r.status != 0,
+                  "GET /bounded?ms=5000 got no answer within 3 s: the handler "
+                  "waited for the whole 5 s call. Give the call a deadline.");
   EXPECT_BECAUSE(r.status == 504, "a call past its deadline should be 504, not " << r.status);
 }
 

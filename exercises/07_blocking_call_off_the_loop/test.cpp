@@ -8,8 +8,8 @@ TEST(Exercise07, Part1_AnswersWithTheLibrarysValue) {
   World world(exercise::mount);
   auto r = world.get("/lookup?key=7");
   REQUIRE_BECAUSE(r.status == 200, "GET /lookup?key=7 answered " << r.status << ": " << r.body);
-  EXPECT_BECAUSE(r.body == "value of 7", "GET /lookup?key=7 answered \"" << r.body
-                                             << "\", not the library's \"value of 7\"");
+  EXPECT_BECAUSE(r.body == "value of 7", "GET /lookup?key=7 answered \""
+                                             << r.body << "\", not the library's \"value of 7\"");
 }
 
 TEST(Exercise07, Part2_TwoLookupsRunAtTheSameTime) {

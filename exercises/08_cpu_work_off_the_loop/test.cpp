@@ -19,8 +19,8 @@ TEST(Exercise08, Part1_APingIsAnsweredWhileTheCrunchRuns) {
   world.library().release();
   auto crunched = crunch.get();
   REQUIRE_BECAUSE(ping.status == 200, "GET /ping answered " << ping.status);
-  REQUIRE_BECAUSE(crunched.status == 200, "GET /crunch answered " << crunched.status << ": "
-                                                                   << crunched.body);
+  REQUIRE_BECAUSE(crunched.status == 200,
+                  "GET /crunch answered " << crunched.status << ": " << crunched.body);
   EXPECT_BECAUSE(crunched.body == R"({"gave_up":false})",
                  "GET /ping was answered only after the crunch gave up: the CPU work held the "
                  "loop's thread. Run it on the pool.");

@@ -15,8 +15,7 @@ template <class Done>
 bool run_until(parity::Loop& loop, Done done) {
   loop.context().restart();
   auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (!done() && std::chrono::steady_clock::now() < deadline)
-    loop.context().run_one_for(10ms);
+  while (!done() && std::chrono::steady_clock::now() < deadline) loop.context().run_one_for(10ms);
   return done();
 }
 
@@ -58,8 +57,9 @@ TEST(Exercise09, Part2_ACallbackRunsOnTheLoopWhenTheResultComesFromAnotherThread
   });
   auto thrown = on_a_thread([future]() mutable { future.set_result(7); });
   REQUIRE_BECAUSE(thrown.empty(), "set_result threw: " << thrown);
-  EXPECT_BECAUSE(!ran, "the callback ran inside set_result, on the thread that set it: post it "
-                       "to the loop instead");
+  EXPECT_BECAUSE(!ran,
+                 "the callback ran inside set_result, on the thread that set it: post it "
+                 "to the loop instead");
   REQUIRE_BECAUSE(run_until(loop, [&] { return ran.load(); }),
                   "the callback never ran: set_result must post the callbacks to the loop");
   EXPECT_BECAUSE(ran_on == std::this_thread::get_id(),
@@ -72,8 +72,9 @@ TEST(Exercise09, Part3_ACallbackAddedAfterTheResultStillRunsOnTheLoopNotInline) 
   future.set_result(1);
   bool ran = false;
   future.add_done_callback([&](IntFuture) { ran = true; });
-  EXPECT_BECAUSE(!ran, "a callback added after the result ran inside add_done_callback: post "
-                       "it to the loop, so it always runs the same way");
+  EXPECT_BECAUSE(!ran,
+                 "a callback added after the result ran inside add_done_callback: post "
+                 "it to the loop, so it always runs the same way");
   EXPECT_BECAUSE(run_until(loop, [&] { return ran; }),
                  "a callback added after the result never ran");
 }

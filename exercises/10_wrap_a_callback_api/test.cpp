@@ -14,8 +14,7 @@ template <class Done>
 bool run_until(parity::Loop& loop, Done done) {
   loop.context().restart();
   auto deadline = std::chrono::steady_clock::now() + 2s;
-  while (!done() && std::chrono::steady_clock::now() < deadline)
-    loop.context().run_one_for(10ms);
+  while (!done() && std::chrono::steady_clock::now() < deadline) loop.context().run_one_for(10ms);
   return done();
 }
 
@@ -43,8 +42,7 @@ TEST(Exercise10, Part2_UseFutureGivesAFuture) {
   parity::Loop loop;
   parity::Future<std::string> future =
       exercise::async_lookup(loop.get_executor(), 2, parity::use_future(loop.get_executor()));
-  REQUIRE_BECAUSE(run_until(loop, [&] { return future.done(); }),
-                  "the Future never got its value");
+  REQUIRE_BECAUSE(run_until(loop, [&] { return future.done(); }), "the Future never got its value");
   EXPECT_BECAUSE(future.result() == "value of 2",
                  "the Future holds \"" << future.result() << "\", not \"value of 2\"");
 }

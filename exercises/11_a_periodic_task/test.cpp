@@ -42,10 +42,11 @@ TEST(Exercise11, Part1_EveryTurnIsSetOnTheGrid) {
   for (int k = 0; k < kCount; ++k) {
     auto grid = run.turns.start + (k + 1) * kPeriod;
     auto late = run.turns.deadlines[k] - grid;
-    EXPECT_BECAUSE(late == parity::Clock::duration::zero(),
-                   "turn " << k + 1 << " was set for " << ms(run.turns.deadlines[k] - run.turns.start)
-                           << " ms, " << ms(late) << " ms off the grid (" << ms(grid - run.turns.start)
-                           << " ms): compute each deadline from start + k * period, before the work");
+    EXPECT_BECAUSE(
+        late == parity::Clock::duration::zero(),
+        "turn " << k + 1 << " was set for " << ms(run.turns.deadlines[k] - run.turns.start)
+                << " ms, " << ms(late) << " ms off the grid (" << ms(grid - run.turns.start)
+                << " ms): compute each deadline from start + k * period, before the work");
     if (late != parity::Clock::duration::zero()) break;  // one message is enough
   }
 }

@@ -28,7 +28,8 @@ TEST(Exercise12, Part1_TheUpstreamHearsWhenTheClientLeaves) {
   boost::asio::io_context io;
   boost::asio::ip::tcp::socket client(io);
   client.connect({boost::asio::ip::make_address("127.0.0.1"), world.port()});
-  boost::asio::write(client, boost::asio::buffer(std::string("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")));
+  boost::asio::write(client,
+                     boost::asio::buffer(std::string("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")));
   REQUIRE_BECAUSE(wait_for(world, "waiting", 1, 5s),
                   "GET /slow never reached the upstream: keep the call to {upstream}/delay");
   client.close();  // the client goes away while the upstream works

@@ -20,7 +20,8 @@ std::vector<Arrival> read_lines(unsigned short port) {
   boost::asio::io_context io;
   boost::asio::ip::tcp::socket socket(io);
   socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-  boost::asio::write(socket, boost::asio::buffer(std::string("GET /lines HTTP/1.1\r\nHost: x\r\n\r\n")));
+  boost::asio::write(socket,
+                     boost::asio::buffer(std::string("GET /lines HTTP/1.1\r\nHost: x\r\n\r\n")));
   std::vector<Arrival> arrivals;
   std::string data;
   std::size_t scanned = 0;
@@ -49,8 +50,8 @@ std::vector<Arrival> read_lines(unsigned short port) {
 TEST(Exercise13, Part1_AllFourLinesArrive) {
   World world(exercise::mount);
   auto arrivals = read_lines(world.port());
-  EXPECT_BECAUSE(arrivals.size() == 4, "GET /lines sent " << arrivals.size()
-                                                         << " of the generator's 4 lines");
+  EXPECT_BECAUSE(arrivals.size() == 4,
+                 "GET /lines sent " << arrivals.size() << " of the generator's 4 lines");
 }
 
 TEST(Exercise13, Part2_EachLineLeavesWhenItIsMade) {

@@ -30,8 +30,8 @@ class ImportHandler : public http::RequestHandler {
     //   502                                              the CMDB failed or could not be reached
     //   504                                              no answer within kUpstreamTimeout
     json::value body = json::parse(request().body(), ignored_);
-    http::FetchRequest call{"POST",
-                            services_->upstream + "/object/" + path_arg("pk") + "/instance/_import"};
+    http::FetchRequest call{
+        "POST", services_->upstream + "/object/" + path_arg("pk") + "/instance/_import"};
     http::FetchOptions options;
     options.json = body;
     try {

@@ -53,8 +53,8 @@ TEST(Exercise14, Part3_InstancesTheCmdbRefusesAre400WithItsMessage) {
   World world(exercise::mount);
   auto r = import(world, R"([{"os":"linux"}])");
   EXPECT_BECAUSE(r.status == 400 && message_of(r) == "every instance needs a string \"name\"",
-                 "an instance without a name answered " << r.status << " " << r.body
-                     << ": pass the CMDB's 400 and its message on");
+                 "an instance without a name answered "
+                     << r.status << " " << r.body << ": pass the CMDB's 400 and its message on");
 }
 
 TEST(Exercise14, Part4_ACmdbThatCannotBeReachedIs502) {

@@ -47,9 +47,12 @@ std::string title_of(const fs::path& readme) {
 
 std::string target_of(const Exercise& exercise, Version version) {
   switch (version) {
-    case Version::starter: return "exercise_" + exercise.number + "_starter";
-    case Version::solution: return "exercise_" + exercise.number + "_solution";
-    case Version::student: break;
+    case Version::starter:
+      return "exercise_" + exercise.number + "_starter";
+    case Version::solution:
+      return "exercise_" + exercise.number + "_solution";
+    case Version::student:
+      break;
   }
   return "exercise_" + exercise.number;
 }
@@ -73,11 +76,20 @@ std::string xml_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -114,9 +126,12 @@ std::optional<Exercise> find_exercise(const Paths& paths, const std::string& whi
 
 std::string to_string(State state) {
   switch (state) {
-    case State::failing: return "failing";
-    case State::passing: return "passing";
-    case State::not_started: break;
+    case State::failing:
+      return "failing";
+    case State::passing:
+      return "passing";
+    case State::not_started:
+      break;
   }
   return "not started";
 }
@@ -189,8 +204,8 @@ CheckResult check(const Paths& paths, const Exercise& exercise, Version version,
   CheckResult result;
   const auto target = target_of(exercise, version);
   if (build) {
-    auto built = compare::run_program(
-        {"cmake", "--build", paths.build.string(), "--target", target}, 10min);
+    auto built =
+        compare::run_program({"cmake", "--build", paths.build.string(), "--target", target}, 10min);
     result.built = built.exit_code == 0;
     if (!result.built) {
       result.build_output = errors_only(built.output);
@@ -199,15 +214,15 @@ CheckResult check(const Paths& paths, const Exercise& exercise, Version version,
   }
   auto binary = paths.build / "exercises" / target;
   if (!fs::exists(binary)) {
-    result.build_output = binary.string() + " is not built (cmake --build --target " + target + ")\n";
+    result.build_output =
+        binary.string() + " is not built (cmake --build --target " + target + ")\n";
     return result;
   }
   result.built = true;
   auto report = paths.build / "learn" / (target + ".json");
   fs::create_directories(report.parent_path());
   fs::remove(report);
-  auto run = compare::run_program({binary.string(), "--gtest_output=json:" + report.string()},
-                                  60s);
+  auto run = compare::run_program({binary.string(), "--gtest_output=json:" + report.string()}, 60s);
   result.run_output = run.output;
   result.parts = parts_from_gtest_json(read_file(report));
   // A failing test exits 1; a signal, a timeout or no report at all is a crash or a hang.
@@ -256,8 +271,9 @@ std::string describe(const Exercise& exercise, const CheckResult& result) {
   }
   if (result.crashed) {
     out += "  The tests did not finish: they crashed or ran past 60 s. What they printed:\n\n";
-    auto tail = result.run_output.size() > 3000 ? result.run_output.substr(result.run_output.size() - 3000)
-                                                : result.run_output;
+    auto tail = result.run_output.size() > 3000
+                    ? result.run_output.substr(result.run_output.size() - 3000)
+                    : result.run_output;
     return out + tail;
   }
   bool first_failure = true;
@@ -290,15 +306,15 @@ Verification verify(const Paths& paths, bool build, const std::optional<fs::path
     };
     std::vector<Case> checks{
         {"the starter builds and fails its tests",
-         !starter.built    ? "the starter does not build"
-         : starter.crashed ? "the starter's tests crashed or hung instead of failing"
+         !starter.built     ? "the starter does not build"
+         : starter.crashed  ? "the starter's tests crashed or hung instead of failing"
          : starter.passed() ? "the starter passes: there is nothing to do"
                             : ""},
-        {"the solution passes",
-         !solution.built    ? "the solution does not build"
-         : solution.crashed ? "the solution's tests crashed or hung"
-         : !solution.passed() ? "the solution fails: " + describe(exercise, solution)
-                              : ""}};
+        {"the solution passes", !solution.built    ? "the solution does not build"
+                                : solution.crashed ? "the solution's tests crashed or hung"
+                                : !solution.passed()
+                                    ? "the solution fails: " + describe(exercise, solution)
+                                    : ""}};
     for (const auto& c : checks) {
       ++count;
       bool held = c.problem.empty();

@@ -46,7 +46,7 @@ void save_progress(const Paths& paths, const Exercise& exercise, const Progress&
 
 // One test of an exercise, as its gtest run reported it.
 struct Part {
-  std::string name;     // Part2_TwoRequestsWaitForTheUpstreamAtTheSameTime
+  std::string name;  // Part2_TwoRequestsWaitForTheUpstreamAtTheSameTime
   bool passed = false;
   std::string message;  // the failure in plain words, without gtest's file:line
 };
@@ -57,14 +57,13 @@ struct CheckResult {
   bool built = false;
   std::string build_output;  // the compiler's errors when it did not build
   std::vector<Part> parts;
-  bool crashed = false;      // the tests died (a signal, a timeout) instead of failing
+  bool crashed = false;  // the tests died (a signal, a timeout) instead of failing
   std::string run_output;
   bool passed() const;
 };
 enum class Version { student, starter, solution };
 // Builds one version of `exercise` (only its target) and runs its tests, 60 s at most.
-CheckResult check(const Paths& paths, const Exercise& exercise, Version version,
-                  bool build = true);
+CheckResult check(const Paths& paths, const Exercise& exercise, Version version, bool build = true);
 
 // The hints of hints.md ("## Hint N" sections), in order.
 std::vector<std::string> hints(const Exercise& exercise);
@@ -82,6 +81,7 @@ struct Verification {
   bool ok = true;
   std::string report;
 };
-Verification verify(const Paths& paths, bool build, const std::optional<std::filesystem::path>& junit);
+Verification verify(const Paths& paths, bool build,
+                    const std::optional<std::filesystem::path>& junit);
 
 }  // namespace parity::learn

@@ -19,14 +19,14 @@
 #include <vector>
 
 // Fails the test, going on, with `message` alone: no expression dump, just the sentence.
-#define EXPECT_BECAUSE(condition, message) \
-  do {                                      \
+#define EXPECT_BECAUSE(condition, message)      \
+  do {                                          \
     if (!(condition)) ADD_FAILURE() << message; \
   } while (0)
 // The same, stopping the test.
 #define REQUIRE_BECAUSE(condition, message) \
-  do {                                       \
-    if (!(condition)) FAIL() << message;     \
+  do {                                      \
+    if (!(condition)) FAIL() << message;    \
   } while (0)
 
 namespace parity::exercises {
@@ -106,9 +106,8 @@ class World {
                                                std::chrono::milliseconds timeout = 3s) const {
     std::vector<std::future<http::FetchResponse>> answers;
     for (int i = 0; i < count; ++i)
-      answers.push_back(std::async(std::launch::async, [this, path, timeout] {
-        return get(path, timeout);
-      }));
+      answers.push_back(
+          std::async(std::launch::async, [this, path, timeout] { return get(path, timeout); }));
     std::vector<http::FetchResponse> all;
     for (auto& answer : answers) all.push_back(answer.get());
     return all;

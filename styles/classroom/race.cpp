@@ -3,8 +3,8 @@
 #include "common/demo/endpoint.hpp"
 #include "common/http/client.hpp"
 #include "common/http/html.hpp"
-#include "styles/service.hpp"
 #include "styles/classroom/generated/page_html.hpp"
+#include "styles/service.hpp"
 
 #include <fmt/format.h>
 #include <boost/asio/redirect_error.hpp>
@@ -122,8 +122,11 @@ class RaceHandler final : public http::RequestHandler {
     side->left = race_.n;
     side->all_answered =
         std::make_unique<asio::steady_timer>(get_executor(), asio::steady_timer::time_point::max());
-    write_line(json::object{{"event", "start"}, {"side", index}, {"style", style},
-                            {"url", race_.path(index)}, {"n", race_.n}});
+    write_line(json::object{{"event", "start"},
+                            {"side", index},
+                            {"style", style},
+                            {"url", race_.path(index)},
+                            {"n", race_.n}});
     co_await async_flush(asio::use_awaitable);
     const auto url = local_url() + race_.path(index);
     for (int i = 0; i < race_.n; ++i) {
@@ -146,8 +149,8 @@ class RaceHandler final : public http::RequestHandler {
 
   void answered(Side& side, int i, boost::system::error_code ec,
                 const http::FetchResponse& response) {
-    json::object line{{"event", "answer"}, {"side", side.index}, {"i", i},
-                      {"status", ec ? 0 : response.status}};
+    json::object line{
+        {"event", "answer"}, {"side", side.index}, {"i", i}, {"status", ec ? 0 : response.status}};
     boost::system::error_code parse_ec;
     auto body = json::parse(response.body, parse_ec);
     if (!ec && !parse_ec && body.is_object() && body.as_object().contains("started_at")) {
@@ -176,9 +179,13 @@ class RaceHandler final : public http::RequestHandler {
     double wall = side.last_finish - side.first_start;
     double rate = wall > 0 ? race_.n / (wall / 1000) : 0;
     double expected = std::ceil(static_cast<double>(race_.n) / limit.count) * side.shortest;
-    return {{"event", "summary"}, {"side", side.index}, {"style", style},
-            {"wall_ms", std::round(wall)}, {"rate", std::round(rate * 100) / 100},
-            {"at_a_time", limit.count}, {"expected_ms", std::round(expected)},
+    return {{"event", "summary"},
+            {"side", side.index},
+            {"style", style},
+            {"wall_ms", std::round(wall)},
+            {"rate", std::round(rate * 100) / 100},
+            {"at_a_time", limit.count},
+            {"expected_ms", std::round(expected)},
             {"sentence", race_sentence(style, limit, race_.n, side.shortest, wall)}};
   }
 
@@ -210,8 +217,8 @@ AtATime at_a_time(const std::string& style, const std::string& endpoint, int n, 
           fmt::format("the client's cap of {} upstream fetches", max_clients)};
 }
 
-std::string race_sentence(const std::string& style, const AtATime& limit, int n,
-                          double shortest_ms, double wall_ms) {
+std::string race_sentence(const std::string& style, const AtATime& limit, int n, double shortest_ms,
+                          double wall_ms) {
   int waves = (n + limit.count - 1) / limit.count;
   shortest_ms = std::round(shortest_ms);  // "about 200 ms", and 5 x 200 = 1000
   return fmt::format(

@@ -43,7 +43,7 @@ AtATime at_a_time(const std::string& style, const std::string& endpoint, int n, 
                   std::size_t max_clients);
 
 // The sentence under a side of the chart, to read aloud.
-std::string race_sentence(const std::string& style, const AtATime& limit, int n,
-                          double shortest_ms, double wall_ms);
+std::string race_sentence(const std::string& style, const AtATime& limit, int n, double shortest_ms,
+                          double wall_ms);
 
 }  // namespace parity::styles

@@ -138,7 +138,8 @@ std::string HeadlessChromium::html_once(const std::string& ready,
 }
 
 void HeadlessChromium::screenshot(const std::filesystem::path& png) {
-  auto shot = impl_->call("Page.captureScreenshot", {{"format", "png"}, {"captureBeyondViewport", true}});
+  auto shot =
+      impl_->call("Page.captureScreenshot", {{"format", "png"}, {"captureBeyondViewport", true}});
   std::ofstream(png, std::ios::binary) << base64_decode(std::string(shot.at("data").as_string()));
 }
 

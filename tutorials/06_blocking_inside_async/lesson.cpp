@@ -180,9 +180,9 @@ StepResult the_whole_app_on_a_pool() {
   double worst_over = 0, errors = 0;
   for (const auto& [style, pool] : runs) {
     auto row = measured(style, pool);
-    text += fmt::format("  {:<10} --pool {:<3} {:7.1f} trans/sec   limit {:6.0f}/s, set by {}\n",
-                        style, pool, row.summary.transaction_rate, row.limit.rate,
-                        row.limit.bound_by);
+    text +=
+        fmt::format("  {:<10} --pool {:<3} {:7.1f} trans/sec   limit {:6.0f}/s, set by {}\n", style,
+                    pool, row.summary.transaction_rate, row.limit.rate, row.limit.bound_by);
     worst_over = std::max(worst_over, row.percent_of_limit - 100);
     errors += static_cast<double>(row.summary.failed) + !row.error.empty();
   }
@@ -206,12 +206,12 @@ Lesson blocking_inside_async_lesson() {
           .title = "Blocking inside async code",
           .seeds = "002, 001 notes, 003 §3.2-3.3",
           .minutes = 15,
-          .steps = {{"06.1", "A blocking call inside a coroutine, and run_on_executor",
-                     a_blocking_call_in_a_coroutine},
-                    {"06.2", "A CPU loop blocks every style but threadpool", a_cpu_loop},
-                    {"06.3", "The pool's size is the new limit", the_pool_is_the_limit},
-                    {"06.4", "The whole app on a pool: seed 002's experiment",
-                     the_whole_app_on_a_pool}}};
+          .steps = {
+              {"06.1", "A blocking call inside a coroutine, and run_on_executor",
+               a_blocking_call_in_a_coroutine},
+              {"06.2", "A CPU loop blocks every style but threadpool", a_cpu_loop},
+              {"06.3", "The pool's size is the new limit", the_pool_is_the_limit},
+              {"06.4", "The whole app on a pool: seed 002's experiment", the_whole_app_on_a_pool}}};
 }
 
 }  // namespace parity::tutorials

@@ -183,7 +183,8 @@ StepResult with_timeout_stops_the_wait_not_the_work() {
   http::Client client(loop.get_executor());
   // [excerpt: with_timeout]
   http::FetchRequest request{"GET", upstream.url() + "/delay?ms=300"};
-  Future<http::FetchResponse> call = client.async_fetch(request, {}, use_future(loop.get_executor()));
+  Future<http::FetchResponse> call =
+      client.async_fetch(request, {}, use_future(loop.get_executor()));
   Future<http::FetchResponse> bounded = with_timeout(call, 100ms);
   // [/excerpt]
   run_until_done(loop, bounded);

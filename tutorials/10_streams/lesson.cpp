@@ -62,8 +62,8 @@ struct Reader {
     for (int received = 1;; ++received) {
       auto line = co_await lines.async_resume(asio::use_awaitable);
       if (!line) break;  // the generator returned: no more lines
-      text += fmt::format("  got line {}; the generator has made {} so far\n", received,
-                          ticker->made);
+      text +=
+          fmt::format("  got line {}; the generator has made {} so far\n", received, ticker->made);
       lazy = lazy && ticker->made == received;
     }
   }

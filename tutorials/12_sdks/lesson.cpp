@@ -189,12 +189,12 @@ Lesson sdks_lesson() {
           .title = "SDKs",
           .seeds = "000",
           .minutes = 15,
-          .steps = {{"12.1", "the SDK's options: params, json, data, headers, timeout",
-                     the_options_of_the_sdk},
-                    {"12.2", "the blocking SDK on a pool, the async SDK",
-                     blocking_sdk_on_a_pool_and_async_sdk},
-                    {"12.3", "the import handler's errors: 400, 502, 504",
-                     the_import_handlers_errors}}};
+          .steps = {
+              {"12.1", "the SDK's options: params, json, data, headers, timeout",
+               the_options_of_the_sdk},
+              {"12.2", "the blocking SDK on a pool, the async SDK",
+               blocking_sdk_on_a_pool_and_async_sdk},
+              {"12.3", "the import handler's errors: 400, 502, 504", the_import_handlers_errors}}};
 }
 
 }  // namespace parity::tutorials

@@ -37,7 +37,8 @@ Answer send(const Demo& demo, const std::string& method, const std::string& targ
   std::string reason;
   if (!ec && answer.is_object()) {
     for (const char* key : {"reason", "message"})
-      if (auto* r = answer.as_object().if_contains(key); r && r->is_string()) reason = r->as_string();
+      if (auto* r = answer.as_object().if_contains(key); r && r->is_string())
+        reason = r->as_string();
   }
   return {response.status, reason};
 }
@@ -62,10 +63,10 @@ StepResult upload_and_delete() {
   Demo demo;
   int removed = 0, added = 0;
   auto diff = style_diff("upload", "sync", "threadpool", removed, added);
-  auto saved = send(demo, "POST", "/threadpool/upload", multipart("music", "song.mp3", "ID3"),
-                    kMultipart);
-  auto again = send(demo, "POST", "/threadpool/upload", multipart("music", "song.mp3", "ID3"),
-                    kMultipart);
+  auto saved =
+      send(demo, "POST", "/threadpool/upload", multipart("music", "song.mp3", "ID3"), kMultipart);
+  auto again =
+      send(demo, "POST", "/threadpool/upload", multipart("music", "song.mp3", "ID3"), kMultipart);
   bool on_disk = std::filesystem::exists(demo.service.upload_dir() / "music" / "song.mp3");
   auto deleted = send(demo, "DELETE", "/threadpool/upload?directory=music&filename=song.mp3");
   auto gone = send(demo, "DELETE", "/threadpool/upload?directory=music&filename=song.mp3");
@@ -94,10 +95,9 @@ StepResult the_url_encoded_form() {
   std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto missing = send(demo, "POST", "/coroutine/upload", "directory=voice&filename=x.wav", kForm);
   StepResult result;
-  result.output =
-      line("POST (form) voice/hello.wav, body=RIFF%20bytes", saved) +
-      fmt::format("  the file voice/hello.wav holds: \"{}\"\n", content) +
-      line("POST (form) without body=", missing);
+  result.output = line("POST (form) voice/hello.wav, body=RIFF%20bytes", saved) +
+                  fmt::format("  the file voice/hello.wav holds: \"{}\"\n", content) +
+                  line("POST (form) without body=", missing);
   result.notice =
       "seed 001's second form sends the file's bytes as a form field. The same handler takes "
       "both forms; the fields are percent-decoded, so %20 arrived as a space.";
@@ -114,10 +114,10 @@ StepResult what_a_client_can_get_wrong() {
     Answer answer;
   };
   std::vector<Case> cases{
-      {"an empty file", send(demo, "POST", "/coroutine/upload", multipart("music", "a.mp3", ""),
-                             kMultipart)},
-      {"a .exe", send(demo, "POST", "/coroutine/upload", multipart("music", "tool.exe", "MZ"),
-                      kMultipart)},
+      {"an empty file",
+       send(demo, "POST", "/coroutine/upload", multipart("music", "a.mp3", ""), kMultipart)},
+      {"a .exe",
+       send(demo, "POST", "/coroutine/upload", multipart("music", "tool.exe", "MZ"), kMultipart)},
       {"a name that climbs out: ../../x.mp3",
        send(demo, "POST", "/coroutine/upload", multipart("music", "../../x.mp3", "ID3"),
             kMultipart)},

@@ -7,10 +7,10 @@
 #include "tutorials/14_more_than_one_core/lesson.hpp"
 
 #include "bench/compare/process.hpp"
-#include "common/http/client.hpp"
 #include "common/demo/uploads.hpp"
-#include "tutorials/support.hpp"
+#include "common/http/client.hpp"
 #include "tutorials/generated/nginx_conf.hpp"
+#include "tutorials/support.hpp"
 
 #include <fmt/format.h>
 #include <boost/asio/ip/tcp.hpp>
@@ -92,9 +92,9 @@ std::string parity_executable() {
 // Starts `parity serve --processes 2` and returns its port, read from its banner.
 unsigned short serve_in_processes(std::unique_ptr<compare::ChildProcess>& child,
                                   const std::string& upstream_url) {
-  child = std::make_unique<compare::ChildProcess>(std::vector<std::string>{
-      parity_executable(), "serve", "--processes", "2", "--port", "0", "--upstream",
-      upstream_url, "--no-access-log"});
+  child = std::make_unique<compare::ChildProcess>(
+      std::vector<std::string>{parity_executable(), "serve", "--processes", "2", "--port", "0",
+                               "--upstream", upstream_url, "--no-access-log"});
   auto banner = child->read_line(10s);  // Parity serving on http://127.0.0.1:PORT (...)
   auto colon = banner.rfind(':', banner.find(" ("));
   return static_cast<unsigned short>(std::stoi(banner.substr(colon + 1)));
@@ -137,7 +137,8 @@ class Nginx {
     dir_ = demo::make_temporary_directory("parity-nginx");
     // Another program could take the free port between our probe and nginx's bind: try again.
     for (int attempt = 0; attempt < 3 && !child_; ++attempt) start(backend_a, backend_b);
-    if (!child_) throw std::runtime_error("nginx did not start; see " + (dir_ / "error.log").string());
+    if (!child_)
+      throw std::runtime_error("nginx did not start; see " + (dir_ / "error.log").string());
   }
   ~Nginx() {
     child_.reset();
@@ -159,10 +160,9 @@ class Nginx {
       for (auto at = config.find(name); at != std::string::npos; at = config.find(name))
         config.replace(at, std::string_view(name).size(), value);
     std::ofstream(dir_ / "nginx.conf") << config;
-    auto child = std::make_unique<compare::ChildProcess>(
-        std::vector<std::string>{nginx_binary(), "-p", dir_.string(), "-c",
-                                 (dir_ / "nginx.conf").string(), "-e",
-                                 (dir_ / "error.log").string()});
+    auto child = std::make_unique<compare::ChildProcess>(std::vector<std::string>{
+        nginx_binary(), "-p", dir_.string(), "-c", (dir_ / "nginx.conf").string(), "-e",
+        (dir_ / "error.log").string()});
     auto deadline = Clock::now() + 5s;
     while (Clock::now() < deadline) {
       asio::io_context io;
@@ -181,7 +181,6 @@ class Nginx {
     asio::ip::tcp::acceptor probe(io, {asio::ip::make_address("127.0.0.1"), 0});
     return probe.local_endpoint().port();
   }
-
 
   std::filesystem::path dir_;
   unsigned short port_ = 0;
@@ -216,8 +215,8 @@ StepResult measured_with_the_seeds_siege() {
   auto direct = seed_siege(one.service.url("/sync/fetch"));
   auto balanced = seed_siege(nginx.url("/sync/fetch"));
   StepResult result;
-  result.output = "One sync server:\n" + direct.text + "\nTwo sync servers behind nginx:\n" +
-                  balanced.text;
+  result.output =
+      "One sync server:\n" + direct.text + "\nTwo sync servers behind nginx:\n" + balanced.text;
   result.notice =
       "Little's law per server: one request in flight each and 100 ms per request, so one server "
       "stays under 10 per second and two under 20. More cores lift the sync style's ceiling by "
@@ -231,17 +230,16 @@ StepResult measured_with_the_seeds_siege() {
 }  // namespace
 
 Lesson more_than_one_core_lesson() {
-  return {.id = "14",
-          .folder = "tutorials/14_more_than_one_core",
-          .title = "More than one core",
-          .seeds = "000 (server.start(n))",
-          .minutes = 15,
-          .steps = {{"14.1", "one loop on two threads (--threads)", one_loop_on_two_threads},
-                    {"14.2", "two processes on one port (--processes)",
-                     two_processes_on_one_port},
-                    {"14.3", "two servers behind nginx", behind_nginx},
-                    {"14.4", "measured: one server, two behind nginx",
-                     measured_with_the_seeds_siege}}};
+  return {
+      .id = "14",
+      .folder = "tutorials/14_more_than_one_core",
+      .title = "More than one core",
+      .seeds = "000 (server.start(n))",
+      .minutes = 15,
+      .steps = {{"14.1", "one loop on two threads (--threads)", one_loop_on_two_threads},
+                {"14.2", "two processes on one port (--processes)", two_processes_on_one_port},
+                {"14.3", "two servers behind nginx", behind_nginx},
+                {"14.4", "measured: one server, two behind nginx", measured_with_the_seeds_siege}}};
 }
 
 }  // namespace parity::tutorials

@@ -37,8 +37,8 @@ StepResult reading_sieges_numbers() {
           "  Longest/Shortest   the slowest and the fastest transaction\n"
           "  p50 .. max         percentiles (Parity's; Debian's siege has none)\n\n"
           "rate x response time = {:.2f} x {:.3f} = {:.2f} = Concurrency: Little's law\n",
-          s.transactions, s.response_time, s.transaction_rate, s.concurrency,
-          s.transaction_rate, s.response_time, product);
+          s.transactions, s.response_time, s.transaction_rate, s.concurrency, s.transaction_rate,
+          s.response_time, product);
   result.notice =
       "about 80 requests were in flight on average, from the users' side, but only 10 at a time "
       "reached the upstream: the rest waited in the service's queue for the client's cap of 10. "
@@ -81,7 +81,8 @@ double worst_over_limit(const std::vector<compare::Row>& rows) {
 
 double errors_of(const std::vector<compare::Row>& rows) {
   double errors = 0;
-  for (const auto& row : rows) errors += static_cast<double>(row.summary.failed) + !row.error.empty();
+  for (const auto& row : rows)
+    errors += static_cast<double>(row.summary.failed) + !row.error.empty();
   return errors;
 }
 

@@ -18,8 +18,8 @@ class FetchHandler : public http::RequestHandler {
     http::FetchRequest request{"GET", services_->upstream + "/delay"};
     http::FetchOptions options;  // named: GCC 12 wants no temporaries inside co_await
     try {
-      auto response = co_await services_->client->async_fetch(request, options,
-                                                              asio::use_awaitable);
+      auto response =
+          co_await services_->client->async_fetch(request, options, asio::use_awaitable);
       finish(response.body);
     } catch (const boost::system::system_error&) {
       send_error(502, "the upstream failed");

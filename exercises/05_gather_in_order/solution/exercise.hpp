@@ -29,8 +29,8 @@ class GatherHandler : public http::RequestHandler {
     using Call = decltype(services_->client->async_fetch({}, {}, asio::deferred));
     std::vector<Call> calls;
     for (int i = 0; i < n; ++i)
-      calls.push_back(services_->client->async_fetch(nth_request(*services_, i, n), {},
-                                                     asio::deferred));
+      calls.push_back(
+          services_->client->async_fetch(nth_request(*services_, i, n), {}, asio::deferred));
     auto group = asio::experimental::make_parallel_group(std::move(calls));
     auto [order, errors, responses] =
         co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);

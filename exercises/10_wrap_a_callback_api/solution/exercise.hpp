@@ -31,7 +31,7 @@ auto async_lookup(asio::any_io_executor executor, int key, CompletionToken&& tok
       [](auto handler, asio::any_io_executor ex, int k) {
         using Handler = decltype(handler);
         auto kept = std::make_shared<Handler>(std::move(handler));
-        legacy_lookup(ex, k, [kept](std::string value) { std::move(*kept)(std::move(value)); });
+        legacy_lookup(ex, k, [kept](std::string value) { std::move (*kept)(std::move(value)); });
       },
       token, executor, key);
 }

@@ -18,7 +18,7 @@ using namespace parity;
 // work of one turn (30 ms of waiting). Leave it as it is.
 struct Turns {
   Clock::time_point start = Clock::now();
-  std::vector<Clock::time_point> deadlines;    // push each turn's timer expiry here
+  std::vector<Clock::time_point> deadlines;  // push each turn's timer expiry here
   std::vector<Clock::time_point> work_started;
   asio::awaitable<void> work() {
     work_started.push_back(Clock::now());

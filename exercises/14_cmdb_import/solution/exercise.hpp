@@ -23,8 +23,8 @@ class ImportHandler : public http::RequestHandler {
     json::value body = json::parse(request().body(), ec);
     if (ec || !body.is_array() || body.as_array().empty())
       co_return answer(400, {{"message", "Invalid input data"}});
-    http::FetchRequest call{"POST",
-                            services_->upstream + "/object/" + path_arg("pk") + "/instance/_import"};
+    http::FetchRequest call{
+        "POST", services_->upstream + "/object/" + path_arg("pk") + "/instance/_import"};
     http::FetchOptions options;
     options.json = body;
     options.timeout = kUpstreamTimeout;
@@ -36,7 +36,8 @@ class ImportHandler : public http::RequestHandler {
       if (response.status >= 400) co_return answer(502, {{"message", "the CMDB failed"}});
       answer(200, {{"message", "POST request successful"}, {"data", response.json().at("data")}});
     } catch (const boost::system::system_error& e) {  // no answer at all
-      if (http::is_timeout(e.code())) co_return answer(504, {{"message", "the CMDB took too long"}});
+      if (http::is_timeout(e.code()))
+        co_return answer(504, {{"message", "the CMDB took too long"}});
       answer(502, {{"message", "the CMDB could not be reached"}});
     }
   }

@@ -3,6 +3,7 @@
 #include "common/demo/uploads.hpp"
 #include "common/http/prefork.hpp"
 #include "common/http/server.hpp"
+#include "common/log/log.hpp"
 #include "styles/service.hpp"
 #include "upstream/upstream.hpp"
 
@@ -31,6 +32,7 @@ struct Settings {
   std::string upload_dir;
   std::chrono::milliseconds grace = std::chrono::seconds(10);
   bool no_access_log = false;
+  log::Buffering log_buffering;
   http::ServerOptions server;
 };
 
@@ -64,6 +66,7 @@ int run_single_process(const Settings& s) {
     embedded = std::make_unique<upstream::EmbeddedUpstream>(upstream::Options{});
     upstream_url = embedded->url();
   }
+  log::set_buffering(s.log_buffering);
   Loop loop;
   styles::Service service(loop, service_options(s, upstream_url));
   http::Server server(loop, service.application(), s.server);
@@ -87,6 +90,7 @@ int run_processes(const Settings& s) {
   unsigned children = s.processes + (upstream_listener >= 0 ? 1 : 0);
   return http::supervise_children(children,
                                   [&](unsigned index) {
+                                    log::set_buffering(s.log_buffering);
                                     Loop loop;
                                     if (index == s.processes) {
                                       http::ServerOptions quiet;
@@ -171,6 +175,14 @@ Command add_serve_command(CLI::App& app) {
       ->check(CLI::Range(1, 100'000))
       ->capture_default_str();
   command->add_flag("--no-access-log", s->no_access_log, "Do not log a line per request");
+  add_size_option(*command, "--log-buffer", s->log_buffering.size,
+                  "Log lines wait in a buffer this big and leave in batches, as nginx's "
+                  "access_log buffer= (0: a write per line)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{16} << 20, "SIZE of at most 16MiB")
+                  .description(""));
+  add_duration_option(*command, "--log-flush", s->log_buffering.flush,
+                      "The longest a buffered log line waits (nginx's flush=)")
+      ->check(CLI::Range(1.0, 60'000.0, "DURATION from 1ms to 1m").description(""));
 
   return [s] {
     s->server.access_log = !s->no_access_log;

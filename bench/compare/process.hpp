@@ -34,6 +34,12 @@ class ChildProcess {
   // what it printed.
   std::string read_line(std::chrono::milliseconds timeout);
 
+  pid_t pid() const { return pid_; }
+
+  // Sends `signal` and waits for the exit, at most `timeout` (then SIGKILL). Returns the exit
+  // code, or 128 + the signal that ended it.
+  int stop(int signal, std::chrono::milliseconds timeout = std::chrono::seconds(15));
+
  private:
   pid_t pid_ = -1;
   int stdout_ = -1;

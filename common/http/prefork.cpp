@@ -58,6 +58,7 @@ pid_t start_child(unsigned index, const std::function<int(unsigned)>& child_main
       log::error("prefork", "child {} failed: {}", index, e.what());
     }
     std::fflush(nullptr);
+    log::flush();  // _exit runs no destructors, so the log's buffer is written here
     ::_exit(code);
   }
   return pid;

@@ -14,6 +14,7 @@ Command add_upstream_command(CLI::App& app);
 Command add_serve_command(CLI::App& app);
 Command add_siege_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
+Command add_sweep_command(CLI::App& app);
 Command add_diff_command(CLI::App& app);
 Command add_tutorial_command(CLI::App& app);
 Command add_learn_command(CLI::App& app);

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add(parity::cli::add_serve_command);
   add(parity::cli::add_siege_command);
   add(parity::cli::add_compare_command);
+  add(parity::cli::add_sweep_command);
   add(parity::cli::add_diff_command);
   add(parity::cli::add_tutorial_command);
   add(parity::cli::add_learn_command);

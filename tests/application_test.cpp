@@ -2,12 +2,23 @@
 // methods a handler implements.
 
 #include "common/http/application.hpp"
+#include "common/http/arguments.hpp"
 #include "tests/test_handlers.hpp"
 
 #include <gtest/gtest.h>
 
 namespace parity::http {
 namespace {
+
+// A handler's query is a view into its request's target, which goes on after it (no NUL): the
+// last value must end where the view does.
+TEST(Arguments, AQueryViewIntoALongerBufferParsesToItsOwnEnd) {
+  const std::string target = "format=jsonAND MORE";
+  auto list = http::parse_query(std::string_view(target).substr(0, 11));
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].first, "format");
+  EXPECT_EQ(list[0].second, "json");
+}
 
 TEST(Application, MatchesTheWholePathAndHandsOverNamedGroups) {
   Application app;

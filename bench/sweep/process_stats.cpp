@@ -40,7 +40,8 @@ ProcessStats read_process_stats(pid_t pid) {
     if (i == 14) utime = std::stoull(field);
     if (i == 15) stime = std::stoull(field);
   }
-  stats.cpu_seconds = static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  stats.cpu_seconds =
+      static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
   std::string status = read_all(proc / "status");
   stats.rss_bytes = status_kib(status, "VmRSS");
   stats.peak_rss_bytes = status_kib(status, "VmHWM");

@@ -10,10 +10,10 @@
 namespace parity::sweep {
 
 struct ProcessStats {
-  double cpu_seconds = 0;      // user + system, all threads (/proc/PID/stat)
-  std::size_t rss_bytes = 0;   // VmRSS
+  double cpu_seconds = 0;          // user + system, all threads (/proc/PID/stat)
+  std::size_t rss_bytes = 0;       // VmRSS
   std::size_t peak_rss_bytes = 0;  // VmHWM: the most it has been resident
-  std::size_t open_files = 0;  // entries in /proc/PID/fd
+  std::size_t open_files = 0;      // entries in /proc/PID/fd
 };
 
 // Throws std::runtime_error if the process is gone.

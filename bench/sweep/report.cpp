@@ -106,7 +106,8 @@ std::string line_chart(const std::vector<const Point*>& points) {
     std::string measured, limit;
     for (const Point* p : curve) {
       measured += fmt::format("{:.1f},{:.1f} ", a.x(p->users), a.y(p->summary.transaction_rate));
-      if (p->limit.rate > 0) limit += fmt::format("{:.1f},{:.1f} ", a.x(p->users), a.y(p->limit.rate));
+      if (p->limit.rate > 0)
+        limit += fmt::format("{:.1f},{:.1f} ", a.x(p->users), a.y(p->limit.rate));
     }
     if (!peer && !limit.empty())
       svg += fmt::format(
@@ -114,7 +115,8 @@ std::string line_chart(const std::vector<const Point*>& points) {
           "stroke-width=\"1.5\" stroke-dasharray=\"6,4\" opacity=\"0.6\"/>\n",
           limit, ink);
     svg += fmt::format(
-        "<polyline class=\"curve\" points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}/>\n",
+        "<polyline class=\"curve\" points=\"{}\" fill=\"none\" stroke=\"{}\" "
+        "stroke-width=\"{}\"{}/>\n",
         measured, ink, peer ? 2 : 2.5, peer ? " stroke-dasharray=\"2,3\"" : "");
     for (const Point* p : curve) {
       bool busy = p->cpu_share >= kCpuBound;
@@ -122,9 +124,9 @@ std::string line_chart(const std::vector<const Point*>& points) {
           "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" fill=\"{}\" stroke=\"{}\" "
           "stroke-width=\"2\"><title>{}: {} users, {:.1f}/s ({:.0f}% of {:.0f}/s), server CPU "
           "{:.0f}%</title></circle>\n",
-          a.x(p->users), a.y(p->summary.transaction_rate), busy ? 7 : 3.5,
-          busy ? "none" : ink, ink, http::escape_html(label), p->users,
-          p->summary.transaction_rate, p->percent_of_limit, p->limit.rate, 100 * p->cpu_share);
+          a.x(p->users), a.y(p->summary.transaction_rate), busy ? 7 : 3.5, busy ? "none" : ink, ink,
+          http::escape_html(label), p->users, p->summary.transaction_rate, p->percent_of_limit,
+          p->limit.rate, 100 * p->cpu_share);
     }
     svg += fmt::format(
         "<line x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"2.5\"{4}/>"
@@ -216,7 +218,8 @@ std::string sweep_json(const Result& result, const Settings& s) {
         {"error", m.error.empty() ? json::value(nullptr) : json::value(m.error)},
         {"idle_rss_bytes", ok ? json::value(m.idle_rss_bytes) : json::value(nullptr)},
         {"loaded_rss_bytes", ok ? json::value(m.loaded_rss_bytes) : json::value(nullptr)},
-        {"bytes_per_waiting_request", ok ? json::value(m.bytes_per_request) : json::value(nullptr)}});
+        {"bytes_per_waiting_request",
+         ok ? json::value(m.bytes_per_request) : json::value(nullptr)}});
   }
   out["memory"] = std::move(memory);
   return json::serialize(out) + "\n";

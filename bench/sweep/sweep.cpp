@@ -6,6 +6,7 @@
 #include "upstream/upstream.hpp"
 
 #include <fmt/format.h>
+#include <boost/asio/buffers_iterator.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -39,8 +40,8 @@ class ServerProcess {
     const std::string_view tornado_banner = "listening on ";
     std::string line = process_.read_line(std::chrono::seconds(15));
     if (line.starts_with(parity_banner)) {
-      port_ = line.substr(parity_banner.size(), line.find(' ', parity_banner.size()) -
-                                                    parity_banner.size());
+      port_ = line.substr(parity_banner.size(),
+                          line.find(' ', parity_banner.size()) - parity_banner.size());
     } else if (line.starts_with(tornado_banner)) {
       port_ = line.substr(tornado_banner.size());
     } else {
@@ -56,10 +57,11 @@ class ServerProcess {
                                        const std::string& upstream) {
     auto cap = std::to_string(s.max_clients), pool = std::to_string(s.pool);
     if (implementation == "tornado")
-      return {"/usr/bin/python3", s.peer_script, "--upstream", upstream, "--max-clients", cap,
-              "--pool", pool};
-    return {s.parity_path, "--log-level", "warning", "serve", "--port", "0", "--upstream",
-            upstream, "--max-clients", cap, "--pool", pool, "--no-access-log"};
+      return {"/usr/bin/python3", s.peer_script, "--upstream", upstream,
+              "--max-clients",    cap,           "--pool",     pool};
+    return {s.parity_path, "--log-level", "warning",        "serve",         "--port",
+            "0",           "--upstream",  upstream,         "--max-clients", cap,
+            "--pool",      pool,          "--no-access-log"};
   }
   compare::ChildProcess process_;
   std::string port_;
@@ -95,11 +97,11 @@ Point measure_point(Point point, const Settings& s, const std::string& upstream,
   if (!point.unreachable.empty()) return point;
   ServerProcess server(point.implementation, s, upstream);
   auto before = read_process_stats(server.pid());
-  auto measured = compare::measure(
-      s.tool, {.url = server.url(path_of(point.style, point.endpoint, s)),
-               .concurrency = point.users,
-               .duration = s.duration,
-               .keep_alive = true});
+  auto measured =
+      compare::measure(s.tool, {.url = server.url(path_of(point.style, point.endpoint, s)),
+                                .concurrency = point.users,
+                                .duration = s.duration,
+                                .keep_alive = true});
   auto after = read_process_stats(server.pid());
   point.summary = measured.summary;
   point.has_p99 = measured.has_p99;
@@ -113,7 +115,8 @@ Point measure_point(Point point, const Settings& s, const std::string& upstream,
   limits.profile.latency = s.latency;
   limits.profile.max_clients = s.max_clients;
   limits.pool = s.pool;
-  point.limit = compare::littles_law_limit(point.implementation, point.style, point.endpoint, limits);
+  point.limit =
+      compare::littles_law_limit(point.implementation, point.style, point.endpoint, limits);
   if (point.limit.rate > 0)
     point.percent_of_limit = 100 * point.summary.transaction_rate / point.limit.rate;
   return point;
@@ -163,6 +166,9 @@ Memory measure_memory(Memory memory, const Settings& s, const std::string& upstr
     for (auto& socket : warm) {
       asio::streambuf answer;
       asio::read_until(socket, answer, "\r\n\r\n");
+      std::string head(asio::buffers_begin(answer.data()), asio::buffers_end(answer.data()));
+      if (!head.starts_with("HTTP/1.1 200"))
+        throw std::runtime_error("the warm-up was answered " + head.substr(0, head.find('\r')));
     }
   }
   memory.idle_rss_bytes = settled_rss(server.pid(), std::chrono::seconds(2));
@@ -181,6 +187,14 @@ Memory measure_memory(Memory memory, const Settings& s, const std::string& upstr
                                memory.requests);
     return memory;
   }
+  // Proof that they were all waiting: not one has an answer yet.
+  auto answered = std::count_if(waiting.begin(), waiting.end(),
+                                [](tcp::socket& socket) { return socket.available() > 0; });
+  if (answered > 0) {
+    memory.error = fmt::format("{} of {} requests were answered before the reading: not asleep",
+                               answered, memory.requests);
+    return memory;
+  }
   auto growth = memory.loaded_rss_bytes > memory.idle_rss_bytes
                     ? memory.loaded_rss_bytes - memory.idle_rss_bytes
                     : 0;
@@ -192,7 +206,9 @@ std::string users_list(const std::vector<unsigned>& users) {
   return fmt::format("{}", fmt::join(users, ","));
 }
 
-std::string mib(std::size_t bytes) { return fmt::format("{:.1f}", bytes / 1048576.0); }
+std::string mib(std::size_t bytes) {
+  return fmt::format("{:.1f}", bytes / 1048576.0);
+}
 
 }  // namespace
 
@@ -223,8 +239,10 @@ Result run_sweep(const Settings& s, const std::function<void(const std::string&)
   for (const auto& endpoint : s.endpoints)
     for (const auto& [implementation, style] : styles)
       for (unsigned users : s.users)
-        result.points.push_back(
-            {.implementation = implementation, .style = style, .endpoint = endpoint, .users = users});
+        result.points.push_back({.implementation = implementation,
+                                 .style = style,
+                                 .endpoint = endpoint,
+                                 .users = users});
   if (s.memory_requests > 0)
     for (const auto& [implementation, style] : styles)
       if (keeps_many_waiting(style))
@@ -264,7 +282,8 @@ Result run_sweep(const Settings& s, const std::function<void(const std::string&)
       progress(name + (memory.error.empty() ? ": not reached: " + memory.unreachable
                                             : ": failed: " + memory.error));
     } else {
-      progress(fmt::format("{}: {:.2f} KiB per waiting request", name, memory.bytes_per_request / 1024));
+      progress(
+          fmt::format("{}: {:.2f} KiB per waiting request", name, memory.bytes_per_request / 1024));
     }
   }
   return result;
@@ -282,18 +301,19 @@ std::string format_table(const Result& result, const Settings& s) {
     out += "\n";
     std::vector<std::string> labels;
     for (const auto& p : result.points)
-      if (p.endpoint == endpoint && std::find(labels.begin(), labels.end(), p.label()) == labels.end())
+      if (p.endpoint == endpoint &&
+          std::find(labels.begin(), labels.end(), p.label()) == labels.end())
         labels.push_back(p.label());
     for (const auto& label : labels) {
       out += fmt::format("{:<20}", label);
       for (const auto& p : result.points) {
         if (p.endpoint != endpoint || p.label() != label) continue;
-        std::string text = !p.unreachable.empty() ? "not reached"
-                           : !p.error.empty()     ? "failed"
-                           : p.limit.rate > 0
-                               ? fmt::format("{:.0f} ({:.0f}%)", p.summary.transaction_rate,
-                                             p.percent_of_limit)
-                               : fmt::format("{:.0f}", p.summary.transaction_rate);
+        std::string text =
+            !p.unreachable.empty() ? "not reached"
+            : !p.error.empty()     ? "failed"
+            : p.limit.rate > 0
+                ? fmt::format("{:.0f} ({:.0f}%)", p.summary.transaction_rate, p.percent_of_limit)
+                : fmt::format("{:.0f}", p.summary.transaction_rate);
         out += fmt::format(" {:>14}", text);
       }
       out += "\n";
@@ -323,12 +343,14 @@ std::string format_table(const Result& result, const Settings& s) {
                        "loaded RSS MiB", "per request");
     for (const auto& m : result.memory) {
       if (!m.measured()) {
-        out += fmt::format("{:<20} {}\n", m.label(),
-                           m.error.empty() ? "not reached: " + m.unreachable : "failed: " + m.error);
+        out +=
+            fmt::format("{:<20} {}\n", m.label(),
+                        m.error.empty() ? "not reached: " + m.unreachable : "failed: " + m.error);
         continue;
       }
-      out += fmt::format("{:<20} {:>8} {:>13} {:>15} {:>8.2f} KiB\n", m.label(), m.requests,
-                         mib(m.idle_rss_bytes), mib(m.loaded_rss_bytes), m.bytes_per_request / 1024);
+      out +=
+          fmt::format("{:<20} {:>8} {:>13} {:>15} {:>8.2f} KiB\n", m.label(), m.requests,
+                      mib(m.idle_rss_bytes), mib(m.loaded_rss_bytes), m.bytes_per_request / 1024);
     }
   }
   return out;

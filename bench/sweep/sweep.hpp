@@ -19,16 +19,16 @@ struct Settings {
   std::vector<unsigned> users{1, 10, 100, 1000, 4000};
   std::vector<std::string> styles{"sync", "callback", "future", "coroutine", "threadpool"};
   std::vector<std::string> endpoints{"fetch", "sleep"};
-  std::vector<std::string> peers;  // tornado
+  std::vector<std::string> peers;            // tornado
   std::chrono::milliseconds duration{3000};  // per point
   std::chrono::milliseconds latency{100};    // the upstream's, and /sleep's
   std::size_t max_clients = 0;               // the server's client cap (0: none)
   unsigned pool = 5;
-  std::string tool = "parity";               // parity or wrk (both keep connections alive)
-  unsigned memory_requests = 4000;           // asleep at once for the memory figure; 0: skip it
-  std::string parity_path;                   // the `parity` that serves (this one's own file)
-  std::string peer_script;                   // bench/peers/tornado/server.py
-  std::string report_dir;                    // empty: no report
+  std::string tool = "parity";      // parity or wrk (both keep connections alive)
+  unsigned memory_requests = 4000;  // asleep at once for the memory figure; 0: skip it
+  std::string parity_path;          // the `parity` that serves (this one's own file)
+  std::string peer_script;          // bench/peers/tornado/server.py
+  std::string report_dir;           // empty: no report
 };
 
 // One style on one endpoint with one number of users.
@@ -41,30 +41,34 @@ struct Point {
   bool has_p99 = true;
   compare::Limit limit;
   double percent_of_limit = 0;
-  double cpu_seconds = 0;        // the server's, over the run
-  double cpu_share = 0;          // cpu_seconds / the run's seconds: 1.0 is one core
+  double cpu_seconds = 0;  // the server's, over the run
+  double cpu_share = 0;    // cpu_seconds / the run's seconds: 1.0 is one core
   double cpu_us_per_request = 0;
   std::size_t peak_rss_bytes = 0;
-  std::string unreachable;       // beyond this machine's limits (open files, ports): not run
-  std::string error;             // run, but failed: no figures
+  std::string unreachable;  // beyond this machine's limits (open files, ports): not run
+  std::string error;        // run, but failed: no figures
   bool measured() const { return unreachable.empty() && error.empty(); }
 
-  std::string label() const { return implementation == "parity" ? style : implementation + "/" + style; }
+  std::string label() const {
+    return implementation == "parity" ? style : implementation + "/" + style;
+  }
 };
 
 // What one request asleep on /{style}/sleep costs a server.
 struct Memory {
   std::string implementation;
   std::string style;
-  unsigned requests = 0;          // asleep at once when measured
-  std::size_t idle_rss_bytes = 0; // the same server, warmed up, with nothing in flight
+  unsigned requests = 0;           // asleep at once when measured
+  std::size_t idle_rss_bytes = 0;  // the same server, warmed up, with nothing in flight
   std::size_t loaded_rss_bytes = 0;
   double bytes_per_request = 0;
   std::string unreachable;
   std::string error;
   bool measured() const { return unreachable.empty() && error.empty(); }
 
-  std::string label() const { return implementation == "parity" ? style : implementation + "/" + style; }
+  std::string label() const {
+    return implementation == "parity" ? style : implementation + "/" + style;
+  }
 };
 
 struct Result {

@@ -38,7 +38,10 @@ ArgumentList parse_query(std::string_view query) {
   boost::urls::encoding_opts form_options;
   form_options.space_as_plus = true;
   // (Boost 1.81's library lacks params_view(params_view, opts); this constructor re-parses.)
-  for (auto param : boost::urls::params_view(query, form_options)) {
+  // It reads the last value one byte past the view's end ("json" came back "jsona" from a view
+  // into a longer buffer), so it is given a copy that ends where the query does.
+  const std::string text(query);
+  for (auto param : boost::urls::params_view(text, form_options)) {
     list.emplace_back(param.key, param.has_value ? param.value : std::string());
   }
   return list;

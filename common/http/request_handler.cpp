@@ -76,8 +76,9 @@ void RequestHandler::execute(std::shared_ptr<Session> session, std::uint64_t exc
   request_ = std::move(request);
   std::string_view target = request_.target();
   auto question = target.find('?');
-  path_ = std::string(target.substr(0, question));
-  query_ = question == std::string_view::npos ? "" : std::string(target.substr(question + 1));
+  path_ = target.substr(0, question);
+  // Never a null view when empty: Boost.URL's parse_query reads a null one as a C string.
+  query_ = target.substr(question == std::string_view::npos ? target.size() : question + 1);
   query_arguments_ = parse_query(query_);
   peer_ = std::move(peer);
   start_time_ = start_time;
@@ -174,18 +175,17 @@ std::optional<std::string> RequestHandler::query_argument(std::string_view name)
 }
 
 void RequestHandler::parse_body_arguments() const {
-  if (body_arguments_) return;
-  body_arguments_.emplace();
-  files_.emplace();
+  if (body_) return;
+  body_ = std::make_unique<ParsedBody>();
   std::string_view content_type = request_[field::content_type];
   auto semi = content_type.find(';');
   if (beast::iequals(content_type.substr(0, semi), "application/x-www-form-urlencoded")) {
-    *body_arguments_ = parse_query(request_.body());
+    body_->arguments = parse_query(request_.body());
   } else if (auto boundary = multipart_boundary(content_type); !boundary.empty()) {
     try {
       auto form = parse_multipart(request_.body(), boundary);
-      *body_arguments_ = std::move(form.fields);
-      *files_ = std::move(form.files);
+      body_->arguments = std::move(form.fields);
+      body_->files = std::move(form.files);
     } catch (const std::invalid_argument& e) {
       throw HttpError(400, e.what());
     }
@@ -194,7 +194,7 @@ void RequestHandler::parse_body_arguments() const {
 
 std::optional<std::string> RequestHandler::body_argument(std::string_view name) const {
   parse_body_arguments();
-  return last_value(*body_arguments_, name);
+  return last_value(body_->arguments, name);
 }
 
 std::optional<std::string> RequestHandler::argument(std::string_view name) const {
@@ -205,7 +205,7 @@ std::optional<std::string> RequestHandler::argument(std::string_view name) const
 std::vector<std::string> RequestHandler::arguments(std::string_view name) const {
   parse_body_arguments();
   auto values = all_values(query_arguments_, name);
-  auto more = all_values(*body_arguments_, name);
+  auto more = all_values(body_->arguments, name);
   values.insert(values.end(), more.begin(), more.end());
   return values;
 }
@@ -228,14 +228,14 @@ const boost::json::value& RequestHandler::json_body() const {
     boost::system::error_code ec;
     auto value = boost::json::parse(request_.body(), ec);
     if (ec) throw HttpError(400, "the body is not valid JSON: " + ec.message());
-    json_ = std::move(value);
+    json_ = std::make_unique<boost::json::value>(std::move(value));
   }
   return *json_;
 }
 
 const std::vector<UploadedFile>& RequestHandler::files() const {
   parse_body_arguments();
-  return *files_;
+  return body_->files;
 }
 
 std::string RequestHandler::local_url() const {

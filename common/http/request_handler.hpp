@@ -206,16 +206,22 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   const Application* application_ = nullptr;
 
   Request request_;
-  std::string path_;
-  std::string query_;
+  // Views of request_'s target, which stays put: a waiting request holds one copy of it.
+  std::string_view path_;
+  std::string_view query_;
   std::string peer_;
   Clock::time_point start_time_;
   PathArgs path_args_;
   const Route* route_ = nullptr;
   ArgumentList query_arguments_;
-  mutable std::optional<ArgumentList> body_arguments_;
-  mutable std::optional<std::vector<UploadedFile>> files_;
-  mutable std::optional<boost::json::value> json_;
+  // Parsed on first use, on the heap: most requests have no body, and every waiting request
+  // would carry the room for one.
+  struct ParsedBody {
+    ArgumentList arguments;
+    std::vector<UploadedFile> files;
+  };
+  mutable std::unique_ptr<ParsedBody> body_;
+  mutable std::unique_ptr<boost::json::value> json_;
 
   Response response_;
   bool finished_ = false;

@@ -89,12 +89,15 @@ Session::Session(tcp::socket socket, executor_type strand,
   boost::system::error_code ec;
   auto remote = socket_.remote_endpoint(ec);
   peer_ = ec ? "unknown" : remote.address().to_string();
+}
+
+std::string Session::local_url() const {
+  boost::system::error_code ec;
   auto local = socket_.local_endpoint(ec);
-  if (!ec) {
-    auto address = local.address().to_string();
-    if (local.address().is_v6()) address = "[" + address + "]";
-    local_url_ = "http://" + address + ":" + std::to_string(local.port());
-  }
+  if (ec) return {};
+  auto address = local.address().to_string();
+  if (local.address().is_v6()) address = "[" + address + "]";
+  return "http://" + address + ":" + std::to_string(local.port());
 }
 
 Session::~Session() {
@@ -141,7 +144,7 @@ void Session::read_header() {
   state_ = State::reading;
   if (exchange_ > 0 && buffer_.size() == 0)  // kept alive, nothing of the next request yet
     idle_since_.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
-  parser_.emplace();
+  parser_ = std::make_unique<bhttp::request_parser<bhttp::string_body>>();
   parser_->header_limit(static_cast<std::uint32_t>(server_->options.header_limit));
   parser_->body_limit(server_->options.body_limit);
   arm(server_->options.idle_timeout);
@@ -217,6 +220,7 @@ void Session::hand_over() {
   ++exchange_;
   Request request = parser_->release();
   parser_.reset();
+  if (buffer_.size() == 0) buffer_.shrink_to_fit();  // nothing pipelined: free it while handling
 
   std::string_view target = request.target();
   std::string_view path = target.substr(0, target.find('?'));

@@ -283,6 +283,33 @@ TEST_F(SiegeRun, CountsARefusedConnectionAsAFailedTransaction) {
   EXPECT_FALSE(result.records.front().error.empty());
 }
 
+TEST_F(SiegeRun, AKeptAliveRequestLongerThanTheTimeoutFailsAsTimedOut) {
+  Options o;
+  o.targets = {{.url = upstream.url() + "/hang"}};
+  o.concurrency = 2;
+  o.reps = 1;
+  o.timeout = 100ms;
+  o.keep_alive = true;
+  auto result = run(o);
+  ASSERT_EQ(result.records.size(), 2u);
+  for (const auto& r : result.records) {
+    EXPECT_EQ(r.status, 0);
+    EXPECT_EQ(r.error, "timed out");
+  }
+}
+
+TEST_F(SiegeRun, AUserConnectsAgainWhenTheServerClosesTheConnection) {
+  Options o;
+  o.targets = {{.url = upstream.url() + "/delay?ms=1"}};
+  o.concurrency = 1;
+  o.reps = 3;
+  o.keep_alive = true;
+  o.headers = {{"Connection", "close"}};  // each answer ends its connection
+  auto result = run(o);
+  ASSERT_EQ(result.records.size(), 3u);
+  for (const auto& r : result.records) EXPECT_EQ(r.status, 200) << r.error;
+}
+
 TEST_F(SiegeRun, PostsTheBodyOfAPostTarget) {
   Options o;
   o.targets = {{.method = "POST",

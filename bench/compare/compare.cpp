@@ -152,16 +152,8 @@ std::string format_table(const std::vector<Row>& rows, const Settings& settings)
                     cell(row.ratio_to_sync, "{:.1f}x", row.ratio_to_sync > 0),
                     row.limit.bound_by.empty() ? "-" : row.limit.bound_by);
   }
-  bool measured_floor = std::any_of(rows.begin(), rows.end(), [](const Row& row) {
-    return row.implementation == "floor" && row.error.empty();
-  });
-  if (measured_floor && settings.tool == "parity") {
-    // bench/run.sh generator: parity siege sends 69-88% of what wrk sends against the floor.
-    out +=
-        "Note: on /hello the generator is the bottleneck (parity siege sends about three quarters "
-        "of what wrk does), so these ratios understate each style's cost; add --tool wrk to see "
-        "it.\n";
-  }
+  // No note about the generator any more: kept alive, parity siege sends 91-102% of what wrk
+  // does against the floor (bench/run.sh generator), so a /hello row's ratio is the style's.
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "bench/siege/runner.hpp"
 
+#include "bench/siege/connection.hpp"
 #include "common/http/client.hpp"
 #include "common/loop/loop.hpp"
 
@@ -34,6 +35,9 @@ struct Siege {
     fetch_options.timeout = o.timeout;
     fetch_options.connect_timeout = o.timeout;
     fetch_options.raise_error = false;  // a 404 is a transaction, not a failure, as in siege
+    if (o.keep_alive) {
+      for (const auto& target : o.targets) prepared.push_back(prepare(target, o.headers));
+    }
   }
 
   double now() const { return std::chrono::duration<double>(Clock::now() - started).count(); }
@@ -42,6 +46,8 @@ struct Siege {
   const RunHooks& hooks;
   http::Client client;
   http::FetchOptions fetch_options;
+  std::vector<PreparedTarget> prepared;      // keep-alive: each target's request, made once
+  std::vector<UserConnection*> connections;  // keep-alive: each user's, for the timeout sweep
   Clock::time_point started = Clock::now();  // the run starts as soon as the siege is made
   std::mt19937 random{std::random_device{}()};
   RunResult result;
@@ -87,16 +93,72 @@ asio::awaitable<void> user(Siege& siege, unsigned index) {
   }
 }
 
+// One user on its own kept-alive connection (see connection.hpp): the same loop, without the
+// client's per-request work.
+asio::awaitable<void> user_on_own_connection(Siege& siege, unsigned index) {
+  const auto& targets = siege.options.targets;
+  std::size_t next = index % targets.size();
+  co_await asio::this_coro::throw_if_cancelled(false);
+  auto state = co_await asio::this_coro::cancellation_state;
+  auto cancelled = [&state] { return state.cancelled() != asio::cancellation_type::none; };
+  UserConnection connection(co_await asio::this_coro::executor);
+  siege.connections.push_back(&connection);
+  for (unsigned done = 0; !siege.options.reps || done < *siege.options.reps; ++done) {
+    if (siege.options.delay_seconds > 0) co_await pause(siege);
+    if (cancelled()) break;
+    const std::size_t which = next;
+    next = (next + 1) % targets.size();
+    Record record;
+    record.start = siege.now();
+    Answer answer = co_await connection.exchange(siege.prepared[which]);
+    if (cancelled()) break;  // cut off by the end of the run: not counted
+    record.end = siege.now();
+    record.method = targets[which].method;
+    record.url = targets[which].url;
+    record.status = answer.status;
+    record.bytes = answer.body_bytes;
+    record.error = std::move(answer.error);
+    if (siege.hooks.on_record) siege.hooks.on_record(record);
+    siege.result.records.push_back(std::move(record));
+  }
+  std::erase(siege.connections, &connection);
+}
+
+// The per-request timeout of the kept-alive users: a look every quarter of it, rather than a
+// timer per request. Runs until the users are done (it is cancelled then).
+asio::awaitable<void> expire_slow_requests(Siege& siege) {
+  co_await asio::this_coro::throw_if_cancelled(false);
+  auto state = co_await asio::this_coro::cancellation_state;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  const auto period =
+      std::max<Clock::duration>(siege.options.timeout / 4, std::chrono::milliseconds(10));
+  while (state.cancelled() == asio::cancellation_type::none) {
+    timer.expires_after(period);
+    co_await timer.async_wait(use_tuple);
+    const auto limit = Clock::now() - siege.options.timeout;
+    for (auto* connection : siege.connections) connection->expire(limit);
+  }
+}
+
 // Every user at once; done when all are (or when cancelled, which cancels each of them).
 asio::awaitable<void> all_users(Siege& siege) {
   auto executor = co_await asio::this_coro::executor;
   using Op = decltype(asio::co_spawn(executor, user(siege, 0), asio::deferred));
   std::vector<Op> users;
   users.reserve(siege.options.concurrency);
-  for (unsigned i = 0; i < siege.options.concurrency; ++i)
-    users.push_back(asio::co_spawn(executor, user(siege, i), asio::deferred));
+  for (unsigned i = 0; i < siege.options.concurrency; ++i) {
+    users.push_back(siege.options.keep_alive
+                        ? asio::co_spawn(executor, user_on_own_connection(siege, i), asio::deferred)
+                        : asio::co_spawn(executor, user(siege, i), asio::deferred));
+  }
   auto group = asio::experimental::make_parallel_group(std::move(users));
-  co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+  if (!siege.options.keep_alive) {
+    co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+    co_return;
+  }
+  auto all = group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+  auto sweep = expire_slow_requests(siege);
+  co_await (std::move(all) || std::move(sweep));
 }
 
 asio::awaitable<void> time_limit(Clock::duration limit) {

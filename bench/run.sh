@@ -11,6 +11,10 @@
 #                        each style's /fetch, upstream 100ms, 100 users, vs Little's law: siege -b
 #                        -c100 -t3S (a new connection per request, as the tutorials ran it), or
 #                        wrk -t1 -c100 -d5s (keep-alive, a lighter generator)
+#   bench/run.sh log     the access log's cost on /coroutine/hello, wrk -t1 -c50 -d5s, alternating:
+#                        logged to a file as a user runs it (buffered, the default), logged a
+#                        write per line (--log-buffer 0), and not logged (--no-access-log); each
+#                        run's lines are counted against wrk's requests, so none is lost
 #   bench/run.sh threads one loop on 1, 2 and 4 threads (parity serve --threads N), on /hello and on
 #                        /fetch (upstream 100ms) for the async styles, wrk -t2 -c200 -d5s, with every
 #                        socket error and non-2xx answer counted: zero errors is the bar
@@ -157,11 +161,46 @@ threads() {
   done
 }
 
+access_log() {
+  need wrk
+  local dir; dir=$(mktemp -d)
+  printf '%-40s %12s %10s %14s\n' 'access log' 'requests/s' 'x no log' 'lines/requests'
+  local ratios_buffered=() ratios_unbuffered=()
+  for run in 1 2 3 4 5; do
+    local none=0
+    for mode in none buffered unbuffered; do
+      local flags=()
+      case $mode in
+        none) flags=(--no-access-log) ;;
+        unbuffered) flags=(--log-buffer 0) ;;
+      esac
+      "${on_server[@]}" "$bin/cli/parity" serve --port 8341 "${flags[@]}" >/dev/null 2>"$dir/$mode.log" &
+      local server=$!
+      wait_for http://127.0.0.1:8341/coroutine/hello
+      local out; out=$("${on_client[@]}" wrk -t1 -c50 -d"${WRK_DURATION:-5s}" http://127.0.0.1:8341/coroutine/hello)
+      kill $server; wait $server 2>/dev/null || true  # SIGTERM: the buffer is written out
+      local rate; rate=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+      local requests; requests=$(awk '/requests in/ {print $1}' <<<"$out")
+      local lines; lines=$(grep -c ' GET /coroutine/hello ' "$dir/$mode.log" || true)
+      [[ $mode == none ]] && none=$rate
+      [[ $mode == buffered ]] && ratios_buffered+=("$(awk -v r="$rate" -v n="$none" 'BEGIN {print 100 * r / n}')")
+      [[ $mode == unbuffered ]] && ratios_unbuffered+=("$(awk -v r="$rate" -v n="$none" 'BEGIN {print 100 * r / n}')")
+      awk -v m="$mode" -v r="$rate" -v n="$none" -v l="$lines" -v q="$requests" 'BEGIN {
+        printf "%-40s %12.0f %9.0f%% %14s\n", m, r, 100 * r / n, (m == "none" ? "-" : l "/" q) }'
+    done
+  done
+  median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+  printf 'median x no log: buffered %.0f%%, a write per line %.0f%%\n' \
+    "$(median "${ratios_buffered[@]}")" "$(median "${ratios_unbuffered[@]}")"
+  rm -rf "$dir"
+}
+
 case "${1:-}" in
   hello) hello ;;
+  log) access_log ;;
   threads) threads ;;
   generator) generator ;;
   micro) "$bin/bench/micro/parity-micro" --benchmark_min_time=0.2 ;;
   fetch) fetch "${2:-siege}" ;;
-  *) echo "usage: bench/run.sh hello | micro | generator | fetch [siege|wrk] | threads" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh hello | micro | generator | fetch [siege|wrk] | threads | log" >&2; exit 2 ;;
 esac

@@ -22,9 +22,10 @@ void log_access(unsigned status, std::string_view method, std::string_view targe
                : status < 500 ? log::Level::warning
                               : log::Level::error;
   if (!log::enabled(level)) return;
-  log::write(level, "access",
-             fmt::format("{} {} {} ({}) {:.2f}ms", status, method, target, peer,
-                         std::chrono::duration<double, std::milli>(elapsed).count()));
+  fmt::memory_buffer line;  // on the stack: a line per request allocates nothing
+  fmt::format_to(std::back_inserter(line), "{} {} {} ({}) {:.2f}ms", status, method, target, peer,
+                 std::chrono::duration<double, std::milli>(elapsed).count());
+  log::write(level, "access", std::string_view(line.data(), line.size()));
 }
 
 std::size_t default_max_connections() {

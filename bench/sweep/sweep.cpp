@@ -174,6 +174,7 @@ Memory measure_memory(Memory memory, const Settings& s, const std::string& upstr
   memory.idle_rss_bytes = settled_rss(server.pid(), std::chrono::seconds(2));
   std::size_t idle_files = read_process_stats(server.pid()).open_files;
   // Longer than the measurement: every request is still asleep when the RSS is read.
+  const auto sent = std::chrono::steady_clock::now();
   auto waiting = send_requests(io, server.port(), fmt::format("/{}/sleep?ms=10000", memory.style),
                                memory.requests);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -185,6 +186,13 @@ Memory measure_memory(Memory memory, const Settings& s, const std::string& upstr
   if (in_server < memory.requests) {
     memory.error = fmt::format("only {} of {} connections reached the server in time", in_server,
                                memory.requests);
+    return memory;
+  }
+  if (std::chrono::steady_clock::now() - sent > std::chrono::seconds(9)) {
+    memory.error = fmt::format(
+        "{} requests took more than 9 s to reach the server and settle, so the first 10 s sleeps "
+        "were ending: try fewer with --memory-requests",
+        memory.requests);
     return memory;
   }
   // Proof that they were all waiting: not one has an answer yet.

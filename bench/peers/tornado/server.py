@@ -189,7 +189,9 @@ def main():
                    (f"/{style}/sleep", sleep, settings)]
     app = tornado.web.Application(routes)
 
-    sockets = tornado.netutil.bind_sockets(args.port, "127.0.0.1")
+    # The kernel's full accept queue, as `parity serve` listens (Tornado's default is 128): with
+    # thousands of users connecting at once, a short queue would measure SYN retries.
+    sockets = tornado.netutil.bind_sockets(args.port, "127.0.0.1", backlog=4096)
     server = tornado.httpserver.HTTPServer(app)
     server.add_sockets(sockets)
     print(f"listening on {sockets[0].getsockname()[1]}", flush=True)

@@ -145,7 +145,7 @@ TEST(ClassroomSentence, NamesWhatSetsEachStylesRequestsInFlight) {
 TEST_F(Classroom, InChromiumSyncsBarsFollowEachOtherAndTheCoroutinesOverlap) {
   test::HeadlessChromium chromium;
   chromium.open(service.url("/?a=sync&b=coroutine&endpoint=sleep&arg=200&n=5&run=1"));
-  auto dom = chromium.html_once("['done', 'failed'].includes(document.body.dataset.race)", 30s);
+  auto dom = chromium.html_once("['done', 'failed'].includes(document.body.dataset.race)", 90s);
   ASSERT_NE(dom.find("data-race=\"done\""), std::string::npos) << "the race failed in the page:\n"
                                                                << dom.substr(0, 4000);
   auto bars = bars_in(dom);

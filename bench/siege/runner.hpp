@@ -1,7 +1,8 @@
 #pragma once
-// Runs a siege: `concurrency` users, each a coroutine sending one request after another through
-// the core client, until the time limit, their reps, or Ctrl-C. Itself a worked example of the
-// coroutine style: the run is `co_await (users || time_limit || interrupted)`.
+// Runs a siege: `concurrency` users, each a coroutine sending one request after another until
+// the time limit, their reps, or Ctrl-C: on a kept-alive connection of its own (connection.hpp),
+// or through the core client when each request has a new connection. Itself a worked example of
+// the coroutine style: the run is `co_await (users || time_limit || interrupted)`.
 
 #include "bench/siege/options.hpp"
 #include "bench/siege/stats.hpp"

@@ -18,6 +18,12 @@ TEST(Arguments, AQueryViewIntoALongerBufferParsesToItsOwnEnd) {
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].first, "format");
   EXPECT_EQ(list[0].second, "json");
+  // A stray '%' takes the hand-split path, which decodes each field from a view too.
+  const std::string malformed = "a=%zz&b=c%20dAND MORE";
+  auto split = http::parse_query(std::string_view(malformed).substr(0, 13));
+  ASSERT_EQ(split.size(), 2u);
+  EXPECT_EQ(split[0].second, "%zz");
+  EXPECT_EQ(split[1].second, "c d");
 }
 
 TEST(Application, MatchesTheWholePathAndHandsOverNamedGroups) {

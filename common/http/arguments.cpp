@@ -7,8 +7,9 @@
 namespace parity::http {
 
 std::string decode_percent(std::string_view text) {
-  auto checked = boost::urls::make_pct_string_view(text);
-  if (!checked) return std::string(text);
+  const std::string owned(text);  // ends where the view does: see parse_query
+  auto checked = boost::urls::make_pct_string_view(owned);
+  if (!checked) return owned;
   std::string out;
   out.reserve(checked->decoded_size());
   for (char c : **checked) out += c;
@@ -17,7 +18,11 @@ std::string decode_percent(std::string_view text) {
 
 ArgumentList parse_query(std::string_view query) {
   ArgumentList list;
-  auto parsed = boost::urls::parse_query(query);
+  // Boost 1.81's parse_query and params_view read their input as a C string, past the view's end
+  // (ASan: a heap overflow in strlen; "json" came back "jsona" from a view into a longer buffer),
+  // so they are given a copy that ends, NUL and all, where the query does.
+  const std::string text(query);
+  auto parsed = boost::urls::parse_query(text);
   if (!parsed) {
     // A stray '%' makes the whole string invalid for Boost.URL; fall back to splitting by hand so
     // that one bad field does not lose the others.
@@ -38,9 +43,6 @@ ArgumentList parse_query(std::string_view query) {
   boost::urls::encoding_opts form_options;
   form_options.space_as_plus = true;
   // (Boost 1.81's library lacks params_view(params_view, opts); this constructor re-parses.)
-  // It reads the last value one byte past the view's end ("json" came back "jsona" from a view
-  // into a longer buffer), so it is given a copy that ends where the query does.
-  const std::string text(query);
   for (auto param : boost::urls::params_view(text, form_options)) {
     list.emplace_back(param.key, param.has_value ? param.value : std::string());
   }

@@ -111,13 +111,10 @@ class ServeLog : public testing::TestWithParam<int> {};
 TEST_P(ServeLog, EveryRequestsLineIsWrittenWhenTheServerIsStopped) {
   LogFile file;
   // The flush period is far longer than the test, so only the stop can have written the lines.
-  compare::ChildProcess serve({"/bin/sh", "-c",
-                               "exec \"$0\" serve --port 0 --log-flush 1m 2>\"$1\"",
-                               PARITY_CLI_PATH, file.path().string()});
-  std::string banner = serve.read_line(std::chrono::seconds(20));
-  auto colon = banner.rfind(':');
-  ASSERT_NE(colon, std::string::npos) << banner;
-  auto port = static_cast<unsigned short>(std::stoi(banner.substr(colon + 1)));
+  compare::ServerProcess serve({"/bin/sh", "-c",
+                                "exec \"$0\" serve --port 0 --log-flush 1m 2>\"$1\"",
+                                PARITY_CLI_PATH, file.path().string()});
+  const auto port = serve.port();
   {
     test::RawConnection client(port);
     for (int i = 0; i < 20; ++i) {

@@ -15,34 +15,6 @@
 namespace parity::compare {
 namespace {
 
-// The Tornado peer has no Future style of its own: its callback style is Futures already.
-constexpr std::string_view kPeerStyles[] = {"sync", "callback", "coroutine", "threadpool"};
-
-std::string path_of(const std::string& style, const std::string& endpoint, const Profile& profile) {
-  if (endpoint == "sleep") return fmt::format("/{}/sleep?ms={}", style, profile.latency.count());
-  return fmt::format("/{}/{}", style, endpoint);
-}
-
-// The Tornado peer, started afresh for each row, as our servers are: one row's backlog must not
-// slow the next.
-class TornadoPeer {
- public:
-  TornadoPeer(const Settings& settings, const std::string& upstream_url)
-      : process_({"/usr/bin/python3", settings.peer_script, "--upstream", upstream_url,
-                  "--max-clients", std::to_string(settings.profile.max_clients), "--pool",
-                  std::to_string(settings.pool)}) {
-    std::string line = process_.read_line(std::chrono::seconds(15));
-    if (!line.starts_with("listening on "))
-      throw std::runtime_error("the Tornado peer said: " + line);
-    port_ = line.substr(std::string_view("listening on ").size());
-  }
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + port_ + path; }
-
- private:
-  ChildProcess process_;
-  std::string port_;
-};
-
 bool contains(const std::vector<std::string>& list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
@@ -79,7 +51,7 @@ std::vector<Row> run_comparison(const Settings& settings,
     for (const auto& style : settings.styles)
       rows.push_back({.implementation = "parity", .style = style, .endpoint = endpoint});
     for (const auto& peer : settings.peers) {
-      for (auto style : kPeerStyles) {
+      for (auto style : kTornadoStyles) {
         if (contains(settings.styles, style))
           rows.push_back(
               {.implementation = peer, .style = std::string(style), .endpoint = endpoint});
@@ -98,13 +70,16 @@ std::vector<Row> run_comparison(const Settings& settings,
     progress(step + " ...");
     try {
       std::unique_ptr<styles::ServiceThread> server;
-      std::unique_ptr<TornadoPeer> peer;
-      const std::string path = path_of(row.style, row.endpoint, profile);
+      // The Tornado peer is started afresh for each row, as our servers are: one row's backlog
+      // must not slow the next.
+      std::unique_ptr<ServerProcess> peer;
+      const std::string path = path_of(row.style, row.endpoint, profile.latency);
       if (row.implementation == "floor") {
         if (!floor) floor.emplace();
         row.url = floor->url("/");
       } else if (row.implementation == "tornado") {
-        peer = std::make_unique<TornadoPeer>(settings, upstream_url);
+        peer = std::make_unique<ServerProcess>(tornado_peer_argv(
+            settings.peer_script, upstream_url, settings.profile.max_clients, settings.pool));
         row.url = peer->url(path);
       } else if (!settings.server_url.empty()) {
         row.url = settings.server_url + path;

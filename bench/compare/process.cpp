@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <system_error>
 #include <thread>
 
@@ -154,6 +155,29 @@ std::string ChildProcess::read_line(std::chrono::milliseconds timeout) {
     if (n <= 0) throw std::runtime_error("it exited; it printed: " + pending_);
     pending_.append(buffer, static_cast<std::size_t>(n));
   }
+}
+
+ServerProcess::ServerProcess(const std::vector<std::string>& argv,
+                             std::chrono::milliseconds timeout)
+    : process_(argv) {
+  const std::string line = process_.read_line(timeout);
+  for (std::string_view banner : {"Parity serving on http://127.0.0.1:", "listening on "}) {
+    if (!line.starts_with(banner)) continue;
+    port_ = static_cast<unsigned short>(std::stoi(line.substr(banner.size())));
+    return;
+  }
+  throw std::runtime_error("the server said: " + line);
+}
+
+std::string ServerProcess::url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+std::vector<std::string> tornado_peer_argv(const std::string& script,
+                                           const std::string& upstream_url, std::size_t max_clients,
+                                           unsigned pool) {
+  return {"/usr/bin/python3",          script,   "--upstream",        upstream_url, "--max-clients",
+          std::to_string(max_clients), "--pool", std::to_string(pool)};
 }
 
 }  // namespace parity::compare

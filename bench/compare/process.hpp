@@ -46,4 +46,27 @@ class ChildProcess {
   std::string pending_;
 };
 
+// A server run as a child for a while, its port read from the first line it prints: `parity
+// serve`'s banner ("Parity serving on http://127.0.0.1:PORT (...)") or the Tornado peer's
+// ("listening on PORT"). Throws std::runtime_error with what it said otherwise.
+class ServerProcess {
+ public:
+  explicit ServerProcess(const std::vector<std::string>& argv,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
+  unsigned short port() const { return port_; }
+  std::string url(const std::string& path) const;  // http://127.0.0.1:PORT/path
+  pid_t pid() const { return process_.pid(); }
+  int stop(int signal) { return process_.stop(signal); }
+
+ private:
+  ChildProcess process_;
+  unsigned short port_ = 0;
+};
+
+// How to start the Tornado peer (bench/peers/tornado/server.py) on any free port.
+std::vector<std::string> tornado_peer_argv(const std::string& script,
+                                           const std::string& upstream_url, std::size_t max_clients,
+                                           unsigned pool);
+
 }  // namespace parity::compare

@@ -22,12 +22,6 @@ json::value or_null(double value, bool known) {
   return known ? json::value(value) : json::value(nullptr);
 }
 
-void write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + path.string());
-}
-
 // The rows of one endpoint as horizontal bars on one scale, each with its limit as a red tick.
 std::string bar_chart(const std::vector<const Row*>& rows) {
   const int label_width = 170, bar_area = 560, row_height = 26, top = 8;
@@ -200,6 +194,12 @@ std::string report_html(const std::vector<Row>& rows, const Settings& settings) 
     if (!any) html += "<p>Timelines need --tool parity, which records every request.</p>\n";
   }
   return html + "</body></html>\n";
+}
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
 std::filesystem::path write_report(const std::filesystem::path& dir, const std::vector<Row>& rows,

@@ -16,6 +16,9 @@ std::string results_json(const std::vector<Row>& rows, const Settings& settings)
 std::string results_csv(const std::vector<Row>& rows);
 std::string report_html(const std::vector<Row>& rows, const Settings& settings);
 
+// Writes `text` into the file `path`; throws std::runtime_error if it cannot.
+void write_file(const std::filesystem::path& path, const std::string& text);
+
 // Writes the three files into `dir` (created if missing); returns report.html's path.
 std::filesystem::path write_report(const std::filesystem::path& dir, const std::vector<Row>& rows,
                                    const Settings& settings);

@@ -36,6 +36,12 @@ std::optional<Profile> find_profile(const std::string& name) {
   return std::nullopt;
 }
 
+std::string path_of(const std::string& style, const std::string& endpoint,
+                    std::chrono::milliseconds latency) {
+  if (endpoint == "sleep") return fmt::format("/{}/sleep?ms={}", style, latency.count());
+  return fmt::format("/{}/{}", style, endpoint);
+}
+
 Limit littles_law_limit(const std::string& implementation, const std::string& style,
                         const std::string& endpoint, const Settings& settings) {
   if (implementation == "floor" || (endpoint != "fetch" && endpoint != "sleep")) return {};

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace parity::compare {
@@ -71,6 +72,14 @@ struct Row {
                                                                  : implementation + "/" + style;
   }
 };
+
+// The Tornado peer's styles: it has no Future style of its own (its callback style is Futures).
+inline constexpr std::string_view kTornadoStyles[] = {"sync", "callback", "coroutine",
+                                                      "threadpool"};
+
+// The URL path of `endpoint` in `style`: /coroutine/fetch, or /coroutine/sleep?ms=LATENCY.
+std::string path_of(const std::string& style, const std::string& endpoint,
+                    std::chrono::milliseconds latency);
 
 // Fills each row's limit, % of limit and ratio to its implementation's sync row. The hello rows'
 // limit is the floor row's rate, when there is one.

@@ -14,6 +14,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <optional>
 #include <random>
 
 namespace parity::siege {
@@ -62,7 +63,21 @@ asio::awaitable<void> pause(Siege& siege) {
   co_await timer.async_wait(use_tuple);
 }
 
-// One user: request after request, each URL in turn, starting at its own place in the list.
+// One request through the styles' client, a new connection each time (--no-keepalive).
+asio::awaitable<Answer> through_client(Siege& siege, const Target& target) {
+  http::FetchRequest request{target.method, target.url};
+  http::FetchOptions fetch_options = siege.fetch_options;
+  if (!target.body.empty()) fetch_options.data = target.body;
+  auto [ec, response] = co_await siege.client.async_fetch(request, fetch_options, use_tuple);
+  Answer answer;
+  answer.status = ec && ec != http::FetchErrc::http_status ? 0 : response.status;
+  answer.body_bytes = response.body.size();
+  if (answer.status == 0) answer.error = ec.message();
+  co_return answer;
+}
+
+// One user: request after request, each URL in turn, starting at its own place in the list. Kept
+// alive, on a connection of its own (connection.hpp); else through the client.
 asio::awaitable<void> user(Siege& siege, unsigned index) {
   const auto& targets = siege.options.targets;
   std::size_t next = index % targets.size();
@@ -70,39 +85,11 @@ asio::awaitable<void> user(Siege& siege, unsigned index) {
   co_await asio::this_coro::throw_if_cancelled(false);
   auto state = co_await asio::this_coro::cancellation_state;
   auto cancelled = [&state] { return state.cancelled() != asio::cancellation_type::none; };
-  for (unsigned done = 0; !siege.options.reps || done < *siege.options.reps; ++done) {
-    if (siege.options.delay_seconds > 0) co_await pause(siege);
-    if (cancelled()) co_return;
-    const Target& target = targets[next];
-    next = (next + 1) % targets.size();
-    http::FetchRequest request{target.method, target.url};
-    http::FetchOptions fetch_options = siege.fetch_options;
-    if (!target.body.empty()) fetch_options.data = target.body;
-    Record record;
-    record.start = siege.now();
-    auto [ec, response] = co_await siege.client.async_fetch(request, fetch_options, use_tuple);
-    if (cancelled()) co_return;  // cut off by the end of the run: not counted
-    record.end = siege.now();
-    record.method = target.method;
-    record.url = target.url;
-    record.status = ec && ec != http::FetchErrc::http_status ? 0 : response.status;
-    record.bytes = response.body.size();
-    if (!record.answered()) record.error = ec.message();
-    if (siege.hooks.on_record) siege.hooks.on_record(record);
-    siege.result.records.push_back(std::move(record));
+  std::optional<UserConnection> own;
+  if (siege.options.keep_alive) {
+    own.emplace(co_await asio::this_coro::executor);
+    siege.connections.push_back(&*own);
   }
-}
-
-// One user on its own kept-alive connection (see connection.hpp): the same loop, without the
-// client's per-request work.
-asio::awaitable<void> user_on_own_connection(Siege& siege, unsigned index) {
-  const auto& targets = siege.options.targets;
-  std::size_t next = index % targets.size();
-  co_await asio::this_coro::throw_if_cancelled(false);
-  auto state = co_await asio::this_coro::cancellation_state;
-  auto cancelled = [&state] { return state.cancelled() != asio::cancellation_type::none; };
-  UserConnection connection(co_await asio::this_coro::executor);
-  siege.connections.push_back(&connection);
   for (unsigned done = 0; !siege.options.reps || done < *siege.options.reps; ++done) {
     if (siege.options.delay_seconds > 0) co_await pause(siege);
     if (cancelled()) break;
@@ -110,7 +97,12 @@ asio::awaitable<void> user_on_own_connection(Siege& siege, unsigned index) {
     next = (next + 1) % targets.size();
     Record record;
     record.start = siege.now();
-    Answer answer = co_await connection.exchange(siege.prepared[which]);
+    Answer answer;
+    if (own) {
+      answer = co_await own->exchange(siege.prepared[which]);
+    } else {
+      answer = co_await through_client(siege, targets[which]);
+    }
     if (cancelled()) break;  // cut off by the end of the run: not counted
     record.end = siege.now();
     record.method = targets[which].method;
@@ -121,7 +113,7 @@ asio::awaitable<void> user_on_own_connection(Siege& siege, unsigned index) {
     if (siege.hooks.on_record) siege.hooks.on_record(record);
     siege.result.records.push_back(std::move(record));
   }
-  std::erase(siege.connections, &connection);
+  if (own) std::erase(siege.connections, &*own);
 }
 
 // The per-request timeout of the kept-alive users: a look every quarter of it, rather than a
@@ -146,11 +138,8 @@ asio::awaitable<void> all_users(Siege& siege) {
   using Op = decltype(asio::co_spawn(executor, user(siege, 0), asio::deferred));
   std::vector<Op> users;
   users.reserve(siege.options.concurrency);
-  for (unsigned i = 0; i < siege.options.concurrency; ++i) {
-    users.push_back(siege.options.keep_alive
-                        ? asio::co_spawn(executor, user_on_own_connection(siege, i), asio::deferred)
-                        : asio::co_spawn(executor, user(siege, i), asio::deferred));
-  }
+  for (unsigned i = 0; i < siege.options.concurrency; ++i)
+    users.push_back(asio::co_spawn(executor, user(siege, i), asio::deferred));
   auto group = asio::experimental::make_parallel_group(std::move(users));
   if (!siege.options.keep_alive) {
     co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);

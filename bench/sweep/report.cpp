@@ -1,5 +1,6 @@
 #include "bench/sweep/report.hpp"
 
+#include "bench/compare/report.hpp"
 #include "common/http/html.hpp"
 
 #include <fmt/format.h>
@@ -8,9 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
-#include <stdexcept>
 
 namespace parity::sweep {
 namespace {
@@ -29,12 +28,6 @@ std::string colour(const std::string& style) {
                                                           {"threadpool", "#D55E00"}};
   auto found = colours.find(style);
   return found == colours.end() ? "#000000" : found->second;
-}
-
-void write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
 // Log-log axes from the points' users and rates (and limits), in whole powers of ten.
@@ -284,9 +277,9 @@ std::string report_html(const Result& result, const Settings& s) {
 std::filesystem::path write_report(const std::filesystem::path& dir, const Result& result,
                                    const Settings& settings) {
   std::filesystem::create_directories(dir);
-  write_file(dir / "sweep.json", sweep_json(result, settings));
-  write_file(dir / "sweep.csv", sweep_csv(result));
-  write_file(dir / "report.html", report_html(result, settings));
+  compare::write_file(dir / "sweep.json", sweep_json(result, settings));
+  compare::write_file(dir / "sweep.csv", sweep_csv(result));
+  compare::write_file(dir / "report.html", report_html(result, settings));
   return dir / "report.html";
 }
 

@@ -24,52 +24,20 @@ namespace {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-// Tornado has no Future style of its own (its callback style is Futures already).
-constexpr std::string_view kPeerStyles[] = {"sync", "callback", "coroutine", "threadpool"};
-
 bool has(const std::vector<std::string>& list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
 // A server of its own for one point: `parity serve`, or the Tornado peer.
-class ServerProcess {
- public:
-  ServerProcess(const std::string& implementation, const Settings& s, const std::string& upstream)
-      : process_(argv(implementation, s, upstream)) {
-    const std::string_view parity_banner = "Parity serving on http://127.0.0.1:";
-    const std::string_view tornado_banner = "listening on ";
-    std::string line = process_.read_line(std::chrono::seconds(15));
-    if (line.starts_with(parity_banner)) {
-      port_ = line.substr(parity_banner.size(),
-                          line.find(' ', parity_banner.size()) - parity_banner.size());
-    } else if (line.starts_with(tornado_banner)) {
-      port_ = line.substr(tornado_banner.size());
-    } else {
-      throw std::runtime_error("the server said: " + line);
-    }
-  }
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + port_ + path; }
-  unsigned short port() const { return static_cast<unsigned short>(std::stoi(port_)); }
-  pid_t pid() const { return process_.pid(); }
-
- private:
-  static std::vector<std::string> argv(const std::string& implementation, const Settings& s,
-                                       const std::string& upstream) {
-    auto cap = std::to_string(s.max_clients), pool = std::to_string(s.pool);
-    if (implementation == "tornado")
-      return {"/usr/bin/python3", s.peer_script, "--upstream", upstream,
-              "--max-clients",    cap,           "--pool",     pool};
-    return {s.parity_path, "--log-level", "warning",        "serve",         "--port",
-            "0",           "--upstream",  upstream,         "--max-clients", cap,
-            "--pool",      pool,          "--no-access-log"};
-  }
-  compare::ChildProcess process_;
-  std::string port_;
-};
-
-std::string path_of(const std::string& style, const std::string& endpoint, const Settings& s) {
-  if (endpoint == "sleep") return fmt::format("/{}/sleep?ms={}", style, s.latency.count());
-  return fmt::format("/{}/{}", style, endpoint);
+compare::ServerProcess start_server(const std::string& implementation, const Settings& s,
+                                    const std::string& upstream) {
+  if (implementation == "tornado")
+    return compare::ServerProcess(
+        compare::tornado_peer_argv(s.peer_script, upstream, s.max_clients, s.pool));
+  return compare::ServerProcess({s.parity_path, "--log-level", "warning", "serve", "--port", "0",
+                                 "--upstream", upstream, "--max-clients",
+                                 std::to_string(s.max_clients), "--pool", std::to_string(s.pool),
+                                 "--no-access-log"});
 }
 
 // Why a point cannot be reached on this machine, or empty. Each user is a connection to the
@@ -95,13 +63,13 @@ Point measure_point(Point point, const Settings& s, const std::string& upstream,
                     std::size_t open_files) {
   point.unreachable = unreachable(point.users, point.endpoint, open_files);
   if (!point.unreachable.empty()) return point;
-  ServerProcess server(point.implementation, s, upstream);
+  auto server = start_server(point.implementation, s, upstream);
   auto before = read_process_stats(server.pid());
-  auto measured =
-      compare::measure(s.tool, {.url = server.url(path_of(point.style, point.endpoint, s)),
-                                .concurrency = point.users,
-                                .duration = s.duration,
-                                .keep_alive = true});
+  auto measured = compare::measure(
+      s.tool, {.url = server.url(compare::path_of(point.style, point.endpoint, s.latency)),
+               .concurrency = point.users,
+               .duration = s.duration,
+               .keep_alive = true});
   auto after = read_process_stats(server.pid());
   point.summary = measured.summary;
   point.has_p99 = measured.has_p99;
@@ -157,7 +125,7 @@ Memory measure_memory(Memory memory, const Settings& s, const std::string& upstr
                       std::size_t open_files) {
   memory.unreachable = unreachable(memory.requests, "sleep", open_files);
   if (!memory.unreachable.empty()) return memory;
-  ServerProcess server(memory.implementation, s, upstream);
+  auto server = start_server(memory.implementation, s, upstream);
   asio::io_context io;
   {
     // A warm-up, so what the first requests allocate once (the allocator's arenas, the
@@ -210,6 +178,22 @@ Memory measure_memory(Memory memory, const Settings& s, const std::string& upstr
   return memory;
 }
 
+// One step of the sweep, with a line before it and one after: what it measured, or why not.
+template <class Item, class Measure, class Describe>
+void run_step(Item& item, const std::string& name,
+              const std::function<void(const std::string&)>& progress, Measure measure,
+              Describe describe) {
+  progress(name + " ...");
+  try {
+    item = measure(item);
+  } catch (const std::exception& e) {
+    item.error = e.what();
+  }
+  if (item.measured()) return progress(name + ": " + describe(item));
+  progress(name +
+           (item.error.empty() ? ": not reached: " + item.unreachable : ": failed: " + item.error));
+}
+
 std::string users_list(const std::vector<unsigned>& users) {
   return fmt::format("{}", fmt::join(users, ","));
 }
@@ -242,7 +226,7 @@ Result run_sweep(const Settings& s, const std::function<void(const std::string&)
   std::vector<std::pair<std::string, std::string>> styles;  // implementation, style
   for (const auto& style : s.styles) styles.emplace_back("parity", style);
   for (const auto& peer : s.peers)
-    for (auto style : kPeerStyles)
+    for (auto style : compare::kTornadoStyles)
       if (has(s.styles, style)) styles.emplace_back(peer, std::string(style));
   for (const auto& endpoint : s.endpoints)
     for (const auto& [implementation, style] : styles)
@@ -260,39 +244,27 @@ Result run_sweep(const Settings& s, const std::function<void(const std::string&)
   const std::size_t steps = result.points.size() + result.memory.size();
   std::size_t step = 0;
   for (auto& point : result.points) {
-    auto name = fmt::format("[{}/{}] {} /{} with {} users", ++step, steps, point.label(),
-                            point.endpoint, point.users);
-    progress(name + " ...");
-    try {
-      point = measure_point(point, s, embedded.url(), result.open_file_limit);
-    } catch (const std::exception& e) {
-      point.error = e.what();
-    }
-    if (!point.measured()) {
-      progress(name + (point.error.empty() ? ": not reached: " + point.unreachable
-                                           : ": failed: " + point.error));
-    } else {
-      progress(fmt::format("{}: {:.1f} trans/sec, {:.0f}% of its limit, server CPU {:.0f}%", name,
-                           point.summary.transaction_rate, point.percent_of_limit,
-                           100 * point.cpu_share));
-    }
+    run_step(
+        point,
+        fmt::format("[{}/{}] {} /{} with {} users", ++step, steps, point.label(), point.endpoint,
+                    point.users),
+        progress,
+        [&](Point p) { return measure_point(p, s, embedded.url(), result.open_file_limit); },
+        [](const Point& p) {
+          return fmt::format("{:.1f} trans/sec, {:.0f}% of its limit, server CPU {:.0f}%",
+                             p.summary.transaction_rate, p.percent_of_limit, 100 * p.cpu_share);
+        });
   }
   for (auto& memory : result.memory) {
-    auto name = fmt::format("[{}/{}] {}: memory with {} requests asleep at once", ++step, steps,
-                            memory.label(), memory.requests);
-    progress(name + " ...");
-    try {
-      memory = measure_memory(memory, s, embedded.url(), result.open_file_limit);
-    } catch (const std::exception& e) {
-      memory.error = e.what();
-    }
-    if (!memory.measured()) {
-      progress(name + (memory.error.empty() ? ": not reached: " + memory.unreachable
-                                            : ": failed: " + memory.error));
-    } else {
-      progress(
-          fmt::format("{}: {:.2f} KiB per waiting request", name, memory.bytes_per_request / 1024));
-    }
+    run_step(
+        memory,
+        fmt::format("[{}/{}] {}: memory with {} requests asleep at once", ++step, steps,
+                    memory.label(), memory.requests),
+        progress,
+        [&](Memory m) { return measure_memory(m, s, embedded.url(), result.open_file_limit); },
+        [](const Memory& m) {
+          return fmt::format("{:.2f} KiB per waiting request", m.bytes_per_request / 1024);
+        });
   }
   return result;
 }

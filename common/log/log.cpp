@@ -64,8 +64,7 @@ void append_locked(std::string_view line) {
 // after a last flush (static destruction; prefork's children flush before _exit).
 class Flusher {
  public:
-  void start(std::chrono::milliseconds period) {
-    stop();
+  void start(std::chrono::milliseconds period) {  // once stopped
     std::lock_guard lock(g_write_mutex);
     period_ = period;
     stopping_ = false;

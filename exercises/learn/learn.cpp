@@ -1,6 +1,7 @@
 #include "exercises/learn/learn.hpp"
 
 #include "bench/compare/process.hpp"
+#include "common/http/html.hpp"
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
@@ -68,29 +69,6 @@ std::string errors_only(const std::string& output) {
       continue;
     out += line + "\n";
     ++kept;
-  }
-  return out;
-}
-
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
   }
   return out;
 }
@@ -324,9 +302,10 @@ Verification verify(const Paths& paths, bool build, const std::optional<fs::path
       }
       v.report += fmt::format("{} {} {}: {}\n", held ? "ok  " : "FAIL", exercise.number, c.name,
                               held ? "yes" : c.problem);
-      cases += fmt::format("    <testcase classname=\"exercises.{}\" name=\"{}\">{}</testcase>\n",
-                           xml_escape(exercise.folder), xml_escape(c.name),
-                           held ? "" : "<failure message=\"" + xml_escape(c.problem) + "\"/>");
+      cases +=
+          fmt::format("    <testcase classname=\"exercises.{}\" name=\"{}\">{}</testcase>\n",
+                      http::escape_html(exercise.folder), http::escape_html(c.name),
+                      held ? "" : "<failure message=\"" + http::escape_html(c.problem) + "\"/>");
     }
   }
   v.report += fmt::format("{} of {} checks hold.\n", count - failures, count);

@@ -12,6 +12,7 @@
 
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace parity {
@@ -89,6 +90,37 @@ class ForgetfulHandler : public http::RequestHandler {
   std::optional<asio::steady_timer> timer_;
 };
 
+// Calls finish() from a thread of its own (?from=thread) or from the loop's thread but outside
+// the strand, as a callback passed to an operation without async_callback() runs (?from=loop).
+class ForeignThreadHandler : public http::RequestHandler {
+ public:
+  static constexpr bool asynchronous = true;
+  void get() {
+    if (query_argument("from") == "loop") {
+      timer_.emplace(get_executor().get_inner_executor(), 1ms);  // the loop, not the strand
+      timer_->async_wait(
+          [self = shared_from_this(), this](error_code) { finish("from the loop"); });
+      return;
+    }
+    std::thread([self = shared_from_this(), this] { finish("from a thread"); }).detach();
+  }
+
+ private:
+  std::optional<asio::steady_timer> timer_;
+};
+
+// Not declared asynchronous, yet answers from a callback: the flag is forgotten.
+class UndeclaredHandler : public http::RequestHandler {
+ public:
+  void get() {
+    timer_.emplace(get_executor(), 1ms);
+    timer_->async_wait(async_callback([this](error_code) { finish("too late"); }));
+  }
+
+ private:
+  std::optional<asio::steady_timer> timer_;
+};
+
 // Waits far longer than any test; tells when its co_await was cancelled.
 class CancelledHandler : public http::RequestHandler {
  public:
@@ -145,6 +177,8 @@ class HandlerContract : public ::testing::Test {
         .add<AwaitingHandler>("/awaiting")
         .add<ThrowingHandler>("/throw", "throw")
         .add<ForgetfulHandler>("/forgetful")
+        .add<ForeignThreadHandler>("/foreign")
+        .add<UndeclaredHandler>("/undeclared")
         .add<CancelledHandler>("/cancelled", "", started, cancelled);
     return app;
   }()};
@@ -214,6 +248,37 @@ TEST_F(HandlerContract, AHandlerWhoseLastCallbackForgetsToFinishAnswers500AndLog
   auto lines = log.containing("without finish() being called");
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_NE(lines[0].find("GET /forgetful (route /forgetful, "), std::string::npos) << lines[0];
+}
+
+TEST_F(HandlerContract, FinishFromAnotherThreadIsRefusedWith500AndALogLineNamingTheRule) {
+  for (std::string from : {"thread", "loop"}) {
+    auto response = request("/foreign?from=" + from);
+    EXPECT_EQ(response.result_int(), 500) << from;
+    EXPECT_EQ(response.body().find("from a"), std::string::npos) << from;
+    EXPECT_EQ(response.body().find("from the"), std::string::npos) << from;
+    auto lines = log.containing("GET /foreign?from=" + from);
+    ASSERT_EQ(lines.size(), 1u) << from;
+    EXPECT_NE(lines[0].find("ForeignThreadHandler"), std::string::npos) << lines[0];
+    EXPECT_NE(lines[0].find("finish() was called from a thread that is not running the handler's "
+                            "strand"),
+              std::string::npos)
+        << lines[0];
+    EXPECT_NE(lines[0].find("async_callback(...)"), std::string::npos) << lines[0];
+  }
+}
+
+TEST_F(HandlerContract, AnAsyncCallbackFromAClassNotDeclaredAsynchronousIs500NamingTheFlag) {
+  auto response = request("/undeclared");
+  EXPECT_EQ(response.result_int(), 500);
+  EXPECT_EQ(response.body().find("too late"), std::string::npos);
+  auto lines = log.containing("GET /undeclared");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("UndeclaredHandler made an async_callback() but is not declared "
+                          "asynchronous"),
+            std::string::npos)
+      << lines[0];
+  EXPECT_NE(lines[0].find("static constexpr bool asynchronous = true;"), std::string::npos)
+      << lines[0];
 }
 
 TEST_F(HandlerContract, TheConnectionStaysUsableAfterAnUnfinishedHandler) {

@@ -108,9 +108,50 @@ void RequestHandler::run_method() {
   }
   prepare();
   if (finished_) return;
-  auto coroutine = route_->call_method(*this, method());
+  in_plain_method_ = !route_->asynchronous;
+  std::optional<asio::awaitable<void>> coroutine;
+  try {
+    coroutine = route_->call_method(*this, method());
+  } catch (...) {
+    in_plain_method_ = false;
+    throw;
+  }
+  in_plain_method_ = false;
   if (coroutine) return start_coroutine(std::move(*coroutine));
-  if (!route_->asynchronous && !finished_) finish();
+  if (route_->asynchronous || finished_) return;
+  if (made_async_callback_) {
+    return refuse(fmt::format(
+        "{} made an async_callback() but is not declared asynchronous, so it would be finished, "
+        "empty, before its callback ran. Declare it: static constexpr bool asynchronous = true;",
+        route_->handler_name));
+  }
+  finish();
+}
+
+void RequestHandler::note_async_callback() {
+  if (in_plain_method_) made_async_callback_ = true;
+}
+
+void RequestHandler::refuse(std::string_view mistake) {
+  log::error("http", "{}: {} (answered 500)", describe(), mistake);
+  refused_ = true;
+  if (!finished_) send_error(500);
+}
+
+// The members that change the response run on the strand only: from another thread they would
+// race with the session. A call from elsewhere is a mistake that would pass by luck most of the
+// time, so it is made to show every time.
+bool RequestHandler::on_own_strand(std::string_view member) {
+  if (!executor_ || executor_->running_in_this_thread()) return true;
+  if (called_from_foreign_thread_.exchange(true)) return false;  // one log line and one 500
+  auto mistake = fmt::format(
+      "{}() was called from a thread that is not running the handler's strand, and was refused. "
+      "Call it on get_executor(): wrap the callback in async_callback(...), or complete the "
+      "operation there (use_future(get_executor()), co_await, run_in_executor)",
+      member);
+  asio::post(*executor_,
+             [self = shared_from_this(), mistake = std::move(mistake)] { self->refuse(mistake); });
+  return false;
 }
 
 // The coroutine runs on this handler's strand, so the close signal, emitted on the same strand,
@@ -256,22 +297,26 @@ void RequestHandler::set_status(unsigned code) {
 }
 
 void RequestHandler::write(std::string_view chunk) {
+  if (!on_own_strand("write")) return;
   if (finished_) throw std::logic_error("write() after finish()");
   if (!response_.count(field::content_type)) response_.set(field::content_type, kHtml);
   response_.body().append(chunk);
 }
 
 void RequestHandler::write(const boost::json::value& document) {
+  if (!on_own_strand("write")) return;
   if (!response_.count(field::content_type)) response_.set(field::content_type, kJson);
   write(boost::json::serialize(document));
 }
 
 void RequestHandler::finish(std::string_view chunk) {
+  if (!on_own_strand("finish")) return;
   write(chunk);
   finish();
 }
 
 void RequestHandler::finish(const boost::json::value& document) {
+  if (!on_own_strand("finish")) return;
   write(document);
   finish();
 }
@@ -283,6 +328,7 @@ std::string RequestHandler::take_body_bytes() {
 }
 
 void RequestHandler::finish() {
+  if (!on_own_strand("finish")) return;
   if (finished_) throw std::logic_error("finish() called twice");
   finished_ = true;
   if (headers_sent_) {
@@ -323,6 +369,7 @@ void RequestHandler::redirect(std::string_view url, bool permanent, unsigned sta
 }
 
 void RequestHandler::send_error(unsigned code, std::string_view reason) {
+  if (!on_own_strand("send_error")) return;
   if (finished_) return;
   if (headers_sent_) {
     log::error("http", "error {} after the response started streaming: closing the connection",

@@ -28,6 +28,13 @@
 // Every member is to be called on the handler's executor (get_executor()), the connection's
 // strand. Code that runs elsewhere (a thread pool) hands its result back through an operation
 // that completes on that executor (run_in_executor, async_callback, use_future, use_awaitable).
+// finish(), write() and send_error() check it: called from another thread they are refused, the
+// request is answered 500 on the strand, and one log line names the class and the rule. (A race
+// that would corrupt the response, or pass by luck, becomes a mistake that always shows.)
+//
+// A class that is not asynchronous but makes an async_callback() in a plain method would be
+// finished, empty, as the method returns, before its callback runs: it is answered 500 instead,
+// with a log line that says to declare `asynchronous`.
 
 #include "common/http/arguments.hpp"
 #include "common/http/http_error.hpp"
@@ -44,6 +51,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/json/value.hpp>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -161,9 +169,11 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   // it has run, and an exception it throws answers as a method's would (HttpError: its status).
   template <class Callback>
   auto async_callback(Callback callback) {
+    note_async_callback();
     return asio::bind_executor(
         get_executor(),
         [self = shared_from_this(), callback = std::move(callback)](auto&&... args) mutable {
+          if (self->refused_) return;  // answered 500 already, for a mistake that was logged
           try {
             callback(std::forward<decltype(args)>(args)...);
           } catch (...) {
@@ -194,6 +204,12 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   void handle_exception(std::exception_ptr error);
   // Names the request, its route and its handler, for log lines.
   std::string describe() const;
+  // True on the handler's strand. Elsewhere: logs that `member` was called from a foreign thread,
+  // answers 500 on the strand and returns false.
+  bool on_own_strand(std::string_view member);
+  void note_async_callback();
+  // On the strand: logs `mistake` with the request and its class, and answers 500.
+  void refuse(std::string_view mistake);
   void connection_lost();
 
   void start_flush(FlushHandler done);
@@ -228,6 +244,10 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   bool headers_sent_ = false;  // streaming: the header went out with the first flush
   bool chunked_ = false;
   bool connection_closed_ = false;
+  bool in_plain_method_ = false;      // inside a void method of a class that is not asynchronous
+  bool made_async_callback_ = false;  // ... which made an async_callback()
+  bool refused_ = false;  // answered 500 for a misuse of the contract; its callbacks do not run
+  std::atomic<bool> called_from_foreign_thread_{false};  // logged once, from whichever thread
   asio::cancellation_signal close_signal_;
 };
 

@@ -18,15 +18,6 @@ boost::system::error_code decode_answer(boost::system::error_code ec,
   return ec;
 }
 
-std::exception_ptr fetch_error(boost::system::error_code ec, http::FetchResponse response) {
-  std::string what = response.url;
-  if (ec == http::FetchErrc::http_status) what += ": HTTP " + std::to_string(response.status);
-  std::optional<http::FetchResponse> attached;
-  if (ec == http::FetchErrc::http_status || ec == http::FetchErrc::invalid_json)
-    attached = std::move(response);
-  return std::make_exception_ptr(http::FetchError(ec, what, std::move(attached)));
-}
-
 UpstreamAnswer json_call_blocking(UpstreamCall call) {
   boost::system::error_code ec;
   http::FetchResponse response;
@@ -39,7 +30,7 @@ UpstreamAnswer json_call_blocking(UpstreamCall call) {
   }
   UpstreamAnswer answer;
   ec = decode_answer(ec, response, answer);
-  if (ec) std::rethrow_exception(fetch_error(ec, std::move(response)));
+  if (ec) std::rethrow_exception(http::exception_for(ec, std::move(response)));
   return answer;
 }
 

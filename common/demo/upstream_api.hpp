@@ -38,9 +38,6 @@ boost::system::error_code decode_answer(boost::system::error_code ec,
                                         const http::FetchResponse& response,
                                         UpstreamAnswer& answer);
 
-// The FetchError for `ec`, with the response attached for an error status.
-std::exception_ptr fetch_error(boost::system::error_code ec, http::FetchResponse response);
-
 // fetch, then decode: the one composed operation behind every call below.
 struct JsonCallOp {
   http::Client& client;
@@ -54,7 +51,7 @@ struct JsonCallOp {
   void operator()(Self& self, boost::system::error_code ec, http::FetchResponse response) {
     UpstreamAnswer answer;
     ec = decode_answer(ec, response, answer);
-    if (ec) return self.complete(fetch_error(ec, std::move(response)), UpstreamAnswer{});
+    if (ec) return self.complete(http::exception_for(ec, std::move(response)), UpstreamAnswer{});
     self.complete(nullptr, std::move(answer));
   }
 };

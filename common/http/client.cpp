@@ -366,12 +366,7 @@ FetchResponse fetch_blocking(FetchRequest request, FetchOptions options) {
   local.context.restart();
   local.context.run();
   auto& [ec, response] = *outcome;
-  if (ec) {
-    std::string what = response.url;
-    if (ec == FetchErrc::http_status) what += ": HTTP " + std::to_string(response.status);
-    throw FetchError(
-        ec, what, ec == FetchErrc::http_status ? std::optional(std::move(response)) : std::nullopt);
-  }
+  if (ec) std::rethrow_exception(exception_for(ec, std::move(response)));
   return std::move(response);
 }
 

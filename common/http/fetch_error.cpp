@@ -60,4 +60,12 @@ boost::json::value FetchResponse::json() const {
   return value;
 }
 
+std::exception_ptr exception_for(boost::system::error_code ec, FetchResponse response) {
+  std::string what = response.url;
+  if (ec == FetchErrc::http_status) what += ": HTTP " + std::to_string(response.status);
+  std::optional<FetchResponse> attached;
+  if (ec == FetchErrc::http_status || ec == FetchErrc::invalid_json) attached = std::move(response);
+  return std::make_exception_ptr(FetchError(ec, what, std::move(attached)));
+}
+
 }  // namespace parity::http

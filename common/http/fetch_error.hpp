@@ -9,6 +9,7 @@
 #include <boost/system/system_error.hpp>
 
 #include <chrono>
+#include <exception>
 #include <optional>
 #include <string>
 
@@ -57,6 +58,13 @@ class FetchError : public boost::system::system_error {
  private:
   std::optional<FetchResponse> response_;
 };
+
+// The one exception a failed fetch becomes, whichever way it is awaited: what fetch_blocking
+// throws, what `co_await async_fetch(..., asio::use_awaitable)` throws and what a Future's
+// result() rethrows. Its what() is the URL (and the status for http_status); the response is
+// attached for http_status and invalid_json. Found by argument-dependent lookup, which is how
+// use_future turns an error code with a FetchResponse into it.
+std::exception_ptr exception_for(boost::system::error_code ec, FetchResponse response);
 
 }  // namespace parity::http
 

@@ -5,7 +5,8 @@
 //   Future<FetchResponse> f = client.async_fetch(request, options, use_future(get_executor()));
 //
 // The operation completes on `executor` (a handler's strand), where the future's callbacks run.
-// An error code becomes the future's exception (boost::system::system_error); an exception_ptr
+// An error code becomes the future's exception (boost::system::system_error; for async_fetch,
+// http::FetchError); an exception_ptr
 // (run_in_executor's work threw) is the future's exception as it is. An operation that cannot
 // fail, void(T), gives its value.
 
@@ -29,6 +30,14 @@ namespace detail {
 template <class... Args>
 struct FutureHandler;
 
+// The exception an error code becomes: boost::system::system_error, unless the value's own
+// namespace has an exception_for of its own (http::exception_for makes a failed fetch the
+// http::FetchError that fetch_blocking throws: one type to catch, whichever style).
+template <class T>
+std::exception_ptr exception_for(boost::system::error_code ec, T&&) {
+  return std::make_exception_ptr(boost::system::system_error(ec));
+}
+
 template <class T>
 struct FutureHandler<boost::system::error_code, T> {
   using executor_type = asio::any_io_executor;
@@ -36,7 +45,7 @@ struct FutureHandler<boost::system::error_code, T> {
   executor_type get_executor() const noexcept { return future.get_executor(); }
   void operator()(boost::system::error_code ec, T value) {
     if (ec)
-      future.set_exception(std::make_exception_ptr(boost::system::system_error(ec)));
+      future.set_exception(exception_for(ec, std::move(value)));
     else
       future.set_result(std::move(value));
   }

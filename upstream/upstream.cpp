@@ -27,6 +27,11 @@ json::object query_as_json(const RequestHandler& handler) {
   return args;
 }
 
+json::value with_nonce(json::object answer, const Options& options) {
+  if (!options.nonce.empty()) answer["nonce"] = options.nonce;
+  return answer;
+}
+
 class IndexHandler final : public RequestHandler {
  public:
   void get() {
@@ -69,7 +74,7 @@ class DelayHandler final : public RequestHandler {
         ++counters_->abandoned;
         return;
       }
-      finish(json::value{{"delay_ms", delay.count()}, {"args", query_as_json(*this)}});
+      finish(with_nonce({{"delay_ms", delay.count()}, {"args", query_as_json(*this)}}, options_));
     })));
   }
 
@@ -115,8 +120,11 @@ struct Barriers {
 class BarrierHandler final : public RequestHandler {
  public:
   static constexpr bool asynchronous = true;
-  BarrierHandler(std::shared_ptr<Barriers> barriers, std::shared_ptr<Counters> counters)
-      : barriers_(std::move(barriers)), counters_(std::move(counters)) {}
+  BarrierHandler(Options options, std::shared_ptr<Barriers> barriers,
+                 std::shared_ptr<Counters> counters)
+      : options_(std::move(options)),
+        barriers_(std::move(barriers)),
+        counters_(std::move(counters)) {}
 
   void get() {
     n_ = static_cast<int>(group_or_argument("n", 2, 1, 1000));
@@ -125,19 +133,20 @@ class BarrierHandler final : public RequestHandler {
     ++counters_->waiting;
     // Wait first, then join: the request that completes the barrier releases itself too, and
     // its release must find the wait to cancel.
-    timer_->async_wait(cancel_on_close(async_callback([this,
-                                                       timeout](boost::system::error_code ec) {
-      --counters_->waiting;
-      if (released_)
-        return finish(json::value{{"n", n_}, {"released", true}, {"args", query_as_json(*this)}});
-      int arrived = leave();
-      if (ec) {  // the client went away
-        ++counters_->abandoned;
-        return;
-      }
-      throw HttpError(504, fmt::format("only {} of {} requests arrived within {} ms", arrived, n_,
-                                       timeout.count()));
-    })));
+    timer_->async_wait(
+        cancel_on_close(async_callback([this, timeout](boost::system::error_code ec) {
+          --counters_->waiting;
+          if (released_)
+            return finish(with_nonce(
+                {{"n", n_}, {"released", true}, {"args", query_as_json(*this)}}, options_));
+          int arrived = leave();
+          if (ec) {  // the client went away
+            ++counters_->abandoned;
+            return;
+          }
+          throw HttpError(504, fmt::format("only {} of {} requests arrived within {} ms", arrived,
+                                           n_, timeout.count()));
+        })));
     join();
   }
 
@@ -182,6 +191,7 @@ class BarrierHandler final : public RequestHandler {
     return arrived;
   }
 
+  Options options_;
   std::shared_ptr<Barriers> barriers_;
   std::shared_ptr<Counters> counters_;
   std::optional<asio::steady_timer> timer_;
@@ -315,11 +325,11 @@ std::shared_ptr<http::Application> make_application(const Options& options) {
   auto barriers = std::make_shared<Barriers>();
   app->add<IndexHandler>("/", "index")
       .add<DelayHandler>("/delay", "delay", options, counters)
-      .add<BarrierHandler>("/barrier", "barrier", barriers, counters)
+      .add<BarrierHandler>("/barrier", "barrier", options, barriers, counters)
       // The same barrier as a /delay, for a service started with --upstream URL/barrier/N/T:
       // its /fetch then answers only when N of them run at once.
       .add<BarrierHandler>(R"(/barrier/(?P<n>\d{1,4})/(?P<timeout_ms>\d{1,6})/delay)",
-                           "barrier_delay", barriers, counters)
+                           "barrier_delay", options, barriers, counters)
       .add<StatsHandler>("/stats", "stats", counters)
       .add<StatusHandler>(R"(/status/(?P<code>\d{3}))", "status")
       .add<MalformedHandler>("/malformed", "malformed")

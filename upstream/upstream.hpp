@@ -28,6 +28,9 @@ using namespace std::chrono_literals;
 struct Options {
   std::chrono::milliseconds latency = 100ms;  // /delay without ?ms=
   std::chrono::milliseconds jitter = 0ms;     // /delay without ?ms= waits latency ± jitter
+  // When set, the answers of /delay and /barrier carry it ("nonce": ...): a test that made it at
+  // random knows an answer was relayed from here, not made up.
+  std::string nonce;
 };
 
 std::shared_ptr<http::Application> make_application(const Options& options);

@@ -133,9 +133,13 @@ void RequestHandler::note_async_callback() {
 }
 
 void RequestHandler::refuse(std::string_view mistake) {
-  log::error("http", "{}: {} (answered 500)", describe(), mistake);
+  if (finished_ || connection_closed_) {  // the answer went (or has nowhere to go) already
+    log::error("http", "{}: {} The response had already been sent.", describe(), mistake);
+    return;
+  }
+  log::error("http", "{}: {} Answered 500.", describe(), mistake);
   refused_ = true;
-  if (!finished_) send_error(500);
+  send_error(500);
 }
 
 // The members that change the response run on the strand only: from another thread they would
@@ -145,12 +149,18 @@ bool RequestHandler::on_own_strand(std::string_view member) {
   if (!executor_ || executor_->running_in_this_thread()) return true;
   if (called_from_foreign_thread_.exchange(true)) return false;  // one log line and one 500
   auto mistake = fmt::format(
-      "{}() was called from a thread that is not running the handler's strand, and was refused. "
-      "Call it on get_executor(): wrap the callback in async_callback(...), or complete the "
-      "operation there (use_future(get_executor()), co_await, run_in_executor)",
+      "{}() was called outside the handler's strand, from another thread or from a callback not "
+      "wrapped in async_callback(...), and was refused. Call it on get_executor(): wrap the "
+      "callback in async_callback(...), or have the operation complete there "
+      "(use_future(get_executor()), co_await).",
       member);
-  asio::post(*executor_,
-             [self = shared_from_this(), mistake = std::move(mistake)] { self->refuse(mistake); });
+  // The last owner may be letting go on another thread right now: no shared_from_this() here.
+  if (auto self = weak_from_this().lock()) {
+    asio::post(*executor_,
+               [self = std::move(self), mistake = std::move(mistake)] { self->refuse(mistake); });
+  } else {
+    log::error("http", "{}: {}", describe(), mistake);
+  }
   return false;
 }
 
@@ -355,6 +365,7 @@ void RequestHandler::finish() {
 }
 
 void RequestHandler::redirect(std::string_view url, bool permanent, unsigned status) {
+  if (!on_own_strand("redirect")) return;
   if (headers_sent_) throw std::logic_error("redirect() after the response started streaming");
   if (status == 0) status = permanent ? 301 : 302;
   if (status < 300 || status > 399)
@@ -389,6 +400,9 @@ void RequestHandler::send_error(unsigned code, std::string_view reason) {
 }
 
 void RequestHandler::start_flush(FlushHandler done) {
+  if (!on_own_strand("async_flush")) {
+    return complete_later(std::move(done), asio::error::operation_not_supported, get_executor());
+  }
   if (finished_) {
     return complete_later(std::move(done), asio::error::operation_not_supported, get_executor());
   }
@@ -414,6 +428,7 @@ void RequestHandler::start_flush(FlushHandler done) {
 }
 
 void RequestHandler::abort_connection() {
+  if (!on_own_strand("abort_connection")) return;
   finished_ = true;
   session_->abort(exchange_);
 }

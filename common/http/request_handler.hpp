@@ -28,13 +28,16 @@
 // Every member is to be called on the handler's executor (get_executor()), the connection's
 // strand. Code that runs elsewhere (a thread pool) hands its result back through an operation
 // that completes on that executor (run_in_executor, async_callback, use_future, use_awaitable).
-// finish(), write() and send_error() check it: called from another thread they are refused, the
-// request is answered 500 on the strand, and one log line names the class and the rule. (A race
-// that would corrupt the response, or pass by luck, becomes a mistake that always shows.)
+// finish(), write(), send_error(), redirect(), async_flush() and abort_connection() check it:
+// called outside the strand they are refused, the request is answered 500 on the strand, and one
+// log line names the class and the rule. (A race that would corrupt the response, or pass by
+// luck, becomes a mistake that always shows.) set_status() and set_header() are not checked;
+// what they change is sent only by the members that are.
 //
 // A class that is not asynchronous but makes an async_callback() in a plain method would be
 // finished, empty, as the method returns, before its callback runs: it is answered 500 instead,
-// with a log line that says to declare `asynchronous`.
+// with a log line that says to declare `asynchronous` (also when the callback would only have
+// had a side effect: such a callback belongs to an asynchronous class, or to a coroutine).
 
 #include "common/http/arguments.hpp"
 #include "common/http/http_error.hpp"

@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
@@ -210,15 +213,42 @@ TEST_F(ClientTest, UseAwaitableTokenReturnsTheResponse) {
   EXPECT_EQ(loop.run_sync([&client, url] { return status_of(client, url); }, 5s), 200u);
 }
 
-TEST_F(ClientTest, UseAwaitableTokenThrowsTheErrorCode) {
+TEST_F(ClientTest, UseAwaitableTokenThrowsTheFetchErrorThatFetchBlockingThrows) {
   Client client(loop.get_executor());
   auto url = server.url("/status/500");
   try {
     loop.run_sync([&client, url] { return status_of(client, url); }, 5s);
     FAIL() << "no exception";
-  } catch (const boost::system::system_error& e) {
+  } catch (const FetchError& e) {  // the catch lesson 05.1 and the styles write
     EXPECT_EQ(e.code(), FetchErrc::http_status);
+    ASSERT_TRUE(e.response());
+    EXPECT_EQ(e.response()->status, 500u);
   }
+}
+
+// The fetch against a timer: true if the timer won, which cancels the fetch through the
+// coroutine's cancellation slot (kept by the wrapper that makes co_await throw FetchError).
+asio::awaitable<bool> timer_wins(Client& client, std::string url) {
+  using namespace asio::experimental::awaitable_operators;
+  FetchRequest request{"GET", url};
+  FetchOptions options;
+  options.timeout = 10s;
+  asio::steady_timer timer(co_await asio::this_coro::executor, 50ms);
+  auto fetch = client.async_fetch(request, options, asio::use_awaitable);
+  auto wait = timer.async_wait(asio::use_awaitable);
+  auto either = std::move(fetch) || std::move(wait);
+  auto which = co_await std::move(either);
+  co_return which.index() == 1;
+}
+
+TEST_F(ClientTest, AnAwaitedFetchIsCancelledWhenTheCoroutineIsCancelled) {
+  Client client(loop.get_executor());
+  auto url = server.url("/hang");
+  EXPECT_TRUE(loop.run_sync([&client, url] { return timer_wins(client, url); }, 5s));
+  loop.context().restart();
+  auto deadline = Clock::now() + 5s;
+  while (client.active() > 0 && Clock::now() < deadline) loop.context().run_one_for(10ms);
+  EXPECT_EQ(client.active(), 0u);  // the cancelled fetch let go of its slot
 }
 
 TEST_F(ClientTest, CancellationSlotAbortsTheFetch) {

@@ -76,6 +76,11 @@ template <class Token>
 struct is_use_awaitable : std::false_type {};
 template <class Executor>
 struct is_use_awaitable<asio::use_awaitable_t<Executor>> : std::true_type {};
+// Seen through the binders cancel_on_close() and bind_executor() put around it.
+template <class Token, class Slot>
+struct is_use_awaitable<asio::cancellation_slot_binder<Token, Slot>> : is_use_awaitable<Token> {};
+template <class Token, class Executor>
+struct is_use_awaitable<asio::executor_binder<Token, Executor>> : is_use_awaitable<Token> {};
 
 // A void(exception_ptr, FetchResponse) handler as a void(error_code, FetchResponse) one, keeping
 // the coroutine's executor and cancellation slot.
@@ -88,7 +93,7 @@ auto throwing(Handler handler) {
       asio::bind_executor(executor, [handler = std::move(handler)](boost::system::error_code ec,
                                                                    FetchResponse response) mutable {
         if (!ec) return std::move(handler)(nullptr, std::move(response));
-        std::move(handler)(exception_for(ec, response), FetchResponse{});
+        std::move(handler)(exception_for(ec, std::move(response)), FetchResponse{});
       }));
 }
 

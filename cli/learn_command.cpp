@@ -59,11 +59,21 @@ int list(const Paths& paths) {
   return 0;
 }
 
-int check(const Paths& paths, const learn::Exercise& exercise) {
+int check(const Paths& paths, const learn::Exercise& exercise, const std::string& junit) {
   fmt::print("Building exercise {} ...\n", exercise.number);
   std::fflush(stdout);
   auto result = learn::check(paths, exercise, learn::Version::student);
   fmt::print("{}", learn::describe(exercise, result));
+  if (learn::tests_were_edited(exercise))
+    fmt::print(
+        "(exercises/{}/test.cpp differs from the tests the build was configured with. It is "
+        "not used: check grades with the tests as shipped.)\n",
+        exercise.folder);
+  if (!junit.empty()) {
+    std::filesystem::path file(junit);
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file) << learn::junit_of(exercise, result);
+  }
   auto progress = learn::progress_of(paths, exercise);
   progress.state = result.passed() ? State::passing : State::failing;
   learn::save_progress(paths, exercise, progress);
@@ -129,7 +139,7 @@ int watch(const Paths& paths, const learn::Exercise& exercise) {
   if (fd < 0) throw std::runtime_error("inotify is not available here");
   if (::inotify_add_watch(fd, exercise.dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO) < 0)
     throw std::runtime_error("cannot watch " + exercise.dir.string());
-  check(paths, exercise);
+  check(paths, exercise, {});
   for (;;) {
     fmt::print("\nWatching exercises/{}/exercise.hpp: save it to check again (Ctrl-C stops).\n",
                exercise.folder);
@@ -146,7 +156,7 @@ int watch(const Paths& paths, const learn::Exercise& exercise) {
       }
     }
     fmt::print("\n");
-    check(paths, exercise);
+    check(paths, exercise, {});
   }
 }
 
@@ -164,7 +174,8 @@ Command add_learn_command(CLI::App& app) {
       "  parity learn watch [NN]      check again each time the file is saved\n"
       "  parity learn reset NN        put the starter back (your file is kept)\n"
       "  parity learn verify          teachers and CI: every starter fails, every solution "
-      "passes");
+      "passes,\n"
+      "                               every wrong solution fails with its sentence");
   cmd->require_subcommand(0, 1);
   auto* list_cmd = cmd->add_subcommand("list", "The exercises, their state, the next one");
   auto* check_cmd = cmd->add_subcommand("check", "Build your exercise.hpp and run its tests");
@@ -173,18 +184,21 @@ Command add_learn_command(CLI::App& app) {
   auto* watch_cmd = cmd->add_subcommand("watch", "Check again each time the file is saved");
   auto* reset_cmd = cmd->add_subcommand("reset", "Put the starter back (your file is kept)");
   auto* verify_cmd =
-      cmd->add_subcommand("verify", "Every starter builds and fails, every solution passes");
+      cmd->add_subcommand("verify",
+                          "Every starter fails, every solution passes, every wrong solution fails "
+                          "with its sentence");
   for (auto* sub : {check_cmd, watch_cmd})
     sub->add_option("NN", args->which, "The exercise (default: the next one)");
   for (auto* sub : {hint_cmd, solution_cmd, reset_cmd})
     sub->add_option("NN", args->which, "The exercise")->required();
   solution_cmd->add_flag("--give-up", args->give_up, "Show it even though yours does not pass");
-  verify_cmd->add_option("--junit", args->junit, "Also write the results as JUnit XML here");
+  for (auto* sub : {check_cmd, verify_cmd})
+    sub->add_option("--junit", args->junit, "Also write the results as JUnit XML here");
   verify_cmd->add_flag("--no-build", args->no_build, "Use the targets as they are built");
 
   return [=] {
     auto paths = Paths::of_this_build();
-    if (check_cmd->parsed()) return check(paths, chosen(paths, args->which));
+    if (check_cmd->parsed()) return check(paths, chosen(paths, args->which), args->junit);
     if (hint_cmd->parsed()) return hint(paths, chosen(paths, args->which));
     if (solution_cmd->parsed()) return solution(paths, chosen(paths, args->which), args->give_up);
     if (reset_cmd->parsed()) return reset_exercise(paths, chosen(paths, args->which));

@@ -1,6 +1,7 @@
 // `parity learn`'s parts that do not need a build: reading a gtest report in plain words, hints
 // one at a time, progress kept in the build tree, reset keeping the student's file. (Building
-// and running every starter and solution is the ctest Exercises.EveryStarterFailsAndEvery...)
+// and running every starter, solution and wrong solution is the ctest
+// Exercises.StartersFailSolutionsPassWrongSolutionsFailWithTheirSentence.)
 
 #include "exercises/learn/learn.hpp"
 
@@ -105,10 +106,88 @@ TEST(LearnReport, ACheckThatBuiltAndPassedEveryPartPasses) {
   CheckResult result;
   result.built = true;
   EXPECT_FALSE(result.passed());  // no parts ran: nothing passed
-  result.parts = {{"Part1_A", true, ""}};
+  result.parts = {{"Part1_A", true, "", 0}};
   EXPECT_TRUE(result.passed());
   result.crashed = true;
   EXPECT_FALSE(result.passed());
+}
+
+TEST(LearnReport, EveryFailingPartGivesItsReasonNotOnlyTheFirst) {
+  CheckResult result;
+  result.built = true;
+  result.parts = {{"Part1_A", false, "reason one", 0.1},
+                  {"Part2_B", true, "", 0.2},
+                  {"Part3_C", false, "reason three", 0.3}};
+  auto text = describe({"01", "01_x", "X", {}}, result);
+  EXPECT_NE(text.find("FAIL Part1"), std::string::npos) << text;
+  EXPECT_NE(text.find("reason one"), std::string::npos) << text;
+  EXPECT_NE(text.find("reason three"), std::string::npos) << text;
+  EXPECT_NE(text.find("1 of 3 parts pass."), std::string::npos) << text;
+}
+
+TEST(LearnReport, APartThatFailedWithoutASentenceSaysSo) {
+  auto parts = parts_from_gtest_json(R"({"testsuites": [{"name": "E", "testsuite": [
+      {"name": "Part1_A", "time": "0.25s", "failures": [{"failure": "", "type": ""}]}]}]})");
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_FALSE(parts[0].passed);
+  EXPECT_NE(parts[0].message.find("without saying why"), std::string::npos);
+  EXPECT_DOUBLE_EQ(parts[0].seconds, 0.25);
+}
+
+TEST(LearnReport, TheJUnitOfACheckHasAPartPerCaseWithItsTimeAndReason) {
+  CheckResult result;
+  result.built = true;
+  result.seconds = 0.5;
+  result.parts = {{"Part1_A", true, "", 0.125}, {"Part2_B", false, "it <blocked>", 0.25}};
+  auto xml = junit_of({"01", "01_x", "X", {}}, result);
+  EXPECT_NE(xml.find(R"(tests="2" failures="1")"), std::string::npos) << xml;
+  EXPECT_NE(xml.find(R"(name="Part1_A" time="0.125")"), std::string::npos) << xml;
+  EXPECT_NE(xml.find(R"(message="it &lt;blocked&gt;")"), std::string::npos) << xml;
+}
+
+TEST(LearnCrash, ASignalIsNamedWithTheFirstLineOfTheReportAndTheServersComplaint) {
+  auto text = explain_crash(128 + 6, false,
+                            "[ RUN      ] Exercise01.Part2\n"
+                            "[E 261201 10:00:00 http] GET /fetch (route /fetch, X): the handler "
+                            "was let go of without finish() being called; answered 500\n"
+                            "free(): double free detected in tcache 2\n",
+                            "void get() {}");
+  EXPECT_NE(text.find("signal 6 (Aborted)"), std::string::npos) << text;
+  EXPECT_NE(text.find("It said: free(): double free detected in tcache 2"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("let go of without finish()"), std::string::npos) << text;
+  EXPECT_NE(text.find("async_callback(...)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("GCC 12"), std::string::npos) << text;
+}
+
+TEST(LearnCrash, ACoAwaitOverABracedTemporaryGetsGcc12sRuleAndTheFix) {
+  auto text =
+      explain_crash(128 + 11, false, "",
+                    "auto r = co_await client->async_fetch({\"GET\", url}, {}, use_awaitable);");
+  EXPECT_NE(text.find("signal 11"), std::string::npos) << text;
+  EXPECT_NE(text.find("GCC 12"), std::string::npos) << text;
+  EXPECT_NE(text.find("http::FetchRequest request{\"GET\", url};"), std::string::npos) << text;
+}
+
+TEST(LearnCrash, AHangSaysItRanPastTheLimit) {
+  auto text = explain_crash(128 + 9, true, "", "");
+  EXPECT_NE(text.find("ran past 60 s"), std::string::npos) << text;
+}
+
+TEST_F(LearnTest, WrongSolutionsAreReadWithTheirMistakeAndSentence) {
+  auto dir = root / "source" / "exercises" / "07_a_thing" / "wrong";
+  fs::create_directories(dir);
+  std::ofstream(dir / "b_second.hpp") << "#pragma once\n// Mistake: it blocks\n"
+                                      << "// Fails with: is the handler still\n// blocking\n\n"
+                                      << "// not part of it\n";
+  std::ofstream(dir / "a_first.hpp") << "// Mistake: m\n// Fails with: s\n";
+  std::ofstream(dir / "notes.txt") << "not a wrong solution\n";
+  auto wrongs = wrong_solutions(*find_exercise(paths, "07"));
+  ASSERT_EQ(wrongs.size(), 2u);
+  EXPECT_EQ(wrongs[0].name, "a_first");
+  EXPECT_EQ(wrongs[1].name, "b_second");
+  EXPECT_EQ(wrongs[1].mistake, "it blocks");
+  EXPECT_EQ(wrongs[1].sentence, "is the handler still blocking");
 }
 
 }  // namespace

@@ -4,4 +4,6 @@
 #include <exercise.hpp>  // angle brackets: from the include path, never from beside this file
 #include "exercises/support/fetch_tests.hpp"
 
-PARITY_FETCH_EXERCISE_TESTS(Exercise01)
+PARITY_FETCH_EXERCISE_TESTS(
+    Exercise01, "Exercise 01", parity::exercises::Via::callback, WithACallback,
+    "pass it a lambda wrapped in async_callback(...), and finish() inside it")

@@ -4,4 +4,6 @@
 #include <exercise.hpp>  // angle brackets: from the include path, never from beside this file
 #include "exercises/support/fetch_tests.hpp"
 
-PARITY_FETCH_EXERCISE_TESTS(Exercise03)
+PARITY_FETCH_EXERCISE_TESTS(
+    Exercise03, "Exercise 03", parity::exercises::Via::awaitable, CoAwaited,
+    "make get() an asio::awaitable<void> and co_await async_fetch(..., asio::use_awaitable)")

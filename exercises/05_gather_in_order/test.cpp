@@ -7,7 +7,8 @@ using parity::exercises::World;
 TEST(Exercise05, Part1_TheAnswersComeInTheOrderAskedFor) {
   World world(exercise::mount);
   auto r = world.get("/gather?n=4");
-  REQUIRE_BECAUSE(r.status == 200, "GET /gather?n=4 answered " << r.status << ": " << r.body);
+  REQUIRE_BECAUSE(r.status == 200,
+                  "GET /gather?n=4 answered " << r.status << ": " << r.body << world.server_said());
   auto results = boost::json::parse(r.body).at("results").as_array();
   REQUIRE_BECAUSE(results.size() == 4, "expected 4 results, got " << results.size());
   for (int i = 0; i < 4; ++i)

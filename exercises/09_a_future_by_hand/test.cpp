@@ -114,3 +114,109 @@ TEST(Exercise09, Part5_CallbacksAddedFromManyThreadsWhileTheResultComesAllRunOnc
   EXPECT_BECAUSE(calls == 400, calls << " of 400 callbacks ran: every callback runs exactly "
                                         "once, whether added before or after the result");
 }
+
+TEST(Exercise09, Part6_ACallbackAddedBeforeAnExceptionRunsToo) {
+  parity::Loop loop;
+  IntFuture future(loop.get_executor());
+  bool ran = false;
+  future.add_done_callback([&](IntFuture) { ran = true; });
+  auto thrown = on_a_thread([future]() mutable {
+    future.set_exception(std::make_exception_ptr(std::domain_error("division by zero")));
+  });
+  REQUIRE_BECAUSE(thrown.empty(), "set_exception threw: " << thrown);
+  EXPECT_BECAUSE(run_until(loop, [&] { return ran; }),
+                 "a callback added before set_exception never ran: set_exception must post the "
+                 "callbacks added so far, as set_result does");
+}
+
+TEST(Exercise09, Part7_ResultBeforeItIsDoneThrowsLogicError) {
+  parity::Loop loop;
+  IntFuture future(loop.get_executor());
+  std::string what;
+  bool threw_logic_error = false;
+  try {
+    future.result();
+  } catch (const std::logic_error& e) {
+    threw_logic_error = true;
+    what = e.what();
+  } catch (...) {
+  }
+  REQUIRE_BECAUSE(what.find("not written yet") == std::string::npos,
+                  "result() is not written yet: " << what);
+  EXPECT_BECAUSE(threw_logic_error,
+                 "result() on a future that is not done did not throw std::logic_error: check "
+                 "done first (reading an empty std::optional is undefined behaviour)");
+}
+
+TEST(Exercise09, Part8_OnTheLoopCallbacksStillRunLaterNeverInline) {
+  // asio::dispatch runs a function at once when called on the loop's own thread; post never
+  // does. Parts 2 and 3 call from another thread, where the two look alike: here, from the loop.
+  parity::Loop loop;
+  IntFuture done_already(loop.get_executor());
+  IntFuture pending(loop.get_executor());
+  std::string thrown = on_a_thread([done_already]() mutable { done_already.set_result(1); });
+  REQUIRE_BECAUSE(thrown.empty(), "set_result threw: " << thrown);
+  bool late_ran = false, late_inline = false, pending_ran = false, pending_inline = false;
+  boost::asio::post(loop.get_executor(), [&] {
+    try {
+      done_already.add_done_callback([&](IntFuture) { late_ran = true; });
+      late_inline = late_ran;
+      pending.add_done_callback([&](IntFuture) { pending_ran = true; });
+      pending.set_result(2);
+      pending_inline = pending_ran;
+    } catch (const std::exception& e) {
+      thrown = e.what();
+    }
+  });
+  run_until(loop, [&] { return (late_ran && pending_ran) || !thrown.empty(); });
+  REQUIRE_BECAUSE(thrown.empty(), "on the loop, a member threw: " << thrown);
+  EXPECT_BECAUSE(!late_inline && !pending_inline,
+                 "on the loop's own thread, "
+                     << (late_inline ? "add_done_callback" : "set_result")
+                     << " ran the callback at once: asio::dispatch runs a function inline when "
+                        "it is called on the loop; asio::post never does");
+  EXPECT_BECAUSE(late_ran && pending_ran, "a callback added on the loop never ran");
+}
+
+TEST(Exercise09, Part9_ACallbackAddedWhileTheResultIsSetIsNeverLost) {
+  // The interleaving that loses a callback, made to happen every time: the thread adding a
+  // callback is held right after its first unlock of the State's mutex while another thread
+  // sets the result, and goes on only then.
+  parity::Loop loop;
+  IntFuture future(loop.get_executor());
+  std::promise<void> unlocked, set;
+  auto set_done = set.get_future().share();
+  std::atomic<bool> ran{false};
+  std::string add_thrown;
+  bool never_unlocked = false;
+  std::thread adder([&, future]() mutable {
+    parity::exercises::CheckedMutex::after_next_unlock([&] {
+      unlocked.set_value();
+      set_done.wait_for(2s);
+    });
+    try {
+      future.add_done_callback([&](IntFuture) { ran = true; });
+    } catch (const std::exception& e) {
+      add_thrown = e.what();
+    }
+    // An add_done_callback that never unlocked the State's mutex: nothing was held.
+    never_unlocked = parity::exercises::CheckedMutex::pending_after_unlock();
+    if (never_unlocked) {
+      parity::exercises::CheckedMutex::after_next_unlock(nullptr);
+      unlocked.set_value();
+    }
+  });
+  unlocked.get_future().wait_for(2s);
+  auto thrown = on_a_thread([future]() mutable { future.set_result(9); });
+  set.set_value();
+  adder.join();
+  REQUIRE_BECAUSE(add_thrown.empty(), "add_done_callback threw: " << add_thrown);
+  REQUIRE_BECAUSE(thrown.empty(), "set_result threw: " << thrown);
+  REQUIRE_BECAUSE(!never_unlocked,
+                  "add_done_callback never locked the State's mutex: guard the State with the "
+                  "exercises::CheckedMutex the starter declares (the tests watch it)");
+  EXPECT_BECAUSE(run_until(loop, [&] { return ran.load(); }),
+                 "a callback added while set_result ran was lost: add_done_callback looked at "
+                 "done under one lock and added the callback under another, and set_result ran "
+                 "in between. Look and add under one lock");
+}

@@ -8,8 +8,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
+#include <cstring>
 #include <ctime>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -151,7 +154,10 @@ std::vector<Part> parts_from_gtest_json(const std::string& text) {
     if (!tests || !tests->is_array()) continue;
     for (const auto& test : tests->as_array()) {
       const auto& t = test.as_object();
-      Part part{std::string(t.at("name").as_string()), true, {}};
+      Part part{std::string(t.at("name").as_string()), true, {}, 0};
+      if (const auto* time = t.if_contains("time"); time && time->is_string())
+        part.seconds = std::atof(std::string(time->as_string()).c_str());  // "0.123s"
+
       if (const auto* failures = t.if_contains("failures"); failures && failures->is_array()) {
         for (const auto& failure : failures->as_array()) {
           part.passed = false;
@@ -164,6 +170,8 @@ std::vector<Part> parts_from_gtest_json(const std::string& text) {
           while (!message.empty() && message.back() == '\n') message.pop_back();
           part.message = message;
         }
+        if (!part.passed && part.message.empty())
+          part.message = "(this part failed without saying why: tell your teacher)";
       }
       parts.push_back(std::move(part));
     }
@@ -178,9 +186,11 @@ bool CheckResult::passed() const {
          std::all_of(parts.begin(), parts.end(), [](const Part& p) { return p.passed; });
 }
 
-CheckResult check(const Paths& paths, const Exercise& exercise, Version version, bool build) {
+namespace {
+
+CheckResult check_target(const Paths& paths, const std::string& target, const fs::path& source,
+                         bool build) {
   CheckResult result;
-  const auto target = target_of(exercise, version);
   if (build) {
     auto built =
         compare::run_program({"cmake", "--build", paths.build.string(), "--target", target}, 10min);
@@ -200,12 +210,164 @@ CheckResult check(const Paths& paths, const Exercise& exercise, Version version,
   auto report = paths.build / "learn" / (target + ".json");
   fs::create_directories(report.parent_path());
   fs::remove(report);
+  auto started = std::chrono::steady_clock::now();
   auto run = compare::run_program({binary.string(), "--gtest_output=json:" + report.string()}, 60s);
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   result.run_output = run.output;
   result.parts = parts_from_gtest_json(read_file(report));
   // A failing test exits 1; a signal, a timeout or no report at all is a crash or a hang.
   result.crashed = run.timed_out || run.exit_code > 1 || result.parts.empty();
+  if (result.crashed)
+    result.crash = explain_crash(run.exit_code, run.timed_out, run.output, read_file(source));
   return result;
+}
+
+}  // namespace
+
+CheckResult check(const Paths& paths, const Exercise& exercise, Version version, bool build) {
+  auto source = version == Version::starter    ? exercise.starter_file()
+                : version == Version::solution ? exercise.solution_file()
+                                               : exercise.student_file();
+  return check_target(paths, target_of(exercise, version), source, build);
+}
+
+CheckResult check(const Paths& paths, const Exercise& exercise, const WrongSolution& wrong,
+                  bool build) {
+  return check_target(paths, "exercise_" + exercise.number + "_wrong_" + wrong.name, wrong.file,
+                      build);
+}
+
+std::vector<WrongSolution> wrong_solutions(const Exercise& exercise) {
+  std::vector<WrongSolution> all;
+  auto dir = exercise.dir / "wrong";
+  if (!fs::is_directory(dir)) return all;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".hpp") continue;
+    WrongSolution wrong{entry.path().stem().string(), entry.path(), {}, {}};
+    // Each field runs on over the comment lines that follow it, until the next field or code.
+    std::istringstream in(read_file(entry.path()));
+    std::string* field = nullptr;
+    for (std::string line; std::getline(in, line);) {
+      if (line.starts_with("// Mistake: ")) {
+        field = &wrong.mistake;
+        *field = line.substr(12);
+      } else if (line.starts_with("// Fails with: ")) {
+        field = &wrong.sentence;
+        *field = line.substr(15);
+      } else if (field && line.starts_with("// ")) {
+        *field += " " + line.substr(3);
+      } else {
+        field = nullptr;
+      }
+    }
+    all.push_back(std::move(wrong));
+  }
+  std::sort(all.begin(), all.end(),
+            [](const WrongSolution& a, const WrongSolution& b) { return a.name < b.name; });
+  return all;
+}
+
+namespace {
+
+// The first line of a report glibc, a sanitizer or the C++ runtime writes as a program dies.
+std::string first_report_line(const std::string& output) {
+  static const char* const kMarkers[] = {"ERROR: AddressSanitizer",
+                                         "ERROR: LeakSanitizer",
+                                         "WARNING: ThreadSanitizer",
+                                         "runtime error:",
+                                         "double free",
+                                         "free(): ",
+                                         "munmap_chunk()",
+                                         "malloc(): ",
+                                         "corrupted ",
+                                         "terminate called",
+                                         "Assertion",
+                                         "pure virtual method called"};
+  std::istringstream in(output);
+  for (std::string line; std::getline(in, line);)
+    for (const char* marker : kMarkers)
+      if (line.find(marker) != std::string::npos) return line;
+  return {};
+}
+
+// The core's last error line ("[E ... http] GET /fetch (...): ..."), its message only.
+std::string last_complaint(const std::string& output) {
+  std::istringstream in(output);
+  std::string last;
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with("[E ")) last = line;
+  if (auto end = last.find("] "); end != std::string::npos) last = last.substr(end + 2);
+  return last;
+}
+
+}  // namespace
+
+std::string explain_crash(int exit_code, bool timed_out, const std::string& output,
+                          const std::string& source) {
+  std::string out;
+  if (timed_out) {
+    out +=
+        "The tests ran past 60 s and were stopped: something waits forever (a request never "
+        "finished, a lock never released, a loop never left).\n";
+  } else if (exit_code > 128) {
+    int signal = exit_code - 128;
+    out += fmt::format("The tests were killed by signal {} ({}).\n", signal, ::strsignal(signal));
+  } else {
+    out += fmt::format("The tests exited with code {} without a report.\n", exit_code);
+  }
+  if (auto line = first_report_line(output); !line.empty()) out += "  It said: " + line + "\n";
+  if (auto complaint = last_complaint(output); !complaint.empty())
+    out += "  The server's last complaint: " + complaint + "\n";
+  // `co_await f({...}, {}, ...)`: a braced temporary inside a co_await expression.
+  static const std::regex braced(R"(co_await[^;]*[(,]\s*\{)");
+  if (std::regex_search(source, braced)) {
+    out +=
+        "  Your file has a co_await over a braced temporary, as in\n"
+        "      co_await client->async_fetch({\"GET\", url}, {}, asio::use_awaitable);\n"
+        "  GCC 12 destroys such temporaries wrongly across the suspension (a double free). Name\n"
+        "  them first, on lines of their own:\n"
+        "      http::FetchRequest request{\"GET\", url};\n"
+        "      http::FetchOptions options;\n"
+        "      co_await client->async_fetch(request, options, asio::use_awaitable);\n";
+  }
+  if (output.find("let go of without finish()") != std::string::npos)
+    out +=
+        "  The handler was destroyed while a callback still used it: a callback that uses "
+        "`this` must keep the handler alive. Wrap it in async_callback(...).\n";
+  return out;
+}
+
+bool tests_were_edited(const Exercise& exercise) {
+  auto pristine = fs::path(PARITY_PRISTINE_DIR) / "exercises" / exercise.folder / "test.cpp";
+  return fs::exists(pristine) && read_file(pristine) != read_file(exercise.test_file());
+}
+
+std::string junit_of(const Exercise& exercise, const CheckResult& result) {
+  std::string cases;
+  int failures = 0;
+  auto suite = "exercises." + http::escape_html(exercise.folder);
+  if (!result.built || result.crashed) {
+    ++failures;
+    auto why = !result.built ? "it does not compile" : result.crash;
+    cases += fmt::format(
+        "    <testcase classname=\"{}\" name=\"build and run\" time=\"{:.3f}\"><failure "
+        "message=\"{}\"/></testcase>\n",
+        suite, result.seconds, http::escape_html(why));
+  }
+  for (const auto& part : result.parts) {
+    failures += !part.passed;
+    cases += fmt::format(
+        "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\">{}</testcase>\n", suite,
+        http::escape_html(part.name), part.seconds,
+        part.passed ? "" : "<failure message=\"" + http::escape_html(part.message) + "\"/>");
+  }
+  int tests = static_cast<int>(result.parts.size()) + (!result.built || result.crashed);
+  return fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
+      "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n{}"
+      "  </testsuite>\n</testsuites>\n",
+      suite, tests, failures, result.seconds, cases);
 }
 
 std::vector<std::string> hints(const Exercise& exercise) {
@@ -248,66 +410,89 @@ std::string describe(const Exercise& exercise, const CheckResult& result) {
            result.build_output;
   }
   if (result.crashed) {
-    out += "  The tests did not finish: they crashed or ran past 60 s. What they printed:\n\n";
     auto tail = result.run_output.size() > 3000
                     ? result.run_output.substr(result.run_output.size() - 3000)
                     : result.run_output;
-    return out + tail;
+    return out + "  The tests did not finish. " + result.crash + "  What they printed last:\n\n" +
+           tail;
   }
-  bool first_failure = true;
   int passed = 0;
   for (const auto& part : result.parts) {
     auto underscore = part.name.find('_');
     auto label = part.name.substr(0, underscore);  // Part2
     auto what = underscore == std::string::npos ? "" : part.name.substr(underscore + 1);
     out += fmt::format("  {} {:<6} {}\n", part.passed ? "pass" : "FAIL", label, what);
-    if (!part.passed && first_failure) {
-      out += "           " + part.message + "\n";
-      first_failure = false;
-    }
+    if (!part.passed) out += "           " + part.message + "\n";
     passed += part.passed;
   }
   out += fmt::format("{} of {} parts pass.\n", passed, result.parts.size());
   return out;
 }
 
+namespace {
+
+// "" when the wrong solution failed as it should: built, ran to the end, and some part failed
+// with its sentence.
+std::string wrong_problem(const Exercise& exercise, const WrongSolution& wrong,
+                          const CheckResult& result) {
+  if (wrong.sentence.empty()) return "its file has no \"// Fails with: \" line";
+  if (!result.built) return "it does not build: " + result.build_output;
+  if (result.crashed) return "its tests crashed or hung: " + result.crash;
+  if (result.passed()) return "it passes: the tests do not catch " + wrong.mistake;
+  for (const auto& part : result.parts)
+    if (!part.passed && part.message.find(wrong.sentence) != std::string::npos) return {};
+  return "it fails, but not with \"" + wrong.sentence + "\": " + describe(exercise, result);
+}
+
+}  // namespace
+
 Verification verify(const Paths& paths, bool build, const std::optional<fs::path>& junit) {
   Verification v;
   std::string cases;
   int count = 0, failures = 0;
+  int starters_fail = 0, solutions_pass = 0, wrongs_fail = 0, starters = 0, wrongs = 0;
+  auto record = [&](const Exercise& exercise, const std::string& name, const std::string& problem) {
+    ++count;
+    bool held = problem.empty();
+    if (!held) {
+      v.ok = false;
+      ++failures;
+    }
+    v.report += fmt::format("{} {} {}: {}\n", held ? "ok  " : "FAIL", exercise.number, name,
+                            held ? "yes" : problem);
+    cases += fmt::format("    <testcase classname=\"exercises.{}\" name=\"{}\">{}</testcase>\n",
+                         http::escape_html(exercise.folder), http::escape_html(name),
+                         held ? "" : "<failure message=\"" + http::escape_html(problem) + "\"/>");
+    return held;
+  };
   for (const auto& exercise : exercises(paths)) {
+    ++starters;
     auto starter = check(paths, exercise, Version::starter, build);
+    starters_fail += record(exercise, "the starter builds and fails its tests",
+                            !starter.built    ? "the starter does not build"
+                            : starter.crashed ? "the starter's tests crashed or hung instead of "
+                                                "failing: " +
+                                                    starter.crash
+                            : starter.passed() ? "the starter passes: there is nothing to do"
+                                               : "");
     auto solution = check(paths, exercise, Version::solution, build);
-    struct Case {
-      std::string name;
-      std::string problem;  // empty when it held
-    };
-    std::vector<Case> checks{
-        {"the starter builds and fails its tests",
-         !starter.built     ? "the starter does not build"
-         : starter.crashed  ? "the starter's tests crashed or hung instead of failing"
-         : starter.passed() ? "the starter passes: there is nothing to do"
-                            : ""},
-        {"the solution passes", !solution.built    ? "the solution does not build"
-                                : solution.crashed ? "the solution's tests crashed or hung"
-                                : !solution.passed()
-                                    ? "the solution fails: " + describe(exercise, solution)
-                                    : ""}};
-    for (const auto& c : checks) {
-      ++count;
-      bool held = c.problem.empty();
-      if (!held) {
-        v.ok = false;
-        ++failures;
-      }
-      v.report += fmt::format("{} {} {}: {}\n", held ? "ok  " : "FAIL", exercise.number, c.name,
-                              held ? "yes" : c.problem);
-      cases +=
-          fmt::format("    <testcase classname=\"exercises.{}\" name=\"{}\">{}</testcase>\n",
-                      http::escape_html(exercise.folder), http::escape_html(c.name),
-                      held ? "" : "<failure message=\"" + http::escape_html(c.problem) + "\"/>");
+    solutions_pass +=
+        record(exercise, "the solution passes",
+               !solution.built      ? "the solution does not build"
+               : solution.crashed   ? "the solution's tests crashed or hung: " + solution.crash
+               : !solution.passed() ? "the solution fails: " + describe(exercise, solution)
+                                    : "");
+    for (const auto& wrong : wrong_solutions(exercise)) {
+      ++wrongs;
+      auto result = check(paths, exercise, wrong, build);
+      wrongs_fail += record(exercise, "wrong/" + wrong.name + " fails with its sentence",
+                            wrong_problem(exercise, wrong, result));
     }
   }
+  v.report += fmt::format(
+      "{} of {} starters fail, {} of {} solutions pass, {} of {} wrong solutions fail with their "
+      "sentence.\n",
+      starters_fail, starters, solutions_pass, starters, wrongs_fail, wrongs);
   v.report += fmt::format("{} of {} checks hold.\n", count - failures, count);
   if (junit) {
     if (junit->has_parent_path()) fs::create_directories(junit->parent_path());

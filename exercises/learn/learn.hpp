@@ -26,7 +26,20 @@ struct Exercise {
   std::filesystem::path student_file() const { return dir / "exercise.hpp"; }
   std::filesystem::path starter_file() const { return dir / "starter" / "exercise.hpp"; }
   std::filesystem::path solution_file() const { return dir / "solution" / "exercise.hpp"; }
+  std::filesystem::path test_file() const { return dir / "test.cpp"; }
 };
+
+// A mistake a class makes, kept as exercises/NN/wrong/NAME.hpp, whose header says what it is and
+// the sentence its tests must fail with:
+//   // Mistake: finish() from a thread of its own
+//   // Fails with: finish() was called from a thread that is not running the handler's strand
+struct WrongSolution {
+  std::string name;  // NAME
+  std::filesystem::path file;
+  std::string mistake;
+  std::string sentence;
+};
+std::vector<WrongSolution> wrong_solutions(const Exercise& exercise);
 
 // Every exercise, in order. Throws std::runtime_error if exercises/ is missing.
 std::vector<Exercise> exercises(const Paths& paths);
@@ -49,6 +62,7 @@ struct Part {
   std::string name;  // Part2_TwoRequestsWaitForTheUpstreamAtTheSameTime
   bool passed = false;
   std::string message;  // the failure in plain words, without gtest's file:line
+  double seconds = 0;
 };
 // Reads a gtest --gtest_output=json file.
 std::vector<Part> parts_from_gtest_json(const std::string& json);
@@ -58,12 +72,30 @@ struct CheckResult {
   std::string build_output;  // the compiler's errors when it did not build
   std::vector<Part> parts;
   bool crashed = false;  // the tests died (a signal, a timeout) instead of failing
+  std::string crash;     // why, in words: the signal, the first line of the report, the rule
   std::string run_output;
+  double seconds = 0;  // building excluded
   bool passed() const;
 };
 enum class Version { student, starter, solution };
-// Builds one version of `exercise` (only its target) and runs its tests, 60 s at most.
+// Builds one version of `exercise` (only its target) and runs its tests, 60 s at most. The
+// student's version compiles the tests as they were when the build was configured
+// (learn/pristine/).
 CheckResult check(const Paths& paths, const Exercise& exercise, Version version, bool build = true);
+CheckResult check(const Paths& paths, const Exercise& exercise, const WrongSolution& wrong,
+                  bool build = true);
+
+// Why a test binary died, for a student: the signal (or the time limit), the first line of
+// glibc's or a sanitizer's report in `output`, the server's last complaint, and, where `source`
+// has a co_await over a braced temporary, GCC 12's rule and the two-line fix.
+std::string explain_crash(int exit_code, bool timed_out, const std::string& output,
+                          const std::string& source);
+
+// True if the student's test.cpp is not the one the build was configured with (it is not used).
+bool tests_were_edited(const Exercise& exercise);
+
+// JUnit XML of one check: a test case per part, with its time and its reason.
+std::string junit_of(const Exercise& exercise, const CheckResult& result);
 
 // The hints of hints.md ("## Hint N" sections), in order.
 std::vector<std::string> hints(const Exercise& exercise);
@@ -75,8 +107,9 @@ std::filesystem::path reset(const Paths& paths, const Exercise& exercise);
 // What `parity learn check` prints for a result.
 std::string describe(const Exercise& exercise, const CheckResult& result);
 
-// `parity learn verify`: every starter builds and fails, every solution passes. Writes JUnit XML
-// to `junit` if given. Returns the lines of its report and whether all held.
+// `parity learn verify`: every starter builds and fails, every solution passes, every wrong
+// solution fails with its sentence. Writes JUnit XML to `junit` if given. Returns the lines of
+// its report, ending with the three counts, and whether all held.
 struct Verification {
   bool ok = true;
   std::string report;

@@ -2,6 +2,9 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include <random>
+#include <regex>
+
 namespace parity::exercises {
 
 std::string SlowLibrary::lookup(const std::string& key) {
@@ -33,6 +36,82 @@ bool SlowLibrary::crunch() {
 
 void SlowLibrary::release() {
   released_ = true;
+}
+
+namespace {
+thread_local std::function<void()> t_after_unlock;
+}
+
+void CheckedMutex::unlock() {
+  mutex_.unlock();
+  if (t_after_unlock) std::exchange(t_after_unlock, nullptr)();
+}
+
+void CheckedMutex::after_next_unlock(std::function<void()> then) {
+  t_after_unlock = std::move(then);
+}
+
+bool CheckedMutex::pending_after_unlock() {
+  return static_cast<bool>(t_after_unlock);
+}
+
+std::string to_string(Via via) {
+  switch (via) {
+    case Via::callback:
+      return "a callback";
+    case Via::future:
+      return "use_future (a Future)";
+    case Via::awaitable:
+      return "asio::use_awaitable (a coroutine)";
+    case Via::deferred:
+      return "asio::deferred";
+  }
+  return "?";
+}
+
+int RecordingClient::calls() const {
+  int all = 0;
+  for (const auto& count : calls_) all += count;
+  return all;
+}
+
+std::string World::random_nonce() {
+  std::random_device seed;
+  return fmt::format("{:08x}{:08x}", seed(), seed());
+}
+
+std::string World::upstream_body(const std::string& path) const {
+  return http::fetch_blocking({"GET", upstream_.url() + path}).body;
+}
+
+std::vector<std::string> World::complaints() const {
+  std::lock_guard lock(log_mutex_);
+  std::vector<std::string> found;
+  for (const auto& line : log_)
+    if (line.starts_with("[E")) found.push_back(line);
+  return found;
+}
+
+bool World::core_refused() const {
+  for (const auto& line : complaints())
+    if (line.find("Answered 500.") != std::string::npos ||
+        line.find("let go of") != std::string::npos)
+      return true;
+  return false;
+}
+
+std::string World::server_said() const {
+  auto all = complaints();
+  if (all.empty()) return {};
+  // "[E 261201 23:40:01 http] GET /fetch (route /fetch, exercise::FetchHandler): ...": the
+  // mistake is after the request's description.
+  std::string line = all.front();
+  if (auto end = line.find("] "); end != std::string::npos) line = line.substr(end + 2);
+  if (auto colon = line.find("): "); colon != std::string::npos) line = line.substr(colon + 3);
+  // Boost's what() ends with the code, " [parity.fetch:2]": no words for a student.
+  static const std::regex code_suffix(R"( \[[\w.:]+:\d+\])");
+  line = std::regex_replace(line, code_suffix, "");
+  return "\n           the server said: " + line;
 }
 
 std::string closed_upstream() {

@@ -62,7 +62,7 @@ class ChainHandler : public http::RequestHandler {
         previous = std::string(args.at("step").as_string());
         steps.push_back(args);
       }
-    } catch (const boost::system::system_error&) {
+    } catch (const http::FetchError&) {
       co_return send_error(502, "the upstream failed");
     }
     finish(json::value{{"steps", steps}});

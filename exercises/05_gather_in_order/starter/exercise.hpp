@@ -38,7 +38,7 @@ class GatherHandler : public http::RequestHandler {
             co_await services_->client->async_fetch(request, options, asio::use_awaitable);
         results.push_back(response.json().at("args"));
       }
-    } catch (const boost::system::system_error&) {
+    } catch (const http::FetchError&) {
       co_return send_error(502, "the upstream failed");
     }
     finish(json::value{{"results", results}});

@@ -26,7 +26,7 @@ class BoundedHandler : public http::RequestHandler {
       auto response =
           co_await services_->client->async_fetch(request, options, asio::use_awaitable);
       finish(response.body);
-    } catch (const boost::system::system_error& e) {
+    } catch (const http::FetchError& e) {
       if (http::is_timeout(e.code())) co_return send_error(504, "the upstream took too long");
       send_error(502, "the upstream failed");
     }

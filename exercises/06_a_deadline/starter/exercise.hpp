@@ -28,7 +28,7 @@ class BoundedHandler : public http::RequestHandler {
       auto response =
           co_await services_->client->async_fetch(request, options, asio::use_awaitable);
       finish(response.body);
-    } catch (const boost::system::system_error&) {
+    } catch (const http::FetchError&) {
       send_error(502, "the upstream failed");
     }
   }

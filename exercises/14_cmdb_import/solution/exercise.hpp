@@ -35,7 +35,7 @@ class ImportHandler : public http::RequestHandler {
         co_return answer(400, {{"message", response.json().at("message")}});
       if (response.status >= 400) co_return answer(502, {{"message", "the CMDB failed"}});
       answer(200, {{"message", "POST request successful"}, {"data", response.json().at("data")}});
-    } catch (const boost::system::system_error& e) {  // no answer at all
+    } catch (const http::FetchError& e) {  // no answer at all
       if (http::is_timeout(e.code()))
         co_return answer(504, {{"message", "the CMDB took too long"}});
       answer(502, {{"message", "the CMDB could not be reached"}});

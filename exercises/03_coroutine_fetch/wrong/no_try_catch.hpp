@@ -1,0 +1,33 @@
+#pragma once
+// Mistake: no try/catch around the co_await, so a failed fetch escapes as an exception (500)
+// Fails with: with the upstream down, GET /fetch answered 500, not 502
+
+#include "exercises/support/world.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+
+namespace exercise {
+
+using namespace parity;
+using exercises::Services;
+
+class FetchHandler : public http::RequestHandler {
+ public:
+  void initialize(const Services* services) { services_ = services; }
+
+  asio::awaitable<void> get() {
+    http::FetchRequest request{"GET", services_->upstream + "/delay"};
+    http::FetchOptions options;
+    auto response = co_await services_->client->async_fetch(request, options, asio::use_awaitable);
+    finish(response.body);
+  }
+
+ private:
+  const Services* services_ = nullptr;
+};
+
+inline void mount(http::Application& app, const Services& services) {
+  app.add<FetchHandler>("/fetch", "", &services);
+}
+
+}  // namespace exercise

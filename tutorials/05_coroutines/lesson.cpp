@@ -102,9 +102,11 @@ StepResult run_sync_a_script() {
   double seconds = loop.run_sync([&] { return script.fetch_once(); }, 5s);
   // [/excerpt]
   StepResult result;
+  // The run_sync region above, line for line (README 05.4 shows the region itself).
   result.output = fmt::format(
       "Loop loop;\n"
       "http::Client client(loop.get_executor());\n"
+      "Script script{{&client, upstream.url() + \"/delay\"}};\n"
       "double seconds = loop.run_sync([&] {{ return script.fetch_once(); }}, 5s);\n"
       "  -> the fetch took {:.3f} s\n",
       seconds);

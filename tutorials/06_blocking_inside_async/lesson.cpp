@@ -77,11 +77,13 @@ StepResult a_blocking_call_in_a_coroutine() {
   server.stop();
   pool.join();
   StepResult result;
+  // Lines of the two get()s above, as they are (README 06.1 shows the whole classes).
   result.output =
-      "asio::awaitable<void> get() {\n"
-      "  blocking_library_call();                              // /blocking-inside\n"
-      "  co_await run_on_executor(call, use_awaitable);        // /wrapped\n"
-      "  ...\n\n" +
+      "/blocking-inside, BlockingInside::get():\n"
+      "  blocking_library_call();  // no co_await: the loop's thread is held right here\n"
+      "/wrapped, WrappedInPool::get():\n"
+      "  auto call = [] { blocking_library_call(); };\n"
+      "  co_await run_in_executor(*pool_, call, asio::use_awaitable);\n\n" +
       timeline("GET /blocking-inside, two at once (a 300 ms blocking call in a coroutine)",
                inside) +
       timeline("GET /wrapped, two at once (the same call on a pool, awaited)", wrapped);

@@ -188,8 +188,15 @@ Command add_serve_command(CLI::App& app) {
     s->server.access_log = !s->no_access_log;
     if (s->processes == 0) s->processes = std::max(1u, std::thread::hardware_concurrency());
     upstream::raise_open_file_limit();
+    // A directory of our own making goes when we do (SIGINT and SIGTERM return through here).
+    struct Removed {
+      std::string dir;
+      ~Removed() {
+        if (!dir.empty()) demo::remove_temporary_directory(dir);
+      }
+    } made;
     if (s->upload_dir.empty())
-      s->upload_dir = demo::make_temporary_directory("parity-uploads").string();
+      s->upload_dir = made.dir = demo::make_temporary_directory("parity-uploads").string();
     std::filesystem::create_directories(s->upload_dir);
     return s->processes == 1 ? run_single_process(*s) : run_processes(*s);
   };

@@ -4,10 +4,13 @@
 // this process and goes with it, Ctrl-C included.
 
 #include "cli/commands.hpp"
+#include "common/demo/uploads.hpp"
 #include "tutorials/lesson.hpp"
+#include "tutorials/support.hpp"
 
 #include <fmt/format.h>
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -26,13 +29,22 @@ void list_lessons() {
   fmt::print("\nRun one with `parity tutorial 02`, one step with `parity tutorial 02.3`.\n");
 }
 
+// The terminal's width, or 80 when the output is not a terminal (a file, a pipe, CI).
+std::size_t output_width() {
+  winsize size{};
+  if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 &&
+      size.ws_col >= 40)
+    return size.ws_col;
+  return 80;
+}
+
 void run_step(const tutorials::Step& step) {
   fmt::print("== {}  {} ==\n", step.id, step.title);
   std::fflush(stdout);
   auto result = step.run();
   fmt::print("{}", result.output);
   if (!result.output.empty() && result.output.back() != '\n') fmt::print("\n");
-  fmt::print("\nNotice: {}\n\n", result.notice);
+  fmt::print("\n{}\n\n", tutorials::wrap(result.notice, output_width(), "Notice: "));
   std::fflush(stdout);
 }
 
@@ -58,6 +70,7 @@ Command add_tutorial_command(CLI::App& app) {
       "  parity tutorial 02.3   run one step");
   cmd->add_option("LESSON_OR_STEP", *which, "A lesson (02) or a step (02.3); none: list them");
   return [which] {
+    demo::remove_temporaries_on_interrupt();  // Ctrl-C in a step leaves nothing in /tmp
     if (which->empty()) {
       list_lessons();
       return 0;

@@ -16,8 +16,7 @@ ServiceThread::ServiceThread(ServiceOptions options, unsigned threads)
 ServiceThread::~ServiceThread() {
   thread_.stop();  // the service's client and pool serve the loop: they go after it
   service_.reset();
-  std::error_code ignored;
-  std::filesystem::remove_all(upload_dir_, ignored);
+  demo::remove_temporary_directory(upload_dir_);
 }
 
 }  // namespace parity::styles

@@ -3,6 +3,7 @@
 // under Little's law. Bounds, never speeds: what the server cannot do, not what it did fast.
 
 #include "tutorials/lesson.hpp"
+#include "tutorials/support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -362,6 +363,21 @@ TEST(Tutorials, StepsAreFoundByLessonAndNumber) {
   EXPECT_NE(tutorials::find_step("2.3"), nullptr);
   EXPECT_EQ(tutorials::find_step("02.9"), nullptr);
   EXPECT_EQ(tutorials::find_step("02"), nullptr);
+}
+
+TEST(TutorialNotice, IsWrappedToTheWidthWithItsLinesIndentedUnderTheFirstWord) {
+  std::string text(440, 'x');
+  for (std::size_t i = 5; i < text.size(); i += 9) text[i] = ' ';
+  auto wrapped = tutorials::wrap(text, 80, "Notice: ");
+  std::istringstream lines(wrapped);
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count) {
+    EXPECT_LE(line.size(), 80u) << line;
+    EXPECT_TRUE(count == 0 ? line.starts_with("Notice: x") : line.starts_with("        x")) << line;
+  }
+  EXPECT_GE(count, 6);
+  EXPECT_EQ(tutorials::wrap("a b\nc", 80, "N: "), "N: a b\n   c");
+  EXPECT_EQ(tutorials::wrap("short", 80, "Notice: "), "Notice: short");
 }
 
 }  // namespace

@@ -174,7 +174,8 @@ void Endpoint::answer_upload(const UploadOutcome& outcome) {
 }
 
 std::string Endpoint::stream_line(int line) {
-  return json::serialize(json::object{{"line", line}, {"at", monotonic_ms()}}) + "\n";
+  // Fixed-point milliseconds: boost::json would print 5713131.676 as 5.713131676E6.
+  return fmt::format("{{\"line\":{},\"at\":{:.3f}}}\n", line, monotonic_ms());
 }
 
 }  // namespace parity::demo

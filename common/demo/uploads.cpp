@@ -6,10 +6,18 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <system_error>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
 
 namespace parity::demo {
 namespace {
@@ -98,11 +106,59 @@ UploadOutcome delete_upload(const Context& context, const std::optional<std::str
   return {200, fmt::format("deleted {}/{}", *directory, *filename)};
 }
 
+namespace {
+
+std::mutex g_temporaries_mutex;
+std::vector<fs::path> g_temporaries;
+int g_interrupt_pipe[2] = {-1, -1};
+
+// The handler only writes the signal's number: a thread does the rest, where it may allocate and
+// take locks.
+void on_interrupt(int signal) {
+  int saved = errno;
+  unsigned char number = static_cast<unsigned char>(signal);
+  [[maybe_unused]] auto written = ::write(g_interrupt_pipe[1], &number, 1);
+  errno = saved;
+}
+
+}  // namespace
+
 fs::path make_temporary_directory(const std::string& prefix) {
   std::string pattern = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
   if (!::mkdtemp(pattern.data()))
     throw std::system_error(errno, std::generic_category(), "mkdtemp " + pattern);
+  std::lock_guard lock(g_temporaries_mutex);
+  g_temporaries.emplace_back(pattern);
   return pattern;
+}
+
+void remove_temporary_directory(const fs::path& dir) {
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
+  std::lock_guard lock(g_temporaries_mutex);
+  std::erase(g_temporaries, dir);
+}
+
+void remove_temporaries_on_interrupt() {
+  if (g_interrupt_pipe[0] >= 0 || ::pipe2(g_interrupt_pipe, O_CLOEXEC) != 0) return;
+  std::thread([] {
+    unsigned char number = 0;
+    while (::read(g_interrupt_pipe[0], &number, 1) < 0 && errno == EINTR) {
+    }
+    {
+      std::lock_guard lock(g_temporaries_mutex);
+      std::error_code ignored;
+      for (const auto& dir : g_temporaries) fs::remove_all(dir, ignored);
+    }
+    std::fflush(stdout);
+    ::_exit(128 + number);
+  }).detach();
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  action.sa_flags = SA_RESETHAND;  // a second Ctrl-C ends the process at once
+  ::sigemptyset(&action.sa_mask);
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
 }
 
 }  // namespace parity::demo

@@ -26,7 +26,15 @@ UploadOutcome delete_upload(const Context& context, const std::optional<std::str
                             const std::optional<std::string>& filename);
 
 // A new, empty directory under the system's temporary directory, named <prefix>-XXXXXX: the
-// default --upload-dir. Throws std::system_error.
+// default --upload-dir. Throws std::system_error. Until remove_temporary_directory() removes it,
+// it is also removed if the process is interrupted (see remove_temporaries_on_interrupt).
 std::filesystem::path make_temporary_directory(const std::string& prefix);
+void remove_temporary_directory(const std::filesystem::path& dir);
+
+// From now on, SIGINT and SIGTERM remove every temporary directory still made, then end the
+// process (128 + the signal), so that Ctrl-C during a tutorial step leaves nothing in /tmp.
+// For a command that runs in-process work with no signal handling of its own (parity tutorial);
+// a server stopping gracefully on signals removes its directories as it returns.
+void remove_temporaries_on_interrupt();
 
 }  // namespace parity::demo

@@ -104,8 +104,7 @@ HeadlessChromium::HeadlessChromium() : impl_(std::make_unique<Impl>()) {
 HeadlessChromium::~HeadlessChromium() {
   impl_->page.reset();
   impl_->browser.reset();  // SIGTERM
-  std::error_code ec;
-  std::filesystem::remove_all(impl_->profile, ec);
+  demo::remove_temporary_directory(impl_->profile);
 }
 
 void HeadlessChromium::open(const std::string& url, int width, int height) {

@@ -27,7 +27,8 @@ namespace json = boost::json;
 
 // {"line": 3, "at": 1234.5}: its number and when it was made, in the demo's milliseconds.
 std::string numbered_line(int number) {
-  return json::serialize(json::object{{"line", number}, {"at", demo::monotonic_ms()}}) + "\n";
+  // Fixed-point milliseconds: boost::json would print 5713131.676 as 5.713131676E6.
+  return fmt::format("{{\"line\":{},\"at\":{:.3f}}}\n", number, demo::monotonic_ms());
 }
 
 // [excerpt: generator]

@@ -93,8 +93,11 @@ std::string parity_executable() {
 unsigned short serve_in_processes(std::unique_ptr<compare::ChildProcess>& child,
                                   const std::string& upstream_url) {
   child = std::make_unique<compare::ChildProcess>(
-      std::vector<std::string>{parity_executable(), "serve", "--processes", "2", "--port", "0",
-                               "--upstream", upstream_url, "--no-access-log"});
+      // Warnings only: its info lines would reach the terminal before the step prints the
+      // command that started it.
+      std::vector<std::string>{parity_executable(), "--log-level", "warning", "serve",
+                               "--processes", "2", "--port", "0", "--upstream", upstream_url,
+                               "--no-access-log"});
   auto banner = child->read_line(10s);  // Parity serving on http://127.0.0.1:PORT (...)
   auto colon = banner.rfind(':', banner.find(" ("));
   return static_cast<unsigned short>(std::stoi(banner.substr(colon + 1)));
@@ -142,8 +145,7 @@ class Nginx {
   }
   ~Nginx() {
     child_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    demo::remove_temporary_directory(dir_);  // (Ctrl-C during the step removes it too)
   }
   std::string url(const std::string& path) const {
     return fmt::format("http://127.0.0.1:{}{}", port_, path);

@@ -2,8 +2,8 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include <cctype>
 #include <random>
-#include <regex>
 
 namespace parity::exercises {
 
@@ -109,8 +109,13 @@ std::string World::server_said() const {
   if (auto end = line.find("] "); end != std::string::npos) line = line.substr(end + 2);
   if (auto colon = line.find("): "); colon != std::string::npos) line = line.substr(colon + 3);
   // Boost's what() ends with the code, " [parity.fetch:2]": no words for a student.
-  static const std::regex code_suffix(R"( \[[\w.:]+:\d+\])");
-  line = std::regex_replace(line, code_suffix, "");
+  for (auto open = line.find(" ["); open != std::string::npos; open = line.find(" [", open + 1)) {
+    auto close = line.find(']', open);
+    auto colon = line.rfind(':', close);
+    if (close != std::string::npos && colon != std::string::npos && colon > open &&
+        colon + 1 < close && std::isdigit(static_cast<unsigned char>(line[colon + 1])))
+      line.erase(open, close - open + 1);
+  }
   return "\n           the server said: " + line;
 }
 

@@ -213,13 +213,15 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     bool keep_alive = false;
   };
   asio::awaitable<Exchange> exchange(Connection& connection, Prepared& target,
-                                     Clock::time_point deadline, FetchResponse& response) {
+                                     Clock::time_point deadline, FetchResponse& response,
+                                     const bool& cancelled) {
     Exchange result;
     connection.stream.expires_at(deadline);
     auto [write_ec, written] =
         co_await asio::async_write(connection.stream, asio::buffer(target.wire), use_tuple);
-    if (write_ec) {
-      result.ec = classify_io_error(write_ec, false);
+    if (write_ec || cancelled) {
+      result.ec = cancelled ? error_code(asio::error::operation_aborted)
+                            : classify_io_error(write_ec, false);
       co_return result;
     }
     bhttp::response_parser<bhttp::string_body> parser;
@@ -252,6 +254,11 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     // The fetch's own cancellation: emitted on `serial` only, never from the caller's strand.
     asio::cancellation_signal cancel;
     bool done = false;  // on `serial`: the fetch completed, a late cancellation has no target
+    // On `serial` too. A cancellation that comes between two operations reaches neither (Asio
+    // forgets it, and Beast's stream operations in 1.81 ignore the slot anyway): the fetch checks
+    // this flag between its steps, and the forwarder cancels what is pending on the connection.
+    bool cancelled = false;
+    std::weak_ptr<Connection> connection;
   };
 
   asio::awaitable<void> fetch(std::shared_ptr<Job> job) {
@@ -268,16 +275,20 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     } slot{this};
 
     const std::string key = job->target.host + ":" + job->target.port;
-    for (int attempt = 0; attempt < 2; ++attempt) {
+    for (int attempt = 0; attempt < 2 && !job->cancelled; ++attempt) {
       auto connection = take_idle(key);
       const bool reused = connection != nullptr;
       if (!connection) {
         connection = std::make_shared<Connection>(serial);
+        job->connection = connection;
         job->ec =
             co_await connect(*connection, job->target, job->deadline, job->options.connect_timeout);
         if (job->ec) break;
       }
-      Exchange result = co_await exchange(*connection, job->target, job->deadline, job->response);
+      if (job->cancelled) break;
+      job->connection = connection;
+      Exchange result =
+          co_await exchange(*connection, job->target, job->deadline, job->response, job->cancelled);
       job->ec = result.ec;
       // The server may close a kept-alive connection just as we reuse it: try once more afresh.
       if (job->ec == FetchErrc::connection_closed && reused && !result.got_bytes) continue;
@@ -287,6 +298,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       }
       break;
     }
+    if (job->cancelled) job->ec = asio::error::operation_aborted;
     if (!job->ec && job->options.raise_error && job->response.status >= 400)
       job->ec = FetchErrc::http_status;
   }
@@ -325,7 +337,10 @@ void Client::start(std::shared_ptr<Impl> impl, FetchRequest request, FetchOption
   if (slot.is_connected()) {
     slot.assign([impl, job](asio::cancellation_type type) {
       asio::post(impl->serial, [job, type] {
-        if (!job->done) job->cancel.emit(type);
+        if (job->done) return;
+        job->cancelled = true;
+        job->cancel.emit(type);
+        if (auto connection = job->connection.lock()) connection->stream.cancel();
       });
     });
   }

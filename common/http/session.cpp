@@ -324,7 +324,8 @@ void Session::write_next_bytes() {
                         return self->on_response_written(ec, self->keep_alive_ && !self->closing_);
                       }
                       if (!self->outgoing_.empty()) return self->write_next_bytes();
-                      self->disarm();  // between flushes the handler may take its time
+                      self->disarm();           // between flushes the handler may take its time
+                      self->watch_for_close();  // ... and its client may leave meanwhile
                     });
 }
 

@@ -41,13 +41,19 @@ styles::ServiceOptions service_options(const Settings& s, const std::string& ups
           .upload_dir = s.upload_dir,
           .max_clients = s.max_clients,
           .pool = s.pool,
-          .pool_policy = s.pool_policy == "normal" ? PoolPolicy::normal : PoolPolicy::batch};
+          .pool_policy = s.pool_policy == "normal" ? PoolPolicy::normal : PoolPolicy::batch,
+          .loop_threads = s.threads};
 }
 
 void print_banner(const Settings& s, unsigned short port, const std::string& upstream_url,
-                  bool embedded) {
+                  bool embedded, const std::string& classroom_url = "") {
   fmt::print("Parity serving on http://{}:{} ({} process(es), {} thread(s) each)\n", s.host, port,
              s.processes, s.threads);
+  if (!classroom_url.empty())
+    fmt::print(
+        "Classroom page: {} (a loop of its own, live while sync blocks the service's; "
+        "GET / redirects there)\n",
+        classroom_url);
   fmt::print("Upstream: {}{}\n", upstream_url,
              embedded ? " (embedded, 100ms latency; give --upstream URL to use another)" : "");
   fmt::print("Uploads go to {}\n", s.upload_dir);
@@ -72,7 +78,11 @@ int run_single_process(const Settings& s) {
   http::Server server(loop, service.application(), s.server);
   server.listen(s.host, s.port);
   server.stop_on_signals(s.grace);
-  print_banner(s, server.port(), upstream_url, embedded != nullptr);
+  // The race calls the service on loopback when it listens on every address.
+  bool everywhere = s.host == "0.0.0.0" || s.host == "::";
+  service.start_classroom(
+      fmt::format("http://{}:{}", everywhere ? "127.0.0.1" : s.host, server.port()), s.host);
+  print_banner(s, server.port(), upstream_url, embedded != nullptr, service.classroom_url());
   loop.run(s.threads);
   return 0;
 }

@@ -1,13 +1,14 @@
 #include "styles/service.hpp"
 
-#include "styles/classroom/race.hpp"
+#include "styles/classroom/classroom_thread.hpp"
 #include "styles/routes.hpp"
 
 namespace parity::styles {
 
-std::shared_ptr<http::Application> make_service(const demo::Context& context) {
+std::shared_ptr<http::Application> make_service(const demo::Context& context,
+                                                const Classroom& classroom) {
   auto app = std::make_shared<http::Application>();
-  mount_classroom(*app, context);  // GET / and GET /race
+  mount_classroom(*app, classroom);  // GET / and GET /race
   mount_sync(*app, context);
   mount_callback(*app, context);
   mount_future(*app, context);
@@ -26,10 +27,23 @@ Service::Service(Loop& loop, const ServiceOptions& options)
   context_.pool_size = options.pool;
   context_.upload_dir = options.upload_dir;
   context_.upstream_timeout = options.upstream_timeout;
-  application_ = make_service(context_);
+  classroom_.context = &context_;
+  classroom_.loop_threads = options.loop_threads;
+  application_ = make_service(context_, classroom_);
+}
+
+void Service::start_classroom(std::string service_url, const std::string& host) {
+  classroom_thread_ = std::make_unique<ClassroomThread>(
+      context_, *application_, std::move(service_url), classroom_.loop_threads, host);
+  classroom_.page_port = classroom_thread_->port();
+}
+
+std::string Service::classroom_url() const {
+  return classroom_thread_ ? classroom_thread_->url("/") : std::string();
 }
 
 Service::~Service() {
+  classroom_thread_.reset();  // its races call this service: they stop first
   // The loop has stopped, so answers from work still queued would go nowhere: drop that work,
   // and wait only for what is running.
   pool_.stop();

@@ -6,12 +6,14 @@
 #include "common/http/application.hpp"
 #include "common/loop/loop.hpp"
 #include "common/loop/pool_policy.hpp"
+#include "styles/classroom/race.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 
 #include <array>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,8 +22,11 @@ namespace parity::styles {
 inline constexpr std::array<std::string_view, 5> kStyles{"sync", "callback", "future", "coroutine",
                                                          "threadpool"};
 
-// `context` must outlive the application.
-std::shared_ptr<http::Application> make_service(const demo::Context& context);
+// `context` and `classroom` must outlive the application.
+std::shared_ptr<http::Application> make_service(const demo::Context& context,
+                                                const Classroom& classroom);
+
+class ClassroomThread;
 
 struct ServiceOptions {
   std::string upstream_url;                    // http://127.0.0.1:9001
@@ -30,6 +35,7 @@ struct ServiceOptions {
   unsigned pool = 5;                           // threads for blocking work
   PoolPolicy pool_policy = PoolPolicy::batch;  // see common/loop/pool_policy.hpp
   std::chrono::milliseconds upstream_timeout = std::chrono::seconds(10);
+  unsigned loop_threads = 1;  // threads running the loop: the classroom's sentences count them
 };
 
 // What one serving process owns for the demo: the pool, the client on `loop`, the context and the
@@ -43,11 +49,19 @@ class Service {
 
   std::shared_ptr<http::Application> application() const { return application_; }
 
+  // Moves the classroom page to a loop of its own on `host`, racing this service at
+  // `service_url`; GET / then redirects there.
+  void start_classroom(std::string service_url, const std::string& host);
+  // Its URL, or empty if start_classroom() was not called.
+  std::string classroom_url() const;
+
  private:
   asio::thread_pool pool_;
   http::Client client_;
   demo::Context context_;
+  Classroom classroom_;  // GET / and GET /race on the service's own loop
   std::shared_ptr<http::Application> application_;
+  std::unique_ptr<ClassroomThread> classroom_thread_;  // last: it races what is above
 };
 
 }  // namespace parity::styles

@@ -23,6 +23,13 @@ class ServiceThread {
   unsigned short port() const { return thread_.port(); }
   std::string url(const std::string& path = "") const { return thread_.url(path); }
   const std::filesystem::path& upload_dir() const { return upload_dir_; }
+  Loop& loop() { return thread_.loop(); }
+
+  // The classroom page on a loop of its own (what `parity serve` does); returns its URL.
+  std::string start_classroom() {
+    service_->start_classroom(url(), "127.0.0.1");
+    return service_->classroom_url();
+  }
 
  private:
   std::filesystem::path upload_dir_;

@@ -5,11 +5,15 @@
 #include "common/http/client.hpp"
 #include "styles/classroom/race.hpp"
 #include "styles/service_thread.hpp"
+#include "tests/support/event.hpp"
 #include "tests/support/headless_chromium.hpp"
+#include "tests/support/raw_connection.hpp"
 #include "upstream/upstream.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/asio/post.hpp>
 #include <boost/json.hpp>
+#include <boost/url/parse.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -59,25 +63,45 @@ std::string attribute(const std::string& tag, const std::string& name) {
   return tag.substr(at, tag.find('"', at) - at);
 }
 
-// The bars the page drew: each <rect ... data-side= data-start= data-end=> of its chart.
-std::vector<Bar> bars_in(const std::string& dom) {
-  std::vector<Bar> bars;
+// The bars' tags in the page's chart: <rect ... data-side= data-start= data-end=>.
+std::vector<std::string> rects_in(const std::string& dom) {
+  std::vector<std::string> tags;
   for (auto at = dom.find("<rect"); at != std::string::npos; at = dom.find("<rect", at + 1)) {
     auto tag = dom.substr(at, dom.find('>', at) - at);
-    if (attribute(tag, "data-side").empty()) continue;
+    if (!attribute(tag, "data-side").empty()) tags.push_back(tag);
+  }
+  return tags;
+}
+
+std::vector<Bar> bars_in(const std::string& dom) {
+  std::vector<Bar> bars;
+  for (const auto& tag : rects_in(dom))
     bars.push_back({std::stoi(attribute(tag, "data-side")), std::stod(attribute(tag, "data-start")),
                     std::stod(attribute(tag, "data-end"))});
-  }
   return bars;
 }
 
+// The page on a loop of its own, as `parity serve` runs it.
 class Classroom : public ::testing::Test {
  protected:
   upstream::EmbeddedUpstream upstream{upstream::Options{.latency = 50ms}};
   ServiceThread service{{.upstream_url = upstream.url()}};
+  std::string page = service.start_classroom();  // http://127.0.0.1:PORT/
   http::FetchResponse get(const std::string& target) {
-    return http::fetch_blocking({"GET", service.url(target)},
+    return http::fetch_blocking({"GET", page + target.substr(1)},
                                 {.timeout = 30s, .raise_error = false});
+  }
+  unsigned short page_port() const {
+    return static_cast<unsigned short>(boost::urls::parse_uri(page)->port_number());
+  }
+  // Holds the service's one loop thread, as a sync handler does, until `release` is set.
+  void block_the_service_loop(test::Event& release) {
+    test::Event blocked;
+    asio::post(service.loop().get_executor(), [&blocked, &release] {
+      blocked.set();
+      release.wait(60s);
+    });
+    ASSERT_TRUE(blocked.wait());
   }
 };
 
@@ -112,7 +136,58 @@ TEST_F(Classroom, TheRaceRefusesWhatItCannotRunWith400) {
     auto r = get("/race?" + bad);
     EXPECT_EQ(r.status, 400u) << bad << ": " << r.body;
   }
-  EXPECT_EQ(get("/coroutine/hello").status, 200u);  // and the server goes on
+  EXPECT_EQ(get("/").status, 200u);  // and the page goes on
+}
+
+// n=200 x 5000 ms would hold a sync loop for 17 minutes: a race states its cap instead.
+TEST_F(Classroom, TheRaceCapsNTimesArgAndSaysWhatTheCapIs) {
+  auto r = get("/race?a=sync&endpoint=sleep&arg=5000&n=200");
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_NE(r.body.find("n x arg is at most 60000 ms of sleeping"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("this race asks 1000000"), std::string::npos) << r.body;
+  EXPECT_EQ(get("/race?a=sync&endpoint=parallel&arg=100&n=6").status, 400u);  // 600 calls
+}
+
+// The sync style blocks the service's loop; the page, on its own loop, answers meanwhile.
+TEST_F(Classroom, ThePageAnswersWhileTheServicesLoopIsBlocked) {
+  test::Event release;
+  block_the_service_loop(release);
+  auto r = http::fetch_blocking({"GET", page}, {.timeout = 10s, .raise_error = false});
+  release.set();
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_NE(r.body.find("<form id=\"race\">"), std::string::npos);
+}
+
+TEST_F(Classroom, TheServicesOwnRootRedirectsToThePage) {
+  auto r = http::fetch_blocking({"GET", service.url("/?n=5")}, {.raise_error = false});
+  EXPECT_EQ(r.status, 302u);
+  EXPECT_EQ(r.headers[http::field::location], page + "?n=5");
+}
+
+TEST_F(Classroom, ThePageLinksEveryRouteToTheServicesPort) {
+  auto r = get("/");
+  EXPECT_NE(r.body.find("href=\"" + service.url("/coroutine/fetch") + "\""), std::string::npos);
+}
+
+// A page closed mid-race: its requests are cancelled, so the race lets go of its slot (two run
+// at most) even while the service cannot answer them.
+TEST_F(Classroom, ARaceWhosePageLeftIsCancelled) {
+  test::Event release;
+  block_the_service_loop(release);
+  for (int k = 0; k < 2; ++k) {
+    test::RawConnection left(page_port());
+    left.send(test::get_request("/race?a=coroutine&b=coroutine&endpoint=sleep&arg=10&n=3"));
+    ASSERT_NE(left.read_until("\"event\":\"start\"").find("200 OK"), std::string::npos);
+  }  // both pages close here
+  bool slot_free = test::eventually(
+      [&] {
+        test::RawConnection next(page_port());
+        next.send(test::get_request("/race?a=coroutine&b=coroutine&endpoint=sleep&arg=10&n=1"));
+        return next.read_until("\r\n").starts_with("HTTP/1.1 200");
+      },
+      20s);
+  release.set();
+  EXPECT_TRUE(slot_free) << "a race whose page left still holds its slot: not cancelled";
 }
 
 TEST_F(Classroom, TheHomePageIsSelfContainedAndListsEveryStyle) {
@@ -121,9 +196,11 @@ TEST_F(Classroom, TheHomePageIsSelfContainedAndListsEveryStyle) {
   for (auto style : kStyles)
     EXPECT_NE(r.body.find("<option>" + std::string(style) + "</option>"), std::string::npos);
   EXPECT_NE(r.body.find("/coroutine/fetch"), std::string::npos);
-  // Nothing from the network: no external script, style sheet or image.
+  // Nothing from the network: no external script, style sheet or image; links go to the service.
   EXPECT_EQ(r.body.find("src=\"http"), std::string::npos);
-  EXPECT_EQ(r.body.find("href=\"http"), std::string::npos);
+  for (auto at = r.body.find("href=\"http"); at != std::string::npos;
+       at = r.body.find("href=\"http", at + 1))
+    EXPECT_EQ(r.body.compare(at + 6, service.url().size(), service.url()), 0) << r.body.substr(at);
   EXPECT_EQ(r.body.find("<link"), std::string::npos);
 }
 
@@ -141,10 +218,26 @@ TEST(ClassroomSentence, NamesWhatSetsEachStylesRequestsInFlight) {
             "requests per second.");
 }
 
+// On a loop of two threads, two blocking requests run at once: the sentence counts them.
+TEST(ClassroomSentence, CountsTheLoopsThreads) {
+  auto sync = at_a_time("sync", "sleep", 10, 5, 10, 2);
+  EXPECT_EQ(sync.count, 2);
+  EXPECT_EQ(sync.why, "the loop's 2 threads, held by each request");
+  EXPECT_EQ(at_a_time("coroutine", "compute", 10, 5, 10, 2).count, 2);
+  EXPECT_EQ(at_a_time("coroutine", "sleep", 10, 5, 10, 2).count, 10);
+}
+
+// arg=0 once printed "636132.0 requests per second".
+TEST(ClassroomSentence, ARaceTooQuickToTimeGivesNoRate) {
+  auto sentence = race_sentence("coroutine", at_a_time("coroutine", "sleep", 5, 5, 10), 5, 0, 0.4);
+  EXPECT_EQ(sentence.find("per second"), std::string::npos) << sentence;
+  EXPECT_NE(sentence.find("too quick to time"), std::string::npos) << sentence;
+}
+
 // The page in a real browser: it runs the race from its URL, and the test reads the bars it drew.
 TEST_F(Classroom, InChromiumSyncsBarsFollowEachOtherAndTheCoroutinesOverlap) {
   test::HeadlessChromium chromium;
-  chromium.open(service.url("/?a=sync&b=coroutine&endpoint=sleep&arg=200&n=5&run=1"));
+  chromium.open(page + "?a=sync&b=coroutine&endpoint=sleep&arg=200&n=5&run=1");
   auto dom = chromium.html_once("['done', 'failed'].includes(document.body.dataset.race)", 90s);
   ASSERT_NE(dom.find("data-race=\"done\""), std::string::npos) << "the race failed in the page:\n"
                                                                << dom.substr(0, 4000);
@@ -153,9 +246,27 @@ TEST_F(Classroom, InChromiumSyncsBarsFollowEachOtherAndTheCoroutinesOverlap) {
   EXPECT_TRUE(one_after_the_other(of_side(bars, 0))) << "sync's bars overlap in the page";
   EXPECT_TRUE(all_together(of_side(bars, 1))) << "the coroutine's bars do not overlap";
   EXPECT_NE(dom.find("sync served 1 at a time"), std::string::npos);
+  for (const auto& tag : rects_in(dom)) EXPECT_GE(std::stod(attribute(tag, "height")), 20) << tag;
   auto shot = std::filesystem::path(PARITY_BUILD_DIR) / "classroom.png";
   chromium.screenshot(shot);
   EXPECT_GT(std::filesystem::file_size(shot), 10'000u);  // a real picture, not an empty file
+}
+
+// On a projector at n=200: the conclusion is above the fold, and every bar is still visible.
+TEST_F(Classroom, InChromiumAtTwoHundredTheConclusionIsAboveTheFold) {
+  test::HeadlessChromium chromium;
+  chromium.open(page + "?a=coroutine&b=callback&endpoint=sleep&arg=100&n=200&run=1", 1400, 900);
+  // The test, not the page, records where the conclusion ended up.
+  auto dom = chromium.html_once(
+      "document.body.dataset.race === 'done' && document.getElementById('sentence-1').textContent"
+      " && (document.body.dataset.conclusionBottom = Math.ceil(document.getElementById("
+      "'sentence-1').getBoundingClientRect().bottom), true)",
+      90s);
+  ASSERT_EQ(bars_in(dom).size(), 400u);
+  auto bottom = attribute(dom, "data-conclusion-bottom");
+  ASSERT_FALSE(bottom.empty());
+  EXPECT_LE(std::stoi(bottom), 900) << "the conclusion is below the fold";
+  for (const auto& tag : rects_in(dom)) EXPECT_GE(std::stod(attribute(tag, "height")), 1) << tag;
 }
 
 }  // namespace

@@ -7,10 +7,13 @@
 #include "styles/service.hpp"
 
 #include <fmt/format.h>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
+#include <boost/url/parse.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -43,21 +46,45 @@ struct Side {
   std::unique_ptr<asio::steady_timer> all_answered;
 };
 
-// GET /: the page, with the styles and every endpoint filled in.
+// The name the client used for this server (the Host header without its port), so that links and
+// redirects to the service's port reach it from wherever the browser is.
+std::string host_name(const http::RequestHandler& handler) {
+  std::string_view host = handler.request()[http::field::host];
+  if (auto colon = host.rfind(':'); colon != host.npos && host.find(']', colon) == host.npos)
+    host = host.substr(0, colon);
+  return host.empty() ? "127.0.0.1" : std::string(host);
+}
+
+// Where the browser finds the service: "" (this server) or http://name:port.
+std::string service_base(const http::RequestHandler& handler, const Classroom& classroom) {
+  if (classroom.service_url.empty()) return {};
+  auto url = boost::urls::parse_uri(classroom.service_url);
+  return fmt::format("http://{}:{}", host_name(handler), url ? url->port() : "80");
+}
+
+// GET /: the page, with the styles and every endpoint filled in; or, when the page runs on a
+// loop of its own, a redirect there.
 class HomeHandler final : public http::RequestHandler {
  public:
+  void initialize(const Classroom* classroom) { classroom_ = classroom; }
+
   void get() {
+    if (auto port = classroom_->page_port.load(); port != 0)
+      return redirect(fmt::format("http://{}:{}/{}{}", host_name(*this), port,
+                                  query().empty() ? "" : "?", query()));
+    const auto base = http::escape_html(service_base(*this, *classroom_));
     std::string styles, routes;
+    const auto& service = classroom_->service ? *classroom_->service : application();
     for (auto style : kStyles) {
       styles += fmt::format("<option>{}</option>", http::escape_html(style));
       routes += fmt::format("<li><b>{}</b>:", http::escape_html(style));
-      for (const auto& route : application().routes()) {
+      for (const auto& route : service.routes()) {
         if (!route.name.starts_with(std::string(style) + ".")) continue;
         bool gets = std::find(route.methods.begin(), route.methods.end(), http::verb::get) !=
                     route.methods.end();
         bool linkable = gets && route.pattern.find('(') == std::string::npos;
         auto pattern = http::escape_html(route.pattern);  // written as it is, groups and all
-        routes += linkable ? fmt::format(" <a href=\"{0}\">{0}</a>", pattern)
+        routes += linkable ? fmt::format(" <a href=\"{0}{1}\">{1}</a>", base, pattern)
                            : fmt::format(" <code>{}</code>", pattern);
       }
       routes += "</li>\n";
@@ -71,13 +98,21 @@ class HomeHandler final : public http::RequestHandler {
     set_header(http::field::content_type, "text/html; charset=utf-8");
     finish(page);
   }
+
+ private:
+  const Classroom* classroom_ = nullptr;
 };
 
 class RaceHandler final : public http::RequestHandler {
  public:
-  void initialize(const demo::Context* context) { context_ = context; }
+  void initialize(const Classroom* classroom) { classroom_ = classroom; }
   ~RaceHandler() override {
     if (counted_) --races_running;
+  }
+
+  // The page went away: its race's requests in flight are cancelled, and no side starts after.
+  void on_connection_close() override {
+    for (auto& signal : cancel_) signal.emit(asio::cancellation_type::terminal);
   }
 
   asio::awaitable<void> get() {
@@ -110,6 +145,11 @@ class RaceHandler final : public http::RequestHandler {
     if (race.endpoint == "compute") race.arg = int_argument("arg", 50'000'000, 1, 1'000'000'000);
     if (race.endpoint == "chain") race.arg = int_argument("arg", 3, 1, 10);
     if (race.endpoint == "parallel") race.arg = int_argument("arg", 5, 1, 100);
+    for (const auto& cap : kRaceCaps)
+      if (cap.endpoint == race.endpoint && race.n * race.arg > cap.total)
+        throw http::HttpError(
+            400, fmt::format("n x arg is at most {} {} for {}; this race asks {}", cap.total,
+                             cap.what, cap.endpoint, race.n * race.arg));
     return race;
   }
 
@@ -126,19 +166,25 @@ class RaceHandler final : public http::RequestHandler {
                             {"side", index},
                             {"style", style},
                             {"url", race_.path(index)},
+                            {"base", service_base(*this, *classroom_)},
                             {"n", race_.n}});
     co_await async_flush(asio::use_awaitable);
-    const auto url = local_url() + race_.path(index);
+    if (connection_closed()) co_return;  // the page left while the flush was under way
+    const auto& service = classroom_->service_url;
+    const auto url = (service.empty() ? local_url() : service) + race_.path(index);
+    cancel_ = std::vector<asio::cancellation_signal>(race_.n);
     for (int i = 0; i < race_.n; ++i) {
       http::FetchRequest request{"GET", url};
       http::FetchOptions options;
       options.raise_error = false;
-      options.timeout = std::chrono::seconds(60);
-      client_->async_fetch(request, options,
-                           async_callback([this, side, i](boost::system::error_code ec,
-                                                          http::FetchResponse response) {
-                             answered(*side, i, ec, response);
-                           }));
+      options.timeout = std::chrono::seconds(90);
+      client_->async_fetch(
+          request, options,
+          asio::bind_cancellation_slot(
+              cancel_[i].slot(), async_callback([this, side, i](boost::system::error_code ec,
+                                                                http::FetchResponse response) {
+                answered(*side, i, ec, response);
+              })));
     }
     boost::system::error_code waited;  // cancelled when the last answer is in
     co_await side->all_answered->async_wait(asio::redirect_error(asio::use_awaitable, waited));
@@ -174,8 +220,9 @@ class RaceHandler final : public http::RequestHandler {
 
   json::object summary(const Side& side) const {
     const auto& style = race_.styles[side.index];
-    auto limit = at_a_time(style, race_.endpoint, race_.n, context_->pool_size,
-                           context_->client->options().max_clients);
+    const auto& context = *classroom_->context;
+    auto limit = at_a_time(style, race_.endpoint, race_.n, context.pool_size,
+                           context.client->options().max_clients, classroom_->loop_threads);
     double wall = side.last_finish - side.first_start;
     double rate = wall > 0 ? race_.n / (wall / 1000) : 0;
     double expected = std::ceil(static_cast<double>(race_.n) / limit.count) * side.shortest;
@@ -189,10 +236,11 @@ class RaceHandler final : public http::RequestHandler {
             {"sentence", race_sentence(style, limit, race_.n, side.shortest, wall)}};
   }
 
-  const demo::Context* context_ = nullptr;
+  const Classroom* classroom_ = nullptr;
   Race race_;
   bool counted_ = false;
   std::optional<http::Client> client_;
+  std::vector<asio::cancellation_signal> cancel_;  // one per request of the side running
 };
 
 }  // namespace
@@ -205,12 +253,15 @@ std::string Race::path(int side) const {
 }
 
 AtATime at_a_time(const std::string& style, const std::string& endpoint, int n, unsigned pool,
-                  std::size_t max_clients) {
-  if (style == "sync") return {1, "the loop's one thread, held by each request"};
+                  std::size_t max_clients, unsigned loop_threads) {
+  const int threads = std::min<int>(n, static_cast<int>(std::max(1u, loop_threads)));
+  const auto loop = loop_threads > 1 ? fmt::format("the loop's {} threads", loop_threads)
+                                     : std::string("the loop's one thread");
+  if (style == "sync") return {threads, loop + ", held by each request"};
   if (style == "threadpool")
     return {std::min<int>(n, static_cast<int>(pool)),
             fmt::format("the pool's {} threads, one held by each request", pool)};
-  if (endpoint == "compute") return {1, "the CPU work holds the loop's thread"};
+  if (endpoint == "compute") return {threads, "the CPU work holds " + loop};
   if (endpoint == "sleep") return {n, "nothing blocks: every request waits at once"};
   if (max_clients == 0) return {n, "nothing blocks, and the client has no cap"};
   return {std::min<int>(n, static_cast<int>(max_clients)),
@@ -220,6 +271,11 @@ AtATime at_a_time(const std::string& style, const std::string& endpoint, int n, 
 std::string race_sentence(const std::string& style, const AtATime& limit, int n, double shortest_ms,
                           double wall_ms) {
   int waves = (n + limit.count - 1) / limit.count;
+  if (wall_ms < 10)  // a rate read off a few microseconds means nothing
+    return fmt::format(
+        "{} served {} at a time ({}). {} requests took {:.1f} ms in all: too quick to time, give "
+        "a larger argument.",
+        style, limit.count, limit.why, n, wall_ms);
   shortest_ms = std::round(shortest_ms);  // "about 200 ms", and 5 x 200 = 1000
   return fmt::format(
       "{} served {} at a time ({}). {} requests of about {:.0f} ms should take about {} x {:.0f} = "
@@ -228,8 +284,8 @@ std::string race_sentence(const std::string& style, const AtATime& limit, int n,
       wall_ms, wall_ms > 0 ? n / (wall_ms / 1000) : 0.0);
 }
 
-void mount_classroom(http::Application& app, const demo::Context& context) {
-  app.add<HomeHandler>("/", "index").add<RaceHandler>("/race", "race", &context);
+void mount_classroom(http::Application& app, const Classroom& classroom) {
+  app.add<HomeHandler>("/", "index", &classroom).add<RaceHandler>("/race", "race", &classroom);
 }
 
 }  // namespace parity::styles

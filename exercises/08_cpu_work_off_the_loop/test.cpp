@@ -18,9 +18,11 @@ TEST(Exercise08, Part1_APingIsAnsweredWhileTheCrunchRuns) {
   auto ping = world.get("/ping", 10s);
   world.library().release();
   auto crunched = crunch.get();
-  REQUIRE_BECAUSE(ping.status == 200, "GET /ping answered " << ping.status);
+  REQUIRE_BECAUSE(ping.status == 200,
+                  "GET /ping answered " << ping.status << world.server_said());
   REQUIRE_BECAUSE(crunched.status == 200,
-                  "GET /crunch answered " << crunched.status << ": " << crunched.body);
+                  "GET /crunch answered " << crunched.status << ": " << crunched.body
+                                          << world.server_said());
   EXPECT_BECAUSE(crunched.body == R"({"gave_up":false})",
                  "GET /ping was answered only after the crunch gave up: the CPU work held the "
                  "loop's thread. Run it on the pool.");

@@ -29,6 +29,12 @@ std::string message_of(const parity::http::FetchResponse& r) {
   return m.is_string() ? std::string(m.as_string()) : "";
 }
 
+// A CMDB that fails on its side: 500 to every call.
+class FailingCmdb : public parity::http::RequestHandler {
+ public:
+  void post() { send_error(500, "the CMDB broke"); }
+};
+
 }  // namespace
 
 TEST(Exercise14, Part1_AnImportIs200WithTheCmdbsData) {
@@ -73,4 +79,19 @@ TEST(Exercise14, Part5_ACmdbThatDoesNotAnswerIs504) {
   EXPECT_BECAUSE(r.status == 504, "with a CMDB that never answers, an import answered "
                                       << (r.status ? std::to_string(r.status) : "nothing in 3 s")
                                       << ", not 504 within kUpstreamTimeout");
+}
+
+TEST(Exercise14, Part6_ACmdbThatFailsIs502) {
+  auto cmdb = std::make_shared<parity::http::Application>();
+  cmdb->add<FailingCmdb>("/.*", "");
+  parity::http::ServerThread failing;
+  parity::http::ServerOptions quiet;
+  quiet.access_log = false;
+  failing.start(cmdb, quiet);
+  World world(exercise::mount, failing.url());
+  auto r = import(world, R"([{"name":"web-1"}])");
+  EXPECT_BECAUSE(r.status == 502, "a CMDB that answered 500 made the import answer "
+                                      << r.status
+                                      << ", not 502: only the CMDB's 400 is passed on (the "
+                                         "caller's fault); its other errors are a bad gateway");
 }

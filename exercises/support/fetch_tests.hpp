@@ -70,7 +70,11 @@ inline std::string not_the_style(const World& world, Via expected, const std::st
                    "with the upstream down, GET /fetch answered "                                 \
                        << (r.status ? std::to_string(r.status) : "nothing within 3 s")            \
                        << ", not 502"                                                             \
-                       << (world.core_refused() ? "" : ": when the fetch fails, send_error(502)") \
+                       << (world.core_refused() ? ""                                              \
+                           : r.status == 500                                                      \
+                               ? ": the failed fetch escaped as an exception; catch "             \
+                                 "http::FetchError and send_error(502)"                           \
+                               : ": when the fetch fails, send_error(502)")                       \
                        << world.server_said());                                                   \
   }                                                                                               \
   TEST(Suite, Part4_TheFetchIsAsyncFetch##Style) {                                                \

@@ -1,6 +1,6 @@
 #pragma once
 // Mistake: no try/catch around the co_await, so a failed fetch escapes as an exception (500)
-// Fails with: with the upstream down, GET /fetch answered 500, not 502
+// Fails with: the failed fetch escaped as an exception; catch http::FetchError
 
 #include "exercises/support/world.hpp"
 

@@ -3,6 +3,7 @@
 // resets it; a teacher (and CI) verifies that every starter fails and every solution passes.
 
 #include "cli/commands.hpp"
+#include "common/text/wrap.hpp"
 #include "exercises/learn/learn.hpp"
 
 #include <fmt/format.h>
@@ -63,7 +64,7 @@ int check(const Paths& paths, const learn::Exercise& exercise, const std::string
   fmt::print("Building exercise {} ...\n", exercise.number);
   std::fflush(stdout);
   auto result = learn::check(paths, exercise, learn::Version::student);
-  fmt::print("{}", learn::describe(exercise, result));
+  fmt::print("{}", learn::describe(exercise, result, text::terminal_width()));
   if (learn::tests_were_edited(exercise))
     fmt::print(
         "(exercises/{}/test.cpp differs from the tests the build was configured with. It is "

@@ -5,12 +5,12 @@
 
 #include "cli/commands.hpp"
 #include "common/demo/uploads.hpp"
+#include "common/text/wrap.hpp"
 #include "tutorials/lesson.hpp"
 #include "tutorials/support.hpp"
 
 #include <fmt/format.h>
 
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -29,22 +29,13 @@ void list_lessons() {
   fmt::print("\nRun one with `parity tutorial 02`, one step with `parity tutorial 02.3`.\n");
 }
 
-// The terminal's width, or 80 when the output is not a terminal (a file, a pipe, CI).
-std::size_t output_width() {
-  winsize size{};
-  if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 &&
-      size.ws_col >= 40)
-    return size.ws_col;
-  return 80;
-}
-
 void run_step(const tutorials::Step& step) {
   fmt::print("== {}  {} ==\n", step.id, step.title);
   std::fflush(stdout);
   auto result = step.run();
   fmt::print("{}", result.output);
   if (!result.output.empty() && result.output.back() != '\n') fmt::print("\n");
-  fmt::print("\n{}\n\n", tutorials::wrap(result.notice, output_width(), "Notice: "));
+  fmt::print("\n{}\n\n", text::wrap(result.notice, text::terminal_width(), "Notice: "));
   std::fflush(stdout);
 }
 

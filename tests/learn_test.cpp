@@ -125,6 +125,25 @@ TEST(LearnReport, EveryFailingPartGivesItsReasonNotOnlyTheFirst) {
   EXPECT_NE(text.find("1 of 3 parts pass."), std::string::npos) << text;
 }
 
+TEST(LearnReport, AReasonIsWrappedToTheWidthUnderItsPart) {
+  CheckResult result;
+  result.built = true;
+  std::string reason;
+  for (int i = 0; i < 30; ++i) reason += "word" + std::to_string(i) + " ";
+  result.parts = {{"Part1_A", false, reason, 0.1}};
+  auto text = describe({"01", "01_x", "X", {}}, result, 60);
+  std::istringstream lines(text);
+  int reason_lines = 0;
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_LE(line.size(), 60u) << line;
+    if (line.find("word") != std::string::npos) {
+      EXPECT_TRUE(line.starts_with("           word")) << line;
+      ++reason_lines;
+    }
+  }
+  EXPECT_GT(reason_lines, 1) << text;
+}
+
 TEST(LearnReport, APartThatFailedWithoutASentenceSaysSo) {
   auto parts = parts_from_gtest_json(R"({"testsuites": [{"name": "E", "testsuite": [
       {"name": "Part1_A", "time": "0.25s", "failures": [{"failure": "", "type": ""}]}]}]})");

@@ -2,6 +2,7 @@
 // one request at a time and its coroutine server two at once, and siege at the sync server stays
 // under Little's law. Bounds, never speeds: what the server cannot do, not what it did fast.
 
+#include "common/text/wrap.hpp"
 #include "tutorials/lesson.hpp"
 #include "tutorials/support.hpp"
 
@@ -368,7 +369,7 @@ TEST(Tutorials, StepsAreFoundByLessonAndNumber) {
 TEST(TutorialNotice, IsWrappedToTheWidthWithItsLinesIndentedUnderTheFirstWord) {
   std::string text(440, 'x');
   for (std::size_t i = 5; i < text.size(); i += 9) text[i] = ' ';
-  auto wrapped = tutorials::wrap(text, 80, "Notice: ");
+  auto wrapped = text::wrap(text, 80, "Notice: ");
   std::istringstream lines(wrapped);
   int count = 0;
   for (std::string line; std::getline(lines, line); ++count) {
@@ -376,8 +377,8 @@ TEST(TutorialNotice, IsWrappedToTheWidthWithItsLinesIndentedUnderTheFirstWord) {
     EXPECT_TRUE(count == 0 ? line.starts_with("Notice: x") : line.starts_with("        x")) << line;
   }
   EXPECT_GE(count, 6);
-  EXPECT_EQ(tutorials::wrap("a b\nc", 80, "N: "), "N: a b\n   c");
-  EXPECT_EQ(tutorials::wrap("short", 80, "Notice: "), "Notice: short");
+  EXPECT_EQ(text::wrap("a b\nc", 80, "N: "), "N: a b\n   c");
+  EXPECT_EQ(text::wrap("short", 80, "Notice: "), "Notice: short");
 }
 
 }  // namespace

@@ -69,9 +69,4 @@ struct SiegeRun {
 // The seeds' `siege URL -c100 -t3s`: 100 users, 3 s, a new connection per request.
 SiegeRun seed_siege(const std::string& url);
 
-// `text` wrapped at word boundaries to lines of at most `width` characters: the first line
-// starts with `first`, the others with as many spaces. Newlines in `text` are kept. A word
-// longer than a line stands alone on its own line.
-std::string wrap(std::string_view text, std::size_t width, std::string_view first);
-
 }  // namespace parity::tutorials

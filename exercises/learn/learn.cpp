@@ -2,6 +2,7 @@
 
 #include "bench/compare/process.hpp"
 #include "common/http/html.hpp"
+#include "common/text/wrap.hpp"
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
@@ -416,7 +417,7 @@ fs::path reset(const Paths& paths, const Exercise& exercise) {
   return backup;
 }
 
-std::string describe(const Exercise& exercise, const CheckResult& result) {
+std::string describe(const Exercise& exercise, const CheckResult& result, std::size_t width) {
   std::string out = fmt::format("Exercise {} · {}\n", exercise.number, exercise.title);
   if (!result.built) {
     return out + "  Your exercise.hpp does not compile yet. The compiler says:\n\n" +
@@ -435,7 +436,7 @@ std::string describe(const Exercise& exercise, const CheckResult& result) {
     auto label = part.name.substr(0, underscore);  // Part2
     auto what = underscore == std::string::npos ? "" : part.name.substr(underscore + 1);
     out += fmt::format("  {} {:<6} {}\n", part.passed ? "pass" : "FAIL", label, what);
-    if (!part.passed) out += "           " + part.message + "\n";
+    if (!part.passed) out += text::wrap(part.message, width, "           ") + "\n";
     passed += part.passed;
   }
   out += fmt::format("{} of {} parts pass.\n", passed, result.parts.size());

@@ -104,8 +104,8 @@ std::vector<std::string> hints(const Exercise& exercise);
 // returns the backup's path.
 std::filesystem::path reset(const Paths& paths, const Exercise& exercise);
 
-// What `parity learn check` prints for a result.
-std::string describe(const Exercise& exercise, const CheckResult& result);
+// What `parity learn check` prints for a result, each failing part's reason wrapped to `width`.
+std::string describe(const Exercise& exercise, const CheckResult& result, std::size_t width = 80);
 
 // `parity learn verify`: every starter builds and fails, every solution passes, every wrong
 // solution fails with its sentence. Writes JUnit XML to `junit` if given. Returns the lines of

@@ -94,6 +94,12 @@ class Classroom : public ::testing::Test {
   unsigned short page_port() const {
     return static_cast<unsigned short>(boost::urls::parse_uri(page)->port_number());
   }
+  // Sets an event when it goes, however the test ends: a failed ASSERT must not leave the
+  // service's loop held (the test would hang in the fixture's destructor instead of failing).
+  struct SetOnExit {
+    test::Event& event;
+    ~SetOnExit() { event.set(); }
+  };
   // Holds the service's one loop thread, as a sync handler does, until `release` is set.
   void block_the_service_loop(test::Event& release) {
     test::Event blocked;
@@ -151,6 +157,7 @@ TEST_F(Classroom, TheRaceCapsNTimesArgAndSaysWhatTheCapIs) {
 // The sync style blocks the service's loop; the page, on its own loop, answers meanwhile.
 TEST_F(Classroom, ThePageAnswersWhileTheServicesLoopIsBlocked) {
   test::Event release;
+  SetOnExit released{release};
   block_the_service_loop(release);
   auto r = http::fetch_blocking({"GET", page}, {.timeout = 10s, .raise_error = false});
   release.set();
@@ -173,17 +180,19 @@ TEST_F(Classroom, ThePageLinksEveryRouteToTheServicesPort) {
 // at most) even while the service cannot answer them.
 TEST_F(Classroom, ARaceWhosePageLeftIsCancelled) {
   test::Event release;
+  SetOnExit released{release};
   block_the_service_loop(release);
   for (int k = 0; k < 2; ++k) {
     test::RawConnection left(page_port());
     left.send(test::get_request("/race?a=coroutine&b=coroutine&endpoint=sleep&arg=10&n=3"));
-    ASSERT_NE(left.read_until("\"event\":\"start\"").find("200 OK"), std::string::npos);
+    auto got = left.read_until("\"event\":\"start\"", 20s);
+    ASSERT_NE(got.find("200 OK"), std::string::npos) << "race " << k << " began with:\n" << got;
   }  // both pages close here
   bool slot_free = test::eventually(
       [&] {
         test::RawConnection next(page_port());
         next.send(test::get_request("/race?a=coroutine&b=coroutine&endpoint=sleep&arg=10&n=1"));
-        return next.read_until("\r\n").starts_with("HTTP/1.1 200");
+        return next.read_until("\r\n", 10s).starts_with("HTTP/1.1 200");
       },
       20s);
   release.set();

@@ -1,5 +1,6 @@
 #include "common/http/session.hpp"
 
+#include "common/http/rfc9112.hpp"
 #include "common/log/log.hpp"
 
 #include <boost/asio/append.hpp>
@@ -7,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -148,10 +150,53 @@ void Session::read_header() {
   parser_->header_limit(static_cast<std::uint32_t>(server_->options.header_limit));
   parser_->body_limit(server_->options.body_limit);
   arm(server_->options.idle_timeout);
-  bhttp::async_read_header(socket_, buffer_, *parser_,
-                           [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-                             self->on_header(ec);
-                           });
+  scanned_ = 0;
+  parse_header();
+}
+
+// Reads until the header is whole, then parses it at once. Beast's async_read_header would read
+// too, but it waits for more bytes after a request line without its version ("GET / \r\n\r\n"),
+// and the checks of rfc9112.hpp need the raw header, which only this loop sees.
+void Session::parse_header() {
+  auto* bytes = static_cast<char*>(buffer_.data().data());
+  std::string_view arrived(bytes, buffer_.size());
+  // A server should ignore empty lines before a request line (RFC 9112 §2.2).
+  std::size_t empty_lines = 0;
+  while (arrived.substr(empty_lines, 2) == "\r\n") empty_lines += 2;
+  if (empty_lines > 0) {
+    buffer_.consume(empty_lines);
+    scanned_ = 0;
+    return parse_header();
+  }
+  auto scan = rfc9112::scan_header(arrived, scanned_);
+  scanned_ = scan.resume;
+  if (scan.refusal) return reply_and_close(scan.refusal->status, scan.refusal->message);
+  const auto limit = server_->options.header_limit;
+  if ((scan.end == std::string_view::npos ? arrived.size() : scan.end) > limit) {
+    if (arrived.find("\r\n") > limit)
+      return reply_and_close(414, "the request line is longer than " + std::to_string(limit) +
+                                      " bytes");
+    reject_read_error(bhttp::error::header_limit);
+    return;
+  }
+  if (scan.end != std::string_view::npos) {
+    if (auto refusal = rfc9112::check_request_line(bytes, scan.end))
+      return reply_and_close(refusal->status, refusal->message);
+    boost::system::error_code ec;
+    buffer_.consume(parser_->put(asio::buffer(bytes, scan.end), ec));
+    if (!ec && !parser_->is_header_done()) ec = bhttp::error::need_more;
+    if (ec == bhttp::error::need_more)  // the header is all here: what Beast waits for never comes
+      return reply_and_close(400, "malformed request: the request line is not `METHOD target "
+                                  "HTTP/1.1` (RFC 9112 §3)");
+    return on_header(ec);
+  }
+  socket_.async_read_some(
+      buffer_.prepare(beast::read_size(buffer_, 64 * KiB)),
+      [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+        self->buffer_.commit(n);
+        if (ec) return self->on_header(ec);  // closed, timed out or shut down: reject closes
+        self->parse_header();
+      });
 }
 
 // Answers what a read error calls for. Returns true if the connection is done with.
@@ -164,7 +209,7 @@ bool Session::reject_read_error(boost::system::error_code ec) {
     reply_and_close(413, "the request body is larger than " +
                              std::to_string(server_->options.body_limit) + " bytes");
   } else if (is_parse_error(ec)) {
-    reply_and_close(400, "malformed request: " + ec.message());
+    reply_and_close(400, "malformed request: " + rfc9112::describe(ec));
   } else {
     // The client closed, the sweep closed us (idle, slowloris, slow body) or shutdown() cancelled.
     close();
@@ -183,6 +228,8 @@ void Session::on_header(boost::system::error_code ec) {
         431, "the request header has " + std::to_string(fields) + " fields; at most " +
                  std::to_string(server_->options.header_fields_limit) + " are accepted");
   }
+  if (auto refusal = rfc9112::check_header(header))
+    return reply_and_close(refusal->status, refusal->message);
   keep_alive_ = header.keep_alive();
   if (header.version() == 11 && beast::iequals(header[field::expect], "100-continue")) {
     // The client waits for our word before sending the body. Beast has already checked the
@@ -220,6 +267,7 @@ void Session::hand_over() {
   ++exchange_;
   Request request = parser_->release();
   parser_.reset();
+  rfc9112::to_origin_form(request);
   if (buffer_.size() == 0) buffer_.shrink_to_fit();  // nothing pipelined: free it while handling
 
   std::string_view target = request.target();

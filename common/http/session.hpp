@@ -86,6 +86,7 @@ class Session : public std::enable_shared_from_this<Session> {
   enum class State { reading, handling, writing, closed };
 
   void read_header();
+  void parse_header();
   void on_header(boost::system::error_code ec);
   void read_body();
   void on_body(boost::system::error_code ec);
@@ -125,6 +126,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // it; the parser alone is 280 bytes, the buffer 512).
   beast::flat_buffer buffer_;
   std::unique_ptr<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::size_t scanned_ = 0;  // how far the request's header has been scanned for its end
   State state_ = State::reading;
   bool closing_ = false;        // close after the response in progress
   bool keep_alive_ = true;      // what the current request asked for

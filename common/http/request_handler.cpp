@@ -2,7 +2,7 @@
 
 #include "common/http/application.hpp"
 #include "common/http/header_bytes.hpp"
-#include "common/http/session.hpp"
+#include "common/http/server.hpp"  // log_access
 #include "common/log/log.hpp"
 
 #include <fmt/format.h>
@@ -33,43 +33,20 @@ void RequestHandler::write_error(unsigned status, std::string_view reason) {
 // ---- Lifecycle --------------------------------------------------------------------------------
 
 RequestHandler::~RequestHandler() {
-  if (!session_ || finished_ || connection_closed_) return;
-  // The last owner let go of a handler that never finished: its client would wait until it gave
-  // up. Answer 500 now (write_error cannot run: the derived class is gone), on the session's
-  // strand, where it is known whether the connection still waits for this answer; unless the
-  // loop has stopped and the answer could go nowhere.
-  if (session_->get_executor().get_inner_executor().context().stopped()) return;
-  Response response{status::internal_server_error, request_.version()};
-  for (const auto& [name, value] : application_->default_headers) response.set(name, value);
-  response.set(field::content_type, kJson);
-  response.body() = error_body(500, "the handler never finished the response");
-  response.prepare_payload();
-  auto session = session_;
-  asio::dispatch(
-      session->get_executor(),
-      [session, exchange = exchange_, who = describe(), streaming = headers_sent_, peer = peer_,
-       method = std::string(request_.method_string()), target = std::string(request_.target()),
-       start = start_time_, response = std::move(response)]() mutable {
-        if (!session->is_answering(exchange)) return;  // the connection is gone already
-        if (streaming) {  // a streamed response cannot turn into a 500: end the connection
-          log::error("http", "{}: the handler was let go of before finish(), mid-stream", who);
-          return session->abort(exchange);
-        }
-        log::error("http",
-                   "{}: the handler was let go of without finish() being called; answered 500",
-                   who);
-        if (session->access_log_enabled())
-          log_access(500, method, target, peer, Clock::now() - start);
-        session->send_response(exchange, std::move(response));
-      });
+  if (!connection_ || finished_ || connection_closed_) return;
+  // Let go of unfinished: the connection answers 500, later and on its strand (no I/O here, and
+  // write_error() cannot run: the derived class is gone).
+  connection_->abandoned(exchange_, {describe(), headers_sent_, request_.version(),
+                                     std::string(request_.method_string()),
+                                     std::string(request_.target()), start_time_});
 }
 
-void RequestHandler::execute(std::shared_ptr<Session> session, std::uint64_t exchange,
+void RequestHandler::execute(std::shared_ptr<Connection> connection, std::uint64_t exchange,
                              Request request, PathArgs path_args, const Route& route,
                              const Application& application, std::string peer,
                              Clock::time_point start_time) {
-  executor_ = session->get_executor();
-  session_ = std::move(session);
+  executor_ = connection->get_executor();
+  connection_ = std::move(connection);
   exchange_ = exchange;
   application_ = &application;
   route_ = &route;
@@ -290,7 +267,7 @@ const std::vector<UploadedFile>& RequestHandler::files() const {
 }
 
 std::string RequestHandler::local_url() const {
-  return session_->local_url();
+  return connection_->local_url();
 }
 
 std::string RequestHandler::reverse_url(std::string_view name,
@@ -344,16 +321,16 @@ void RequestHandler::finish() {
   if (headers_sent_) {
     std::string tail = take_body_bytes();
     if (chunked_) tail += "0\r\n\r\n";
-    session_->send_bytes(exchange_, std::move(tail), /*last=*/true, {});
+    connection_->send_bytes(exchange_, std::move(tail), /*last=*/true, {});
   } else if (method() == verb::head) {
     response_.content_length(response_.body().size());
     response_.body().clear();
-    session_->send_response(exchange_, std::move(response_));
+    connection_->send_response(exchange_, std::move(response_));
   } else {
     response_.prepare_payload();
-    session_->send_response(exchange_, std::move(response_));
+    connection_->send_response(exchange_, std::move(response_));
   }
-  if (session_->access_log_enabled()) {
+  if (connection_->access_log_enabled()) {
     log_access(get_status(), request_.method_string(), request_.target(), peer_,
                Clock::now() - start_time_);
   }
@@ -419,18 +396,18 @@ void RequestHandler::start_flush(FlushHandler done) {
     } else {
       chunked_ = false;  // HTTP/1.0 has no chunks: the end of the body is the end of the connection
       response_.keep_alive(false);
-      session_->close_after_response();
+      connection_->close_after_response();
     }
     bytes = header_bytes(response_.base());
   }
   bytes += take_body_bytes();
-  session_->send_bytes(exchange_, std::move(bytes), /*last=*/false, std::move(done));
+  connection_->send_bytes(exchange_, std::move(bytes), /*last=*/false, std::move(done));
 }
 
 void RequestHandler::abort_connection() {
   if (!on_own_strand("abort_connection")) return;
   finished_ = true;
-  session_->abort(exchange_);
+  connection_->abort(exchange_);
 }
 
 }  // namespace parity::http

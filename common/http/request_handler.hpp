@@ -40,6 +40,7 @@
 // had a side effect: such a callback belongs to an asynchronous class, or to a coroutine).
 
 #include "common/http/arguments.hpp"
+#include "common/http/connection.hpp"
 #include "common/http/http_error.hpp"
 #include "common/http/multipart.hpp"
 #include "common/http/types.hpp"
@@ -64,13 +65,12 @@
 namespace parity::http {
 
 class Application;
-class Session;
 struct Route;
 
 class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
  public:
-  using executor_type = asio::strand<asio::io_context::executor_type>;
-  using FlushHandler = asio::any_completion_handler<void(boost::system::error_code)>;
+  using executor_type = Connection::executor_type;
+  using FlushHandler = Connection::FlushHandler;
 
   // A class that finishes its requests itself, later, says so by hiding this with `true`.
   static constexpr bool asynchronous = false;
@@ -194,13 +194,16 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   const Application& application() const { return *application_; }
   std::string reverse_url(std::string_view name, const std::vector<std::string>& args = {}) const;
 
- private:
-  friend class Session;
-
-  // Called by the session: hands over the request and runs the lifecycle.
-  void execute(std::shared_ptr<Session> session, std::uint64_t exchange, Request request,
+ // ---- Called by the connection the request came on, not by handlers -------------------------
+  // Hands over the request and runs the lifecycle.
+  void execute(std::shared_ptr<Connection> connection, std::uint64_t exchange, Request request,
                PathArgs path_args, const Route& route, const Application& application,
                std::string peer, Clock::time_point start_time);
+  // The client went away before the response was finished: on_connection_close() and the
+  // close_slot()'s cancellation.
+  void connection_lost();
+
+ private:
   void run_method();
   void start_coroutine(asio::awaitable<void> body);
   // The one place an exception from prepare(), a method, a coroutine or a callback is answered.
@@ -213,15 +216,14 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   void note_async_callback();
   // On the strand: logs `mistake` with the request and its class, and answers 500.
   void refuse(std::string_view mistake);
-  void connection_lost();
 
   void start_flush(FlushHandler done);
   void parse_body_arguments() const;
   std::string take_body_bytes();
 
-  std::shared_ptr<Session> session_;
+  std::shared_ptr<Connection> connection_;
   std::uint64_t exchange_ = 0;
-  std::optional<executor_type> executor_;  // set when the session hands the request over
+  std::optional<executor_type> executor_;  // set when the connection hands the request over
   const Application* application_ = nullptr;
 
   Request request_;

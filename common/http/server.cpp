@@ -1,5 +1,6 @@
 #include "common/http/server.hpp"
 
+#include "common/http/server_state.hpp"
 #include "common/http/session.hpp"
 #include "common/log/log.hpp"
 
@@ -27,6 +28,34 @@ void log_access(unsigned status, std::string_view method, std::string_view targe
                  std::chrono::duration<double, std::milli>(elapsed).count());
   log::write(level, "access", std::string_view(line.data(), line.size()));
 }
+
+// ---- ServerState ----------------------------------------------------------------------------
+
+void detail::ServerState::add(const std::shared_ptr<Session>& session) {
+  std::lock_guard lock(mutex);
+  sessions.emplace(session.get(), session);
+}
+
+std::vector<std::shared_ptr<Session>> detail::ServerState::snapshot() {
+  std::vector<std::shared_ptr<Session>> alive;
+  std::lock_guard lock(mutex);
+  for (auto& [key, weak] : sessions) {
+    if (auto session = weak.lock()) alive.push_back(std::move(session));
+  }
+  return alive;
+}
+
+void detail::ServerState::remove(const Session* session) {
+  std::function<void()> drained;
+  {
+    std::lock_guard lock(mutex);
+    sessions.erase(session);
+    if (shutting_down && sessions.empty()) drained = std::exchange(on_drained, nullptr);
+  }
+  if (drained) drained();
+}
+
+// ---- Server ---------------------------------------------------------------------------------
 
 std::size_t default_max_connections() {
   rlimit limit{};

@@ -49,40 +49,6 @@ bool is_parse_error(boost::system::error_code ec) {
 
 }  // namespace
 
-void complete_later(RequestHandler::FlushHandler done, boost::system::error_code ec,
-                    RequestHandler::executor_type fallback) {
-  asio::post(fallback, [done = std::move(done), ec, fallback]() mutable {
-    auto executor = asio::get_associated_executor(done, fallback);
-    asio::dispatch(executor, asio::append(std::move(done), ec));
-  });
-}
-
-// ---- ServerState ----------------------------------------------------------------------------
-
-void detail::ServerState::add(const std::shared_ptr<Session>& session) {
-  std::lock_guard lock(mutex);
-  sessions.emplace(session.get(), session);
-}
-
-std::vector<std::shared_ptr<Session>> detail::ServerState::snapshot() {
-  std::vector<std::shared_ptr<Session>> alive;
-  std::lock_guard lock(mutex);
-  for (auto& [key, weak] : sessions) {
-    if (auto session = weak.lock()) alive.push_back(std::move(session));
-  }
-  return alive;
-}
-
-void detail::ServerState::remove(const Session* session) {
-  std::function<void()> drained;
-  {
-    std::lock_guard lock(mutex);
-    sessions.erase(session);
-    if (shutting_down && sessions.empty()) drained = std::exchange(on_drained, nullptr);
-  }
-  if (drained) drained();
-}
-
 // ---- Session ----------------------------------------------------------------------------------
 
 Session::Session(tcp::socket socket, executor_type strand,
@@ -347,7 +313,7 @@ void Session::send_response(std::uint64_t exchange, Response response) {
 }
 
 void Session::send_bytes(std::uint64_t exchange, std::string bytes, bool last,
-                         RequestHandler::FlushHandler done) {
+                         FlushHandler done) {
   if (exchange != exchange_ || state_ == State::closed || state_ == State::reading) {
     if (done) complete_later(std::move(done), asio::error::not_connected, strand_);
     return;
@@ -399,6 +365,32 @@ void Session::abort(std::uint64_t exchange) {
   if (exchange != exchange_) return;
   handler_.reset();
   close();
+}
+
+// The last owner let go of a handler that never finished: its client would wait until it gave up.
+// Answered 500 on the strand, where it is known whether the connection still waits for it; unless
+// the loop has stopped and the answer could go nowhere.
+void Session::abandoned(std::uint64_t exchange, AbandonedRequest request) {
+  if (strand_.get_inner_executor().context().stopped()) return;
+  asio::post(strand_, [self = shared_from_this(), exchange, request = std::move(request)] {
+    if (!self->is_answering(exchange)) return;  // the connection is gone already
+    if (request.streaming) {  // a streamed response cannot turn into a 500: end the connection
+      log::error("http", "{}: the handler was let go of before finish(), mid-stream",
+                 request.handler);
+      return self->abort(exchange);
+    }
+    log::error("http", "{}: the handler was let go of without finish() being called; answered 500",
+               request.handler);
+    Response response{status::internal_server_error, request.version};
+    for (const auto& [name, value] : self->server_->application->default_headers)
+      response.set(name, value);
+    response.set(field::content_type, "application/json; charset=UTF-8");
+    response.body() = error_body(500, "the handler never finished the response");
+    response.prepare_payload();
+    if (self->access_log_enabled())
+      log_access(500, request.method, request.target, self->peer_, Clock::now() - request.start);
+    self->send_response(exchange, std::move(response));
+  });
 }
 
 void Session::reply_and_close(unsigned status, std::string_view message) {

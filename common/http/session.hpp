@@ -5,46 +5,20 @@
 // noticed (RequestHandler::on_connection_close). Internal to the server.
 
 #include "common/http/request_handler.hpp"
-#include "common/http/server.hpp"
+#include "common/http/connection.hpp"
+#include "common/http/server_state.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 
 #include <list>
 #include <memory>
-#include <mutex>
-#include <unordered_map>
 
 namespace parity::http {
 
-// Completes a flush handler with `ec` later (never inline), on its associated executor, or on
-// `fallback` if it has none.
-void complete_later(RequestHandler::FlushHandler done, boost::system::error_code ec,
-                    RequestHandler::executor_type fallback);
 
-namespace detail {
-
-// What the server and all its sessions share; outlives the Server object if sessions do.
-struct ServerState {
-  std::shared_ptr<const Application> application;
-  ServerOptions options;
-
-  std::mutex mutex;
-  std::unordered_map<const Session*, std::weak_ptr<Session>> sessions;
-  bool shutting_down = false;
-  std::function<void()> on_drained;  // called once, when the last session is gone
-
-  void add(const std::shared_ptr<Session>& session);
-  void remove(const Session* session);
-  std::vector<std::shared_ptr<Session>> snapshot();  // the sessions still alive
-};
-
-}  // namespace detail
-
-class Session : public std::enable_shared_from_this<Session> {
+class Session final : public Connection, public std::enable_shared_from_this<Session> {
  public:
-  using executor_type = RequestHandler::executor_type;
-
   Session(tcp::socket socket, executor_type strand, std::shared_ptr<detail::ServerState> server);
   ~Session();
 
@@ -59,28 +33,22 @@ class Session : public std::enable_shared_from_this<Session> {
   }
   // Graceful: closes the connection now if it waits for a request, else after this response.
   void shutdown();
-  // The address and port this connection came in on, as a URL: http://127.0.0.1:8000.
-  // Asked of the socket when wanted (rarely: the classroom's race) rather than kept per connection.
-  std::string local_url() const;
   // Closes now; a handler in flight hears on_connection_close(). close_now() is the same, for a
   // caller already on the strand, or with the loop no longer running.
   void force_close();
   void close_now();
 
-  // Called by the RequestHandler, on the strand. `exchange` names the request, so that a late
-  // call for an earlier request is ignored.
-  void send_response(std::uint64_t exchange, Response response);
+  // ---- Connection: what the request's handler calls (connection.hpp) --------------------------
+  executor_type get_executor() const override { return strand_; }
+  void send_response(std::uint64_t exchange, Response response) override;
   void send_bytes(std::uint64_t exchange, std::string bytes, bool last,
-                  RequestHandler::FlushHandler done);
-  void abort(std::uint64_t exchange);
-  // Whether the connection still waits for the answer to `exchange` (or is streaming it).
-  bool is_answering(std::uint64_t exchange) const {
-    return exchange == exchange_ && (state_ == State::handling || state_ == State::writing);
-  }
-  // An unframed streamed response (HTTP/1.0, no Content-Length) ends when the connection does.
-  void close_after_response() { closing_ = true; }
-  bool access_log_enabled() const { return server_->options.access_log; }
-  executor_type get_executor() const { return strand_; }
+                  FlushHandler done) override;
+  void abort(std::uint64_t exchange) override;
+  void abandoned(std::uint64_t exchange, AbandonedRequest request) override;
+  void close_after_response() override { closing_ = true; }
+  bool access_log_enabled() const override { return server_->options.access_log; }
+  // Asked of the socket when wanted (rarely: the classroom's race) rather than kept per connection.
+  std::string local_url() const override;
 
  private:
   enum class State { reading, handling, writing, closed };
@@ -97,6 +65,10 @@ class Session : public std::enable_shared_from_this<Session> {
   Peek peek();  // what the socket holds, without reading it or blocking
   void write_next_bytes();
   void on_response_written(boost::system::error_code ec, bool keep_alive);
+  // Whether the connection still waits for the answer to `exchange` (or is streaming it).
+  bool is_answering(std::uint64_t exchange) const {
+    return exchange == exchange_ && (state_ == State::handling || state_ == State::writing);
+  }
   void reply_and_close(unsigned status, std::string_view message);
   void lingering_close();
   void close();
@@ -111,7 +83,7 @@ class Session : public std::enable_shared_from_this<Session> {
   struct Outgoing {
     std::string bytes;
     bool last;
-    RequestHandler::FlushHandler done;
+    FlushHandler done;
   };
 
   executor_type strand_;

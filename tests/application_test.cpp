@@ -36,6 +36,25 @@ TEST(Application, MatchesTheWholePathAndHandsOverNamedGroups) {
   EXPECT_FALSE(app.match("/prefix/cmdb/import/host_1"));
 }
 
+// A pattern of plain text is matched by comparison, without the regex: it must still mean what
+// the regex would, the whole path and an escaped dot a dot.
+TEST(Application, APlainTextRouteMatchesItsWholePathOnly) {
+  Application app;
+  app.add<test::HelloHandler>("/hello", "hello")
+      .add<test::HelloHandler>(R"(/static/style\.css)", "css")
+      .add<test::HelloHandler>("/hello/?", "slash")
+      .add<test::HelloHandler>("/hell", "hell");
+  ASSERT_TRUE(app.match("/hello"));
+  EXPECT_EQ(app.match("/hello")->route->name, "hello");
+  EXPECT_EQ(app.match("/hello/")->route->name, "slash");  // a quantifier: the regex decides
+  EXPECT_EQ(app.match("/hell")->route->name, "hell");
+  EXPECT_FALSE(app.match("/hello/x"));
+  EXPECT_FALSE(app.match("/hel"));
+  ASSERT_TRUE(app.match("/static/style.css"));
+  EXPECT_EQ(app.match("/static/style.css")->route->name, "css");
+  EXPECT_FALSE(app.match("/static/styleXcss"));
+}
+
 TEST(Application, DecodesPercentEscapesInGroups) {
   Application app;
   app.add<test::ItemHandler>(R"(/files/(?P<name>[^/]+))");

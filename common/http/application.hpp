@@ -98,6 +98,7 @@ struct Route {
   boost::regex regex;         // compiled from pattern, anchored at both ends
   std::vector<std::string> group_names;
   std::string literal_prefix;  // the pattern's leading plain text, a cheap first check
+  bool literal = false;        // ... and all of it: the path must equal it
 };
 
 struct RouteMatch {

@@ -18,13 +18,19 @@
 #   bench/run.sh threads one loop on 1, 2 and 4 threads (parity serve --threads N), on /hello and on
 #                        /fetch (upstream 100ms) for the async styles, wrk -t2 -c200 -d5s, with every
 #                        socket error and non-2xx answer counted: zero errors is the bar
+#   bench/run.sh instructions
+#                        what one request costs, counted rather than timed (the same figure on a
+#                        busy machine): user-space instructions per request under callgrind and
+#                        syscalls per request under strace -c, for nginx and each style, on /hello
+#                        with the access log on (to a file, buffered 64 KiB as both default to
+#                        here), then on /fetch with the upstream in a process of its own
 #
 # Needs a release build (make build) and Debian's wrk and siege (PARITY_BENCH_DEPS=1
 # scripts/install-deps.sh installs them). Everything runs on 127.0.0.1 and stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=build/release
-styles=(sync callback future coroutine threadpool)
+read -r -a styles <<<"${STYLES:-sync callback future coroutine threadpool}"  # STYLES="callback coroutine": fewer
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
@@ -195,6 +201,82 @@ access_log() {
   rm -rf "$dir"
 }
 
+# ---- instructions: the cost of one request, counted ---------------------------------------------
+# Each server runs alone; after a warm-up, N requests go over one keep-alive connection (parity
+# siege -c1 -r N), so a figure is one request's share of everything the server did meanwhile.
+count_requests=${COUNT_REQUESTS:-1000}
+
+per_request_instructions() {  # URL CMD... -> user-space instructions per request
+  local url=$1; shift
+  local out="$work/callgrind.out"
+  valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out.%p" "$@" >/dev/null 2>"$work/server.log" &
+  local pid=$!
+  for _ in $(seq 600); do curl -s -o /dev/null "$url" && break; sleep 0.1; done
+  "$bin/cli/parity" siege -b -c1 -r 200 "$url" >/dev/null 2>&1   # warm: caches, pools, allocator
+  callgrind_control -i on "$pid" >/dev/null 2>&1
+  "$bin/cli/parity" siege -b -c1 -r "$count_requests" "$url" >/dev/null 2>&1
+  callgrind_control -d "$pid" >/dev/null 2>&1
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  awk -v n="$count_requests" '/^(summary|totals):/ {print $2 / n; exit}' "$out.$pid".1
+  rm -f "$out".*
+}
+
+per_request_syscalls() {  # URL CMD... -> syscalls per request, every thread of the server
+  local url=$1; shift
+  "$@" >/dev/null 2>"$work/server.log" &  # Parity's access log is its stderr, written to a file
+  local pid=$!
+  wait_for "$url"
+  "$bin/cli/parity" siege -b -c1 -r 200 "$url" >/dev/null 2>&1
+  strace -c -f -q -p "$pid" -o "$work/strace.out" & local tracer=$!
+  sleep 0.5  # strace attaches to every thread before the count starts
+  "$bin/cli/parity" siege -b -c1 -r "$count_requests" "$url" >/dev/null 2>&1
+  kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  awk -v n="$count_requests" '$NF == "total" {print $4 / n}' "$work/strace.out"  # % s us/call calls
+}
+
+nginx_config() {  # DIR PORT: nginx in the foreground, one process, /hello, a buffered access log
+  cat >"$1/nginx.conf" <<CONF
+daemon off; master_process off; worker_processes 1;
+error_log $1/error.log; pid $1/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log $1/access.log combined buffer=64k flush=1s;
+  server {
+    listen 127.0.0.1:$2;
+    location = /hello { default_type text/plain; return 200 "Hello, world"; }
+  }
+}
+CONF
+}
+
+instructions() {
+  need valgrind; need callgrind_control; need strace; need nginx
+  work=$(mktemp -d); trap 'cleanup; rm -rf "$work"' EXIT
+  nginx_config "$work" 8351
+  local parity=("$bin/cli/parity" serve --port 8352 --threads 1)
+  echo "per request, over $count_requests requests on one keep-alive connection, access log on"
+  printf '%-24s %14s %8s %14s\n' server instructions 'x nginx' syscalls
+  local nginx_i; nginx_i=$(per_request_instructions http://127.0.0.1:8351/hello nginx -p "$work" -c "$work/nginx.conf")
+  local nginx_s; nginx_s=$(per_request_syscalls http://127.0.0.1:8351/hello nginx -p "$work" -c "$work/nginx.conf")
+  printf '%-24s %14.0f %8s %14.2f\n' "nginx /hello" "$nginx_i" 1.00 "$nginx_s"
+  for style in "${styles[@]}"; do
+    local url="http://127.0.0.1:8352/$style/hello"
+    local i; i=$(per_request_instructions "$url" "${parity[@]}")
+    local s; s=$(per_request_syscalls "$url" "${parity[@]}")
+    printf '%-24s %14.0f %8.2f %14.2f\n' "/$style/hello" "$i" "$(awk -v a="$i" -v b="$nginx_i" 'BEGIN {print a / b}')" "$s"
+  done
+  "$bin/cli/parity" --log-level warning upstream --port 8353 --latency 0ms >/dev/null & pids+=($!)
+  wait_for http://127.0.0.1:8353/
+  for style in "${styles[@]}"; do
+    local url="http://127.0.0.1:8352/$style/fetch"
+    local up=(--upstream http://127.0.0.1:8353 --max-clients 0)
+    local i; i=$(per_request_instructions "$url" "${parity[@]}" "${up[@]}")
+    local s; s=$(per_request_syscalls "$url" "${parity[@]}" "${up[@]}")
+    printf '%-24s %14.0f %8s %14.2f\n' "/$style/fetch" "$i" - "$s"
+  done
+}
+
 case "${1:-}" in
   hello) hello ;;
   log) access_log ;;
@@ -202,5 +284,6 @@ case "${1:-}" in
   generator) generator ;;
   micro) "$bin/bench/micro/parity-micro" --benchmark_min_time=0.2 ;;
   fetch) fetch "${2:-siege}" ;;
-  *) echo "usage: bench/run.sh hello | micro | generator | fetch [siege|wrk] | threads | log" >&2; exit 2 ;;
+  instructions) instructions ;;
+  *) echo "usage: bench/run.sh hello | micro | generator | fetch [siege|wrk] | threads | log | instructions" >&2; exit 2 ;;
 esac

@@ -13,9 +13,10 @@ packages=(
   nginx-light      # tutorial 14's load balancer, started by the step on loopback
   chromium         # the classroom page's test drives it headless
 )
-# Debian's load generators, for bench/run.sh and `parity compare --tool siege|wrk`.
+# Debian's load generators, for bench/run.sh and `parity compare --tool siege|wrk`; valgrind and
+# strace count what a request costs (bench/run.sh instructions).
 if [[ "${PARITY_BENCH_DEPS:-0}" == 1 ]]; then
-  packages+=(siege wrk)
+  packages+=(siege wrk valgrind strace)
 fi
 
 missing=()

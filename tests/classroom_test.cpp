@@ -185,16 +185,16 @@ TEST_F(Classroom, ARaceWhosePageLeftIsCancelled) {
   for (int k = 0; k < 2; ++k) {
     test::RawConnection left(page_port());
     left.send(test::get_request("/race?a=coroutine&b=coroutine&endpoint=sleep&arg=10&n=3"));
-    auto got = left.read_until("\"event\":\"start\"", 20s);
+    auto got = left.read_until("\"event\":\"start\"", 10s);
     ASSERT_NE(got.find("200 OK"), std::string::npos) << "race " << k << " began with:\n" << got;
   }  // both pages close here
   bool slot_free = test::eventually(
       [&] {
         test::RawConnection next(page_port());
         next.send(test::get_request("/race?a=coroutine&b=coroutine&endpoint=sleep&arg=10&n=1"));
-        return next.read_until("\r\n", 10s).starts_with("HTTP/1.1 200");
+        return next.read_until("\r\n", 5s).starts_with("HTTP/1.1 200");
       },
-      20s);
+      20s);  // with the reads above, at most 45 s: a failure says why before ctest's 60 s
   release.set();
   EXPECT_TRUE(slot_free) << "a race whose page left still holds its slot: not cancelled";
 }

@@ -444,6 +444,13 @@ void Session::close() {
   boost::system::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_both, ec);
   socket_.close(ec);
+  // A handler waiting for a flush holds this session, and the session holds its flush handler:
+  // hand each its error now rather than when the write in progress completes, which never comes
+  // if the loop has stopped (the server's destructor closes sessions then), and the two would
+  // keep each other alive. The bytes stay: a write in progress still reads them.
+  for (auto& item : outgoing_) {
+    if (item.done) complete_later(std::move(item.done), asio::error::operation_aborted, strand_);
+  }
 }
 
 }  // namespace parity::http

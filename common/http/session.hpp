@@ -3,9 +3,22 @@
 // bodies), applies the limits and timeouts, hands each request to a new RequestHandler, writes
 // its response, and watches the socket while the handler works so that a client going away is
 // noticed (RequestHandler::on_connection_close). Internal to the server.
+//
+// One request, in the order session.cpp has it:
+//
+//   reading   read_header -> parse_header (reads until the empty line; RFC 9112's checks)
+//             -> on_header (limits, Host, 100-continue) -> read_body -> on_body
+//   handling  hand_over: the route's handler runs; watch_for_close while it works
+//   writing   send_response (or send_bytes, streamed) -> on_response_written
+//             -> reading again (keep-alive), or lingering_close
+//   closed    close(): from a read error, a refusal (reply_and_close), a write error, the
+//             sweep's timeout (expire_if_due), shutdown, or a client gone (on_readable)
+//
+// The server's sweep enforces the deadline of the step under way (arm/disarm), not a timer per
+// operation.
 
-#include "common/http/request_handler.hpp"
 #include "common/http/connection.hpp"
+#include "common/http/request_handler.hpp"
 #include "common/http/server_state.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>

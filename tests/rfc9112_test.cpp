@@ -6,8 +6,8 @@
 #include "tests/support/test_server.hpp"
 #include "tests/test_handlers.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include <thread>
 
@@ -31,7 +31,9 @@ struct Refused {
   const char* says;  // a piece of the message, naming the rule
 };
 
-std::ostream& operator<<(std::ostream& out, const Refused& c) { return out << c.name; }
+std::ostream& operator<<(std::ostream& out, const Refused& c) {
+  return out << c.name;
+}
 
 class Rfc9112Refuses : public ::testing::TestWithParam<Refused> {
  protected:
@@ -76,8 +78,8 @@ INSTANTIATE_TEST_SUITE_P(
         Refused{"S3_ARequestLineWithoutVersionIsRefusedNotWaitedFor", "GET / \r\n\r\n", 400,
                 "no HTTP version"},
         Refused{"S3_AnHttp09RequestLineIsRefused", "GET /hello\r\n\r\n", 400, "no HTTP version"},
-        Refused{"S3_TwoSpacesInTheRequestLineAreRefused", "GET  /hello HTTP/1.1\r\n" + host + "\r\n",
-                400, "target"},
+        Refused{"S3_TwoSpacesInTheRequestLineAreRefused",
+                "GET  /hello HTTP/1.1\r\n" + host + "\r\n", 400, "target"},
         Refused{"S3_1_AMethodThatIsNoTokenIsRefused", "G(T /hello HTTP/1.1\r\n" + host + "\r\n",
                 400, "method"},
         Refused{"S2_3_AVersionThatIsNotOneIsRefused", "GET /hello HTTP/1.x\r\n" + host + "\r\n",
@@ -89,14 +91,14 @@ INSTANTIATE_TEST_SUITE_P(
                 "needs a Host"},
         Refused{"S3_2_WithoutHostTheBodyIsNotWaitedFor",
                 "POST /echo HTTP/1.1\r\nContent-Length: 5\r\n\r\n", 400, "needs a Host"},
-        Refused{"S3_2_TwoHostFieldsAreRefused",
-                "GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400, "2 Host fields"},
+        Refused{"S3_2_TwoHostFieldsAreRefused", "GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+                400, "2 Host fields"},
         Refused{"S3_2_TwoHostFieldsAreRefusedInHttp10Too",
                 "GET /hello HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", 400, "2 Host fields"},
         Refused{"S3_2_AHostThatIsNoAuthorityIsRefused", "GET /hello HTTP/1.1\r\nHost: a b\r\n\r\n",
                 400, "Host field"},
-        Refused{"S3_2_AHostWithUserinfoIsRefused", "GET /hello HTTP/1.1\r\nHost: me@x\r\n\r\n",
-                400, "Host field"},
+        Refused{"S3_2_AHostWithUserinfoIsRefused", "GET /hello HTTP/1.1\r\nHost: me@x\r\n\r\n", 400,
+                "Host field"},
         Refused{"S3_2_ATargetWithAFragmentIsRefused", "GET /hello#top HTTP/1.1\r\n" + host + "\r\n",
                 400, "fragment"},
         Refused{"S3_2_ATargetThatIsNoPathIsRefused", "GET hello HTTP/1.1\r\n" + host + "\r\n", 400,
@@ -111,8 +113,7 @@ INSTANTIATE_TEST_SUITE_P(
         Refused{"S5_2_ObsFoldIsRefused", "GET /hello HTTP/1.1\r\n" + host + "X-A: 1\r\n  2\r\n\r\n",
                 400, "obs-fold"},
         Refused{"S5_5_AControlCharacterInAValueIsRefused",
-                "GET /hello HTTP/1.1\r\nHost: x\r\nX: a\0b\r\n\r\n"s, 400,
-                "control character"},
+                "GET /hello HTTP/1.1\r\nHost: x\r\nX: a\0b\r\n\r\n"s, 400, "control character"},
         // §6 Message Body
         Refused{"S6_3_AContentLengthThatIsNoNumberIsRefused",
                 "POST /echo HTTP/1.1\r\n" + host + "Content-Length: abc\r\n\r\n", 400,

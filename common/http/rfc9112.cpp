@@ -10,7 +10,9 @@
 namespace parity::http::rfc9112 {
 namespace {
 
-Refusal malformed(std::string_view why) { return {400, "malformed request: " + std::string(why)}; }
+Refusal malformed(std::string_view why) {
+  return {400, "malformed request: " + std::string(why)};
+}
 
 // uri-host [":" port] of RFC 3986: unreserved, %-escapes, sub-delims, ':' and an IPv6 address's
 // brackets. Checked by hand: Boost.URL's parse_authority costs 1,700 instructions a request, more
@@ -32,7 +34,8 @@ bool starts_with_scheme(std::string_view target) {
 HeaderScan scan_header(std::string_view bytes, std::size_t from) {
   HeaderScan scan;
   scan.resume = from;
-  for (auto at = bytes.find('\n', from); at != std::string_view::npos; at = bytes.find('\n', at + 1)) {
+  for (auto at = bytes.find('\n', from); at != std::string_view::npos;
+       at = bytes.find('\n', at + 1)) {
     scan.resume = at;
     if (at == 0 || bytes[at - 1] != '\r') {
       scan.refusal = malformed("a line ends in LF alone; lines end in CRLF (RFC 9112 §2.2)");
@@ -43,8 +46,9 @@ HeaderScan scan_header(std::string_view bytes, std::size_t from) {
     // A line that starts with a space or tab continues the previous one (obs-fold) or, after the
     // request line, hides a field from whoever reads lines: both are refused (§2.2, §5.2).
     if (next == ' ' || next == '\t') {
-      scan.refusal = malformed("a header line starts with a space or tab: obs-fold is refused, a "
-                               "field's value stays on its line (RFC 9112 §2.2, §5.2)");
+      scan.refusal = malformed(
+          "a header line starts with a space or tab: obs-fold is refused, a "
+          "field's value stays on its line (RFC 9112 §2.2, §5.2)");
       return scan;
     }
     if (next == '\r' && at + 2 < bytes.size() && bytes[at + 2] == '\n') {
@@ -58,14 +62,16 @@ HeaderScan scan_header(std::string_view bytes, std::size_t from) {
 std::optional<Refusal> check_request_line(char* header, std::size_t size) {
   std::string_view line(header, std::string_view(header, size).find("\r\n"));
   const auto last_space = line.rfind(' ');
-  std::string_view version = last_space == std::string_view::npos ? "" : line.substr(last_space + 1);
+  std::string_view version =
+      last_space == std::string_view::npos ? "" : line.substr(last_space + 1);
   if (version.substr(0, 5) != "HTTP/")
-    return malformed("the request line has no HTTP version: it reads `METHOD target HTTP/1.1` "
-                     "(RFC 9112 §3)");
+    return malformed(
+        "the request line has no HTTP version: it reads `METHOD target HTTP/1.1` "
+        "(RFC 9112 §3)");
   if (version.size() == 8 && version[6] == '.') {
     if (version[5] != '1')
-      return Refusal{505, fmt::format("this server speaks HTTP/1.1, not {} (RFC 9110 §15.6.6)",
-                                      version)};
+      return Refusal{
+          505, fmt::format("this server speaks HTTP/1.1, not {} (RFC 9110 §15.6.6)", version)};
     if (version[7] >= '2' && version[7] <= '9') header[last_space + 1 + 7] = '1';
   }
   return std::nullopt;
@@ -85,7 +91,8 @@ std::optional<Refusal> check_header(const bhttp::request_header<>& header) {
       transfer_encoding = true;
     }
   }
-  if (hosts > 1) return malformed(fmt::format("{} Host fields; one is allowed (RFC 9112 §3.2)", hosts));
+  if (hosts > 1)
+    return malformed(fmt::format("{} Host fields; one is allowed (RFC 9112 §3.2)", hosts));
   if (hosts == 0 && header.version() >= 11)
     return malformed("an HTTP/1.1 request needs a Host field (RFC 9112 §3.2)");
   for (char c : host) {
@@ -113,8 +120,9 @@ std::optional<Refusal> check_header(const bhttp::request_header<>& header) {
   // §3.2: a target is a path (origin form), an absolute URL, or * for OPTIONS; never a fragment.
   std::string_view target = header.target();
   if (target.find('#') != std::string_view::npos)
-    return malformed("the target has a fragment (#...); a fragment stays with the client "
-                     "(RFC 9112 §3.2)");
+    return malformed(
+        "the target has a fragment (#...); a fragment stays with the client "
+        "(RFC 9112 §3.2)");
   if (target == "*") {
     if (header.method() != verb::options)
       return malformed("the target * is for OPTIONS only (RFC 9112 §3.2.4)");
@@ -142,8 +150,7 @@ std::string describe(boost::system::error_code ec) {
     return "Transfer-Encoding is malformed, or comes with a Content-Length (RFC 9112 §6.3)";
   if (ec == error::bad_chunk || ec == error::bad_chunk_extension)
     return "a chunk's size line is malformed (RFC 9112 §7.1)";
-  if (ec == error::bad_obs_fold)
-    return "a header line starts with a space or tab (RFC 9112 §5.2)";
+  if (ec == error::bad_obs_fold) return "a header line starts with a space or tab (RFC 9112 §5.2)";
   return ec.message();
 }
 

@@ -29,7 +29,6 @@
 
 namespace parity::http {
 
-
 class Session final : public Connection, public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, executor_type strand, std::shared_ptr<detail::ServerState> server);

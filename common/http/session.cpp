@@ -381,25 +381,28 @@ void Session::abandoned(std::uint64_t exchange, AbandonedRequest request) {
     }
     log::error("http", "{}: the handler was let go of without finish() being called; answered 500",
                request.handler);
-    Response response{status::internal_server_error, request.version};
-    for (const auto& [name, value] : self->server_->application->default_headers)
-      response.set(name, value);
-    response.set(field::content_type, "application/json; charset=UTF-8");
-    response.body() = error_body(500, "the handler never finished the response");
-    response.prepare_payload();
+    auto response =
+        self->error_response(500, request.version, "the handler never finished the response");
     if (self->access_log_enabled())
       log_access(500, request.method, request.target, self->peer_, Clock::now() - request.start);
     self->send_response(exchange, std::move(response));
   });
 }
 
-void Session::reply_and_close(unsigned status, std::string_view message) {
-  state_ = State::writing;
-  Response response{bhttp::int_to_status(status), parser_ ? parser_->get().version() : 11};
+// The server's own error answer: the application's default headers and error_body()'s JSON.
+Response Session::error_response(unsigned status, unsigned version,
+                                 std::string_view message) const {
+  Response response{bhttp::int_to_status(status), version};
   for (const auto& [name, value] : server_->application->default_headers) response.set(name, value);
   response.set(field::content_type, "application/json; charset=UTF-8");
   response.body() = error_body(status, message);
   response.prepare_payload();
+  return response;
+}
+
+void Session::reply_and_close(unsigned status, std::string_view message) {
+  state_ = State::writing;
+  auto response = error_response(status, parser_ ? parser_->get().version() : 11, message);
   response.keep_alive(false);
   if (server_->options.access_log) {
     std::string method =

@@ -81,6 +81,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool is_answering(std::uint64_t exchange) const {
     return exchange == exchange_ && (state_ == State::handling || state_ == State::writing);
   }
+  Response error_response(unsigned status, unsigned version, std::string_view message) const;
   void reply_and_close(unsigned status, std::string_view message);
   void lingering_close();
   void close();

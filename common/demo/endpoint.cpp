@@ -103,14 +103,14 @@ namespace {
 
 // What the upstream said about a request it refused: the "message" of its JSON body, or the
 // start of its text.
-std::string upstream_message(const http::FetchResponse& response) {
-  boost::system::error_code ec;
-  auto body = json::parse(response.body, ec);
-  if (!ec && body.is_object()) {
-    if (auto* message = body.as_object().if_contains("message"); message && message->is_string())
+std::string upstream_message(const UpstreamAnswer& answer) {
+  if (auto* text = answer.body.if_string()) return std::string(*text).substr(0, 300);
+  if (answer.body.is_object()) {
+    if (auto* message = answer.body.as_object().if_contains("message");
+        message && message->is_string())
       return std::string(message->as_string()).substr(0, 300);
   }
-  return response.body.substr(0, 300);
+  return json::serialize(answer.body).substr(0, 300);
 }
 
 // The status to answer for an upstream's error status: its 400 (and 422) is the client's
@@ -121,37 +121,33 @@ unsigned status_for(unsigned upstream_status) {
   return 502;
 }
 
-// Hands the FetchError in `error` to `answer`; anything else is rethrown, for the core to answer.
-template <class Answer>
-void with_fetch_error(const std::exception_ptr& error, Answer answer) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const http::FetchError& e) {
-    answer(e);
-  }
+// A thrown FetchError as what a callback receives: its code and the upstream's answer.
+UpstreamAnswer answer_of(const http::FetchError& error) {
+  UpstreamAnswer answer;
+  if (error.response()) decode_answer(error.code(), *error.response(), answer);
+  return answer;
 }
 
 }  // namespace
 
-void Endpoint::answer_failure(std::string message, const http::FetchError& error) {
-  const auto ec = error.code();
-  if (ec == http::FetchErrc::http_status && error.response()) {
-    unsigned status = status_for(error.response()->status);
-    std::string detail =
-        status == 502 ? "the upstream answered HTTP " + std::to_string(error.response()->status)
-                      : upstream_message(*error.response());
+void Endpoint::answer_failure(std::string message, boost::system::error_code ec,
+                              const UpstreamAnswer& reply) {
+  if (ec == http::FetchErrc::http_status) {
+    unsigned status = status_for(reply.status);
+    std::string detail = status == 502 ? "the upstream answered HTTP " + std::to_string(reply.status)
+                                       : upstream_message(reply);
     return answer({{"message", std::move(message)}, {"error", detail}}, status);
   }
   answer({{"message", std::move(message)}, {"error", ec.message()}},
          http::is_timeout(ec) ? 504 : 502);
 }
 
-void Endpoint::answer_upstream_error(const http::FetchError& error) {
-  answer_failure("upstream request failed", error);
+void Endpoint::answer_upstream_error(boost::system::error_code ec, const UpstreamAnswer& reply) {
+  answer_failure("upstream request failed", ec, reply);
 }
 
-void Endpoint::answer_upstream_error(const std::exception_ptr& error) {
-  with_fetch_error(error, [this](const http::FetchError& e) { answer_upstream_error(e); });
+void Endpoint::answer_upstream_error(const http::FetchError& error) {
+  answer_upstream_error(error.code(), answer_of(error));
 }
 
 void Endpoint::answer_cmdb(const UpstreamAnswer& result) {
@@ -161,12 +157,12 @@ void Endpoint::answer_cmdb(const UpstreamAnswer& result) {
   answer({{"message", method + " request successful"}, {"data", data ? *data : result.body}});
 }
 
-void Endpoint::answer_cmdb_error(const http::FetchError& error) {
-  answer_failure(std::string(request().method_string()) + " request failed", error);
+void Endpoint::answer_cmdb_error(boost::system::error_code ec, const UpstreamAnswer& reply) {
+  answer_failure(std::string(request().method_string()) + " request failed", ec, reply);
 }
 
-void Endpoint::answer_cmdb_error(const std::exception_ptr& error) {
-  with_fetch_error(error, [this](const http::FetchError& e) { answer_cmdb_error(e); });
+void Endpoint::answer_cmdb_error(const http::FetchError& error) {
+  answer_cmdb_error(error.code(), answer_of(error));
 }
 
 void Endpoint::answer_upload(const UploadOutcome& outcome) {

@@ -74,23 +74,24 @@ class Endpoint : public http::RequestHandler {
   void answer_fetch(const UpstreamAnswer& upstream);
   // An upstream call that failed, as {"message", "error"}: 504 if it timed out; 400 (413 for a
   // body too large) when the upstream refused what the client sent, with the upstream's message;
-  // else 502, the upstream's own failure. The exception_ptr form (the callback style's) answers a
-  // FetchError and rethrows anything else, for the core to answer.
+  // else 502, the upstream's own failure. A callback passes what it received (the code and the
+  // answer); a Future or a coroutine passes the FetchError it caught.
+  void answer_upstream_error(boost::system::error_code ec, const UpstreamAnswer& reply);
   void answer_upstream_error(const http::FetchError& error);
-  void answer_upstream_error(const std::exception_ptr& error);
   // The CMDB call's answer: 200 {"message": "... request successful", "data"}.
   void answer_cmdb(const UpstreamAnswer& answer);
   // Its failure, as answer_upstream_error with {"message": "... request failed"} (never the
   // seed's 200 {}).
+  void answer_cmdb_error(boost::system::error_code ec, const UpstreamAnswer& reply);
   void answer_cmdb_error(const http::FetchError& error);
-  void answer_cmdb_error(const std::exception_ptr& error);
   // /upload: {"code", "reason"} with the outcome's status.
   void answer_upload(const UploadOutcome& outcome);
   // One line of /stream: {"line": i, "at": ms} and a newline.
   static std::string stream_line(int line);
 
  private:
-  void answer_failure(std::string message, const http::FetchError& error);
+  void answer_failure(std::string message, boost::system::error_code ec,
+                      const UpstreamAnswer& reply);
   const Context* context_ = nullptr;
   std::string style_;
   const double started_at_ = monotonic_ms();

@@ -1,6 +1,7 @@
 #include "common/demo/upstream_api.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace parity::demo {
 
@@ -9,13 +10,27 @@ namespace json = boost::json;
 boost::system::error_code decode_answer(boost::system::error_code ec,
                                         const http::FetchResponse& response,
                                         UpstreamAnswer& answer) {
+  answer.status = response.status;
   answer.request_time = response.request_time;
   answer.url = response.url;
   if (ec && ec != http::FetchErrc::http_status) return ec;
   boost::system::error_code parse_ec;
   answer.body = json::parse(response.body, parse_ec);
-  if (parse_ec && !ec) return http::FetchErrc::invalid_json;
-  return ec;
+  if (!parse_ec) return ec;
+  answer.body = response.body;  // not JSON (an error page, say): its text is what it said
+  return ec ? ec : http::FetchErrc::invalid_json;
+}
+
+std::exception_ptr exception_for(boost::system::error_code ec, UpstreamAnswer answer) {
+  http::FetchResponse response;
+  response.status = answer.status;
+  response.url = std::move(answer.url);
+  response.request_time = answer.request_time;
+  if (auto* text = answer.body.if_string())
+    response.body = *text;
+  else if (!answer.body.is_null())
+    response.body = json::serialize(answer.body);
+  return http::exception_for(ec, std::move(response));
 }
 
 UpstreamAnswer json_call_blocking(UpstreamCall call) {

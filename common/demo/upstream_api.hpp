@@ -1,17 +1,19 @@
 #pragma once
 // The upstream calls of the demo, written once as Asio initiating functions over the core's
 // async_fetch (so each style calls them with its own token), each with its blocking twin for the
-// sync and threadpool styles. They complete with the answer's JSON already parsed, or fail with
-// an http::FetchError (a system_error whose code is the client's FetchErrc, with the upstream's
-// response attached for an error status), the same exception the blocking twins throw:
+// sync and threadpool styles. They complete as the client's async_fetch does, with an error code
+// of the client's FetchErrc and the answer, its JSON already parsed; for an error status the
+// answer carries the status and the upstream's body. Where an error is thrown (the blocking
+// twins, a Future's result(), a co_await) it is the http::FetchError the client throws:
 //
 //   UpstreamApi: GET /delay (fetch, sleep-free waiting, chain and parallel)
 //   CmdbSdk:     seed 000's CMDB API, POST /object/{id}/instance/_search and _import
 //
-// Completion: void(std::exception_ptr, UpstreamAnswer). A body that is not JSON is
-// FetchErrc::invalid_json.
+// Completion: void(boost::system::error_code, UpstreamAnswer). A successful body that is not
+// JSON is FetchErrc::invalid_json.
 
 #include "common/demo/context.hpp"
+#include "common/loop/initiate_throwing.hpp"
 
 #include <boost/asio/compose.hpp>
 #include <boost/json/object.hpp>
@@ -23,7 +25,9 @@
 namespace parity::demo {
 
 struct UpstreamAnswer {
-  boost::json::value body;  // the parsed JSON (for an error status, when the body is JSON)
+  unsigned status = 0;
+  // The parsed JSON; a body that is not JSON (an error page, say) as its text, a JSON string.
+  boost::json::value body;
   std::chrono::duration<double> request_time{};
   std::string url;
 };
@@ -38,6 +42,10 @@ boost::system::error_code decode_answer(boost::system::error_code ec,
                                         const http::FetchResponse& response,
                                         UpstreamAnswer& answer);
 
+// The http::FetchError a failed call becomes where it is thrown (use_future and use_awaitable
+// find it by argument-dependent lookup), with the upstream's answer attached for an error status.
+std::exception_ptr exception_for(boost::system::error_code ec, UpstreamAnswer answer);
+
 // fetch, then decode: the one composed operation behind every call below.
 struct JsonCallOp {
   http::Client& client;
@@ -51,17 +59,19 @@ struct JsonCallOp {
   void operator()(Self& self, boost::system::error_code ec, http::FetchResponse response) {
     UpstreamAnswer answer;
     ec = decode_answer(ec, response, answer);
-    if (ec) return self.complete(http::exception_for(ec, std::move(response)), UpstreamAnswer{});
-    self.complete(nullptr, std::move(answer));
+    self.complete(ec, std::move(answer));
   }
 };
 
-using UpstreamSignature = void(std::exception_ptr, UpstreamAnswer);
-
 template <class CompletionToken>
 auto async_json_call(http::Client& client, UpstreamCall call, CompletionToken&& token) {
-  return asio::async_compose<CompletionToken, UpstreamSignature>(
-      JsonCallOp{client, std::move(call)}, token);
+  return async_initiate_throwing<UpstreamAnswer>(
+      [](auto handler, http::Client* client, UpstreamCall call) {
+        using Handler = decltype(handler);
+        asio::async_compose<Handler, void(boost::system::error_code, UpstreamAnswer)>(
+            JsonCallOp{*client, std::move(call)}, handler);
+      },
+      std::forward<CompletionToken>(token), &client, std::move(call));
 }
 
 // The blocking twin: fetch_blocking, then decode. Throws http::FetchError.

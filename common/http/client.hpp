@@ -22,13 +22,10 @@
 #include "common/http/arguments.hpp"
 #include "common/http/fetch_error.hpp"
 #include "common/http/types.hpp"
+#include "common/loop/initiate_throwing.hpp"
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/bind_executor.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/value.hpp>
 
 #include <atomic>
@@ -70,35 +67,6 @@ struct ClientOptions {
   bool single_threaded = false;
 };
 
-namespace detail {
-
-template <class Token>
-struct is_use_awaitable : std::false_type {};
-template <class Executor>
-struct is_use_awaitable<asio::use_awaitable_t<Executor>> : std::true_type {};
-// Seen through the binders cancel_on_close() and bind_executor() put around it.
-template <class Token, class Slot>
-struct is_use_awaitable<asio::cancellation_slot_binder<Token, Slot>> : is_use_awaitable<Token> {};
-template <class Token, class Executor>
-struct is_use_awaitable<asio::executor_binder<Token, Executor>> : is_use_awaitable<Token> {};
-
-// A void(exception_ptr, FetchResponse) handler as a void(error_code, FetchResponse) one, keeping
-// the coroutine's executor and cancellation slot.
-template <class Handler>
-auto throwing(Handler handler) {
-  auto executor = asio::get_associated_executor(handler);
-  auto slot = asio::get_associated_cancellation_slot(handler);
-  return asio::bind_cancellation_slot(
-      slot,
-      asio::bind_executor(executor, [handler = std::move(handler)](boost::system::error_code ec,
-                                                                   FetchResponse response) mutable {
-        if (!ec) return std::move(handler)(nullptr, std::move(response));
-        std::move(handler)(exception_for(ec, std::move(response)), FetchResponse{});
-      }));
-}
-
-}  // namespace detail
-
 class Client {
  public:
   using Signature = void(boost::system::error_code, FetchResponse);
@@ -117,20 +85,11 @@ class Client {
   // a plain system_error): a lesson's `catch (const http::FetchError&)` holds in every style.
   template <class CompletionToken>
   auto async_fetch(FetchRequest request, FetchOptions options, CompletionToken&& token) {
-    if constexpr (detail::is_use_awaitable<std::decay_t<CompletionToken>>::value) {
-      return asio::async_initiate<CompletionToken, void(std::exception_ptr, FetchResponse)>(
-          [](auto handler, std::shared_ptr<Impl> impl, FetchRequest r, FetchOptions o) {
-            start(std::move(impl), std::move(r), std::move(o),
-                  Handler(detail::throwing(std::move(handler))));
-          },
-          token, impl_, std::move(request), std::move(options));
-    } else {
-      return asio::async_initiate<CompletionToken, Signature>(
-          [](auto handler, std::shared_ptr<Impl> impl, FetchRequest r, FetchOptions o) {
-            start(std::move(impl), std::move(r), std::move(o), Handler(std::move(handler)));
-          },
-          token, impl_, std::move(request), std::move(options));
-    }
+    return async_initiate_throwing<FetchResponse>(
+        [](auto handler, std::shared_ptr<Impl> impl, FetchRequest r, FetchOptions o) {
+          start(std::move(impl), std::move(r), std::move(o), Handler(std::move(handler)));
+        },
+        std::forward<CompletionToken>(token), impl_, std::move(request), std::move(options));
   }
 
   const ClientOptions& options() const;

@@ -5,8 +5,8 @@
 // Each lambda is wrapped by async_callback(): it runs on the handler's strand whatever thread
 // completes the operation, and keeps the handler alive until it has run. cancel_on_close()
 // cancels the operation (operation_aborted) if the client goes away first. Errors arrive as the
-// callback's first argument: for an upstream call, an exception_ptr holding the http::FetchError
-// that the other styles see thrown; for a timer or a flush, an error_code.
+// callback's first argument, an error_code, as the client's own async_fetch gives them; an
+// upstream call passes its answer too, which for an error status holds what the upstream said.
 
 #include "common/demo/endpoint.hpp"
 #include "styles/routes.hpp"
@@ -43,8 +43,8 @@ class HelloHandler final : public Endpoint {
 class FetchHandler final : public Endpoint {
  public:
   void get() {
-    auto on_reply = [this](std::exception_ptr error, UpstreamAnswer reply) {
-      if (error) return answer_upstream_error(error);
+    auto on_reply = [this](error_code ec, UpstreamAnswer reply) {
+      if (ec) return answer_upstream_error(ec, reply);
       answer_fetch(reply);
     };
     upstream().async_delay({}, cancel_on_close(async_callback(on_reply)));
@@ -74,8 +74,8 @@ class ChainHandler final : public Endpoint {
 
  private:
   void step(int number, const UpstreamAnswer* previous) {
-    auto on_reply = [this, number](std::exception_ptr error, UpstreamAnswer reply) {
-      if (error) return answer_upstream_error(error);
+    auto on_reply = [this, number](error_code ec, UpstreamAnswer reply) {
+      if (ec) return answer_upstream_error(ec, reply);
       steps_.push_back(demo::UpstreamApi::echoed(reply));
       if (number == length_) return answer({{"n", length_}, {"steps", steps_}});
       step(number + 1, &reply);
@@ -96,9 +96,9 @@ class ParallelHandler final : public Endpoint {
     results_.resize(width);
     left_ = width;
     for (int i = 0; i < width; ++i) {
-      auto on_reply = [this, i, width](std::exception_ptr error, UpstreamAnswer reply) {
+      auto on_reply = [this, i, width](error_code ec, UpstreamAnswer reply) {
         if (finished()) return;  // an earlier call failed and the error is answered
-        if (error) return answer_upstream_error(error);
+        if (ec) return answer_upstream_error(ec, reply);
         results_[i] = demo::UpstreamApi::echoed(reply);
         if (--left_ == 0) answer({{"n", width}, {"results", results_}});
       };
@@ -127,8 +127,8 @@ class CmdbSearchHandler final : public Endpoint {
   void get() {
     std::string pk = path_arg("pk");
     json::object query = cmdb_query();
-    auto on_reply = [this](std::exception_ptr error, UpstreamAnswer reply) {
-      if (error) return answer_cmdb_error(error);
+    auto on_reply = [this](error_code ec, UpstreamAnswer reply) {
+      if (ec) return answer_cmdb_error(ec, reply);
       answer_cmdb(reply);
     };
     cmdb().async_search(pk, query, cancel_on_close(async_callback(on_reply)));
@@ -141,8 +141,8 @@ class CmdbImportHandler final : public Endpoint {
     auto payload = cmdb_payload();
     if (!payload) return;
     std::string pk = path_arg("pk");
-    auto on_reply = [this](std::exception_ptr error, UpstreamAnswer reply) {
-      if (error) return answer_cmdb_error(error);
+    auto on_reply = [this](error_code ec, UpstreamAnswer reply) {
+      if (ec) return answer_cmdb_error(ec, reply);
       answer_cmdb(reply);
     };
     cmdb().async_import(pk, *payload, cancel_on_close(async_callback(on_reply)));

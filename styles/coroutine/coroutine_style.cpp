@@ -88,7 +88,7 @@ class ParallelHandler final : public Endpoint {
         co_await group.async_wait(asio::experimental::wait_for_all(), use_awaitable);
     json::array results;
     for (int i = 0; i < width; ++i) {
-      if (errors[i]) co_return answer_upstream_error(errors[i]);
+      if (errors[i]) co_return answer_upstream_error(errors[i], replies[i]);
       results.push_back(demo::UpstreamApi::echoed(replies[i]));
     }
     answer({{"n", width}, {"results", results}});

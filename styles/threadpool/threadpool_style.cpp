@@ -98,9 +98,13 @@ class ParallelHandler final : public Endpoint {
     auto [order, errors, replies] =
         co_await group.async_wait(asio::experimental::wait_for_all(), use_awaitable);
     json::array results;
-    for (int i = 0; i < width; ++i) {
-      if (errors[i]) co_return answer_upstream_error(errors[i]);
-      results.push_back(demo::UpstreamApi::echoed(replies[i]));
+    try {
+      for (int i = 0; i < width; ++i) {
+        if (errors[i]) std::rethrow_exception(errors[i]);  // what the blocking call threw
+        results.push_back(demo::UpstreamApi::echoed(replies[i]));
+      }
+    } catch (const http::FetchError& e) {
+      co_return answer_upstream_error(e);
     }
     answer({{"n", width}, {"results", results}});
   }

@@ -4,7 +4,7 @@
 #include "bench/compare/report.hpp"
 #include "cli/commands.hpp"
 #include "cli/units.hpp"
-#include "styles/service.hpp"
+#include "app/service.hpp"
 
 #include <fmt/format.h>
 

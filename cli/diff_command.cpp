@@ -2,8 +2,8 @@
 // diff; what changes is the style and nothing else.
 
 #include "cli/commands.hpp"
-#include "styles/diff/style_diff.hpp"
-#include "styles/service.hpp"
+#include "tools/diff/style_diff.hpp"
+#include "app/service.hpp"
 
 #include <fmt/format.h>
 

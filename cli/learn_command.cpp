@@ -4,7 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "common/text/wrap.hpp"
-#include "exercises/learn/learn.hpp"
+#include "tools/learn/learn.hpp"
 
 #include <fmt/format.h>
 

@@ -1,10 +1,10 @@
 #include "cli/commands.hpp"
 #include "cli/units.hpp"
-#include "common/demo/uploads.hpp"
+#include "app/demo/uploads.hpp"
 #include "common/http/prefork.hpp"
 #include "common/http/server.hpp"
 #include "common/log/log.hpp"
-#include "styles/service.hpp"
+#include "app/service.hpp"
 #include "upstream/upstream.hpp"
 
 #include <fmt/format.h>

@@ -5,7 +5,7 @@
 #include "bench/sweep/sweep.hpp"
 #include "cli/commands.hpp"
 #include "cli/units.hpp"
-#include "styles/service.hpp"
+#include "app/service.hpp"
 
 #include <fmt/format.h>
 

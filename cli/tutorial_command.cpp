@@ -4,7 +4,7 @@
 // this process and goes with it, Ctrl-C included.
 
 #include "cli/commands.hpp"
-#include "common/demo/uploads.hpp"
+#include "app/demo/uploads.hpp"
 #include "common/text/wrap.hpp"
 #include "tutorials/lesson.hpp"
 #include "tutorials/support.hpp"

@@ -3,8 +3,8 @@
 // together.
 
 #include "common/http/client.hpp"
-#include "styles/classroom/race.hpp"
-#include "styles/service_thread.hpp"
+#include "app/classroom/race.hpp"
+#include "app/service_thread.hpp"
 #include "tests/support/event.hpp"
 #include "tests/support/headless_chromium.hpp"
 #include "tests/support/raw_connection.hpp"

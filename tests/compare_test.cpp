@@ -3,7 +3,7 @@
 
 #include "bench/compare/compare.hpp"
 #include "bench/compare/load.hpp"
-#include "bench/compare/process.hpp"
+#include "tools/process/process.hpp"
 #include "bench/compare/report.hpp"
 #include "bench/compare/scenario.hpp"
 

@@ -3,10 +3,10 @@
 
 #include "common/http/client.hpp"
 #include "common/loop/run_in_executor.hpp"
-#include "styles/future/multi.hpp"
-#include "styles/future/sleep.hpp"
-#include "styles/future/use_future.hpp"
-#include "styles/future/with_timeout.hpp"
+#include "common/future/multi.hpp"
+#include "common/future/sleep.hpp"
+#include "common/future/use_future.hpp"
+#include "common/future/with_timeout.hpp"
 #include "tests/support/event.hpp"
 #include "tests/support/test_server.hpp"
 

@@ -2,7 +2,7 @@
 // show as written, and nothing a name holds can become markup.
 
 #include "common/http/html.hpp"
-#include "styles/service_thread.hpp"
+#include "app/service_thread.hpp"
 #include "tests/support/raw_connection.hpp"
 
 #include <gtest/gtest.h>

@@ -3,7 +3,7 @@
 // and running every starter, solution and wrong solution is the ctest
 // Exercises.StartersFailSolutionsPassWrongSolutionsFailWithTheirSentence.)
 
-#include "exercises/learn/learn.hpp"
+#include "tools/learn/learn.hpp"
 
 #include <gtest/gtest.h>
 

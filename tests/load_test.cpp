@@ -3,7 +3,7 @@
 // the server nor disturb the others. Run on 2 and 4 threads for each async style; `make sanitize`
 // runs it under ASan and TSan too.
 
-#include "styles/service_thread.hpp"
+#include "app/service_thread.hpp"
 #include "tests/support/raw_connection.hpp"
 #include "upstream/upstream.hpp"
 

@@ -2,7 +2,7 @@
 // when the process ends: SIGTERM, SIGINT, a handler's exception, std::terminate.
 
 #include "common/log/log.hpp"
-#include "bench/compare/process.hpp"
+#include "tools/process/process.hpp"
 #include "tests/support/raw_connection.hpp"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // `parity serve` as a user runs it: the banner's classroom page answers through the service's
 // redirect, and a stop by signal leaves no temporary directory behind.
 
-#include "bench/compare/process.hpp"
+#include "tools/process/process.hpp"
 #include "common/http/client.hpp"
 
 #include <gtest/gtest.h>

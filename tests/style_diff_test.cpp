@@ -2,7 +2,7 @@
 // teaching target it serves: for fetch, sleep and chain, sync -> coroutine and sync -> threadpool
 // change at most 12 lines.
 
-#include "styles/diff/style_diff.hpp"
+#include "tools/diff/style_diff.hpp"
 
 #include <gtest/gtest.h>
 

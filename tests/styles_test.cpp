@@ -2,7 +2,7 @@
 // answer the same in each style (same status, same headers that matter, same body once the
 // times are masked). Then the lesson itself, read from the server's started_at/finished_at.
 
-#include "styles/service_thread.hpp"
+#include "app/service_thread.hpp"
 #include "tests/support/raw_connection.hpp"
 #include "tests/support/test_server.hpp"
 #include "tests/test_handlers.hpp"

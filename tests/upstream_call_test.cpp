@@ -2,8 +2,8 @@
 // and every way of waiting that throws sees the same http::FetchError, with what the upstream
 // said attached.
 
-#include "common/demo/upstream_api.hpp"
-#include "styles/future/use_future.hpp"
+#include "app/demo/upstream_api.hpp"
+#include "common/future/use_future.hpp"
 #include "tests/support/test_server.hpp"
 #include "tests/test_handlers.hpp"
 #include "upstream/upstream.hpp"

@@ -1,6 +1,6 @@
 #include "tutorials/excerpts.hpp"
 
-#include "styles/diff/style_diff.hpp"
+#include "tools/diff/style_diff.hpp"
 
 #include <algorithm>
 #include <fstream>

@@ -2,7 +2,7 @@
 
 #include "bench/siege/runner.hpp"
 #include "common/http/client.hpp"
-#include "styles/diff/style_diff.hpp"
+#include "tools/diff/style_diff.hpp"
 
 #include <fmt/format.h>
 #include <boost/json/parse.hpp>

@@ -4,8 +4,8 @@
 
 #include "bench/siege/stats.hpp"
 #include "common/loop/loop.hpp"
-#include "styles/future/future.hpp"
-#include "styles/service_thread.hpp"
+#include "common/future/future.hpp"
+#include "app/service_thread.hpp"
 #include "upstream/upstream.hpp"
 
 #include <chrono>

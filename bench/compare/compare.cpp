@@ -1,9 +1,9 @@
 #include "bench/compare/compare.hpp"
 
 #include "bench/compare/load.hpp"
-#include "bench/compare/process.hpp"
+#include "tools/process/process.hpp"
 #include "bench/floor/floor.hpp"
-#include "styles/service_thread.hpp"
+#include "app/service_thread.hpp"
 #include "upstream/upstream.hpp"
 
 #include <fmt/format.h>

@@ -1,6 +1,6 @@
 #include "bench/compare/load.hpp"
 
-#include "bench/compare/process.hpp"
+#include "tools/process/process.hpp"
 #include "bench/siege/runner.hpp"
 
 #include <fmt/format.h>

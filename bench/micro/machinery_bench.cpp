@@ -3,8 +3,8 @@
 //
 //   build/release/bench/micro/parity-micro [--benchmark_min_time=0.2]
 
-#include "styles/future/multi.hpp"
-#include "styles/future/use_future.hpp"
+#include "common/future/multi.hpp"
+#include "common/future/use_future.hpp"
 
 #include <benchmark/benchmark.h>
 #include <boost/asio/co_spawn.hpp>

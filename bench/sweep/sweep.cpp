@@ -1,7 +1,7 @@
 #include "bench/sweep/sweep.hpp"
 
 #include "bench/compare/load.hpp"
-#include "bench/compare/process.hpp"
+#include "tools/process/process.hpp"
 #include "bench/sweep/process_stats.hpp"
 #include "upstream/upstream.hpp"
 

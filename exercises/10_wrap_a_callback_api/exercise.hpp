@@ -4,7 +4,7 @@
 // The parts are in README.md; `parity learn check 10` runs their tests.
 
 #include "exercises/support/world.hpp"
-#include "styles/future/use_future.hpp"
+#include "common/future/use_future.hpp"
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/steady_timer.hpp>

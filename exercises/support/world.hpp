@@ -6,7 +6,7 @@
 #include "common/http/client.hpp"
 #include "common/http/server_thread.hpp"
 #include "common/log/log.hpp"
-#include "styles/future/use_future.hpp"
+#include "common/future/use_future.hpp"
 #include "upstream/upstream.hpp"
 
 #include <gtest/gtest.h>

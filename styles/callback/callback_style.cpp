@@ -8,8 +8,8 @@
 // callback's first argument, an error_code, as the client's own async_fetch gives them; an
 // upstream call passes its answer too, which for an error status holds what the upstream said.
 
-#include "common/demo/endpoint.hpp"
-#include "styles/routes.hpp"
+#include "app/demo/endpoint.hpp"
+#include "app/demo/routes.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 

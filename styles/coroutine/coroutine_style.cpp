@@ -7,8 +7,8 @@
 // GCC 12: methods are member coroutines, never capturing lambdas; and arguments are named
 // variables, never class-type temporaries, inside a co_await expression.
 
-#include "common/demo/endpoint.hpp"
-#include "styles/routes.hpp"
+#include "app/demo/endpoint.hpp"
+#include "app/demo/routes.hpp"
 
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>

@@ -4,11 +4,11 @@
 // never inline; async_callback() keeps the handler alive until they have run. Errors are the
 // Future's exception, rethrown by result(). multi() waits for many at once.
 
-#include "common/demo/endpoint.hpp"
-#include "styles/future/multi.hpp"
-#include "styles/future/sleep.hpp"
-#include "styles/future/use_future.hpp"
-#include "styles/routes.hpp"
+#include "app/demo/endpoint.hpp"
+#include "common/future/multi.hpp"
+#include "common/future/sleep.hpp"
+#include "common/future/use_future.hpp"
+#include "app/demo/routes.hpp"
 
 namespace parity::styles {
 namespace {

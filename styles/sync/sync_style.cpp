@@ -5,8 +5,8 @@
 // A method is a plain function, and its return finishes the request, as a Tornado `def get`.
 // Errors are exceptions: the blocking calls throw http::FetchError.
 
-#include "common/demo/endpoint.hpp"
-#include "styles/routes.hpp"
+#include "app/demo/endpoint.hpp"
+#include "app/demo/routes.hpp"
 
 #include <thread>
 

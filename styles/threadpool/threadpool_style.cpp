@@ -7,8 +7,8 @@
 // GCC 12: as in the coroutine style, the wrapped call is a named lambda, never a temporary
 // inside the co_await expression.
 
-#include "common/demo/endpoint.hpp"
-#include "styles/routes.hpp"
+#include "app/demo/endpoint.hpp"
+#include "app/demo/routes.hpp"
 
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>

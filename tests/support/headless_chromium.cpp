@@ -1,7 +1,7 @@
 #include "tests/support/headless_chromium.hpp"
 
-#include "bench/compare/process.hpp"
-#include "common/demo/uploads.hpp"
+#include "tools/process/process.hpp"
+#include "app/demo/uploads.hpp"
 #include "common/http/client.hpp"
 
 #include <boost/asio/connect.hpp>

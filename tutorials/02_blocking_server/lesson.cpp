@@ -4,7 +4,7 @@
 
 #include "tutorials/02_blocking_server/lesson.hpp"
 
-#include "bench/compare/process.hpp"
+#include "tools/process/process.hpp"
 #include "common/http/client.hpp"
 #include "tutorials/support.hpp"
 

@@ -5,7 +5,7 @@
 #include "tutorials/04_futures/lesson.hpp"
 
 #include "common/loop/loop.hpp"
-#include "styles/future/future.hpp"
+#include "common/future/future.hpp"
 #include "tutorials/support.hpp"
 
 #include <fmt/format.h>

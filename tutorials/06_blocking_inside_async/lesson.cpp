@@ -5,7 +5,7 @@
 #include "tutorials/06_blocking_inside_async/lesson.hpp"
 
 #include "bench/compare/compare.hpp"
-#include "common/demo/endpoint.hpp"
+#include "app/demo/endpoint.hpp"
 #include "common/http/client.hpp"
 #include "common/http/server_thread.hpp"
 #include "common/loop/run_in_executor.hpp"

@@ -7,9 +7,9 @@
 #include "tutorials/07_many_at_once/lesson.hpp"
 
 #include "common/http/client.hpp"
-#include "styles/future/multi.hpp"
-#include "styles/future/use_future.hpp"
-#include "styles/future/with_timeout.hpp"
+#include "common/future/multi.hpp"
+#include "common/future/use_future.hpp"
+#include "common/future/with_timeout.hpp"
 #include "tutorials/support.hpp"
 
 #include <fmt/format.h>

@@ -5,7 +5,7 @@
 
 #include "tutorials/10_streams/lesson.hpp"
 
-#include "common/demo/endpoint.hpp"
+#include "app/demo/endpoint.hpp"
 #include "common/http/server_thread.hpp"
 #include "tutorials/support.hpp"
 

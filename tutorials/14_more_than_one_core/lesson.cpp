@@ -6,8 +6,8 @@
 
 #include "tutorials/14_more_than_one_core/lesson.hpp"
 
-#include "bench/compare/process.hpp"
-#include "common/demo/uploads.hpp"
+#include "tools/process/process.hpp"
+#include "app/demo/uploads.hpp"
 #include "common/http/client.hpp"
 #include "tutorials/generated/nginx_conf.hpp"
 #include "tutorials/support.hpp"

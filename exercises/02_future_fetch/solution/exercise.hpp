@@ -2,7 +2,7 @@
 // Exercise 02, a solution: the fetch returns a Future; its done callback answers.
 
 #include "exercises/support/world.hpp"
-#include "styles/future/use_future.hpp"
+#include "common/future/use_future.hpp"
 
 namespace exercise {
 

@@ -3,7 +3,7 @@
 // The parts are in README.md; `parity learn check 02` runs their tests.
 
 #include "exercises/support/world.hpp"
-#include "styles/future/use_future.hpp"
+#include "common/future/use_future.hpp"
 
 namespace exercise {
 

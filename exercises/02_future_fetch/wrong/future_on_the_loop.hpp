@@ -4,7 +4,7 @@
 // Fails with: finish() was called outside the handler's strand
 
 #include "exercises/support/world.hpp"
-#include "styles/future/use_future.hpp"
+#include "common/future/use_future.hpp"
 
 namespace exercise {
 

@@ -3,7 +3,7 @@
 // Fails with: Future::result() before the future is done
 
 #include "exercises/support/world.hpp"
-#include "styles/future/use_future.hpp"
+#include "common/future/use_future.hpp"
 
 namespace exercise {
 

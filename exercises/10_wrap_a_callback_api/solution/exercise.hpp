@@ -2,7 +2,7 @@
 // Exercise 10, a solution: async_initiate, the handler kept in a shared_ptr the callback owns.
 
 #include "exercises/support/world.hpp"
-#include "styles/future/use_future.hpp"
+#include "common/future/use_future.hpp"
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/steady_timer.hpp>

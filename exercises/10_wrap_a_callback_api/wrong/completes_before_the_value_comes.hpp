@@ -4,7 +4,7 @@
 // Fails with: hand legacy_lookup's value to the handler
 
 #include "exercises/support/world.hpp"
-#include "styles/future/use_future.hpp"
+#include "common/future/use_future.hpp"
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/steady_timer.hpp>

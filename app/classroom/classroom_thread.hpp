@@ -4,7 +4,7 @@
 // `GET /` included, for as long as a sync race runs.
 
 #include "common/http/server_thread.hpp"
-#include "styles/classroom/race.hpp"
+#include "app/classroom/race.hpp"
 
 #include <memory>
 #include <string>

@@ -1,4 +1,4 @@
-#include "common/demo/uploads.hpp"
+#include "app/demo/uploads.hpp"
 
 #include "common/log/log.hpp"
 

@@ -1,6 +1,6 @@
-#include "styles/service_thread.hpp"
+#include "app/service_thread.hpp"
 
-#include "common/demo/uploads.hpp"
+#include "app/demo/uploads.hpp"
 
 namespace parity::styles {
 

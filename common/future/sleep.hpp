@@ -1,7 +1,7 @@
 #pragma once
 // sleep(executor, delay): a Future done after `delay`, as Tornado's gen.sleep.
 
-#include "styles/future/use_future.hpp"
+#include "common/future/use_future.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 

@@ -7,9 +7,9 @@
 // Every JSON answer carries "style", "started_at" and "finished_at" (server-side monotonic ms),
 // so a client can see which requests overlapped.
 
-#include "common/demo/context.hpp"
-#include "common/demo/uploads.hpp"
-#include "common/demo/upstream_api.hpp"
+#include "app/demo/context.hpp"
+#include "app/demo/uploads.hpp"
+#include "app/demo/upstream_api.hpp"
 #include "common/http/request_handler.hpp"
 #include "common/loop/run_in_executor.hpp"
 
@@ -36,7 +36,7 @@ struct StreamArgs {
 
 class Endpoint : public http::RequestHandler {
  public:
-  // As Tornado's initialize(): called with what the route was added with (styles/routes.cpp).
+  // As Tornado's initialize(): called with what the route was added with (app/demo/routes.cpp).
   void initialize(const Context* context, std::string style);
 
  protected:

@@ -1,4 +1,4 @@
-#include "common/demo/upstream_api.hpp"
+#include "app/demo/upstream_api.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>

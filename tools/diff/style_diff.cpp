@@ -1,6 +1,6 @@
-#include "styles/diff/style_diff.hpp"
+#include "tools/diff/style_diff.hpp"
 
-#include "styles/service.hpp"
+#include "app/service.hpp"
 
 #include <fmt/format.h>
 

@@ -3,7 +3,7 @@
 // by ?directory=&filename=. Blocking file I/O: each style decides where it may run (the loop for
 // sync, a pool thread for every other style).
 
-#include "common/demo/context.hpp"
+#include "app/demo/context.hpp"
 #include "common/http/multipart.hpp"
 
 #include <filesystem>

@@ -19,7 +19,7 @@
 // style blocks the service's loop, and the page must stay live while it does. The service's own
 // GET / then redirects there.
 
-#include "common/demo/context.hpp"
+#include "app/demo/context.hpp"
 #include "common/http/application.hpp"
 
 #include <atomic>

@@ -1,7 +1,7 @@
-#include "styles/service.hpp"
+#include "app/service.hpp"
 
-#include "styles/classroom/classroom_thread.hpp"
-#include "styles/routes.hpp"
+#include "app/classroom/classroom_thread.hpp"
+#include "app/demo/routes.hpp"
 
 namespace parity::styles {
 

@@ -1,4 +1,4 @@
-#include "styles/classroom/classroom_thread.hpp"
+#include "app/classroom/classroom_thread.hpp"
 
 namespace parity::styles {
 

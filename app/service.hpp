@@ -2,11 +2,11 @@
 // The demo service: the five styles mounted side by side under /{style}/..., and GET / listing
 // them.
 
-#include "common/demo/context.hpp"
+#include "app/demo/context.hpp"
 #include "common/http/application.hpp"
 #include "common/loop/loop.hpp"
 #include "common/loop/pool_policy.hpp"
-#include "styles/classroom/race.hpp"
+#include "app/classroom/race.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 

@@ -1,7 +1,7 @@
 #pragma once
 // with_timeout(future, timeout): a Future's outcome or TimeoutError, as Tornado's gen.with_timeout.
 
-#include "styles/future/future.hpp"
+#include "common/future/future.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 

@@ -1,10 +1,10 @@
-#include "styles/classroom/race.hpp"
+#include "app/classroom/race.hpp"
 
-#include "common/demo/endpoint.hpp"
+#include "app/demo/endpoint.hpp"
 #include "common/http/client.hpp"
 #include "common/http/html.hpp"
-#include "styles/classroom/generated/page_html.hpp"
-#include "styles/service.hpp"
+#include "app/classroom/generated/page_html.hpp"
+#include "app/service.hpp"
 
 #include <fmt/format.h>
 #include <boost/asio/bind_cancellation_slot.hpp>

@@ -8,7 +8,7 @@
 // by name and in this order, so a style cannot miss an endpoint (it does not compile) nor swap
 // two without it showing.
 
-#include "common/demo/context.hpp"
+#include "app/demo/context.hpp"
 #include "common/http/application.hpp"
 
 #include <array>

@@ -1,4 +1,4 @@
-#include "styles/routes.hpp"
+#include "app/demo/routes.hpp"
 
 namespace parity::styles {
 

@@ -10,7 +10,7 @@
 // (run_in_executor's work threw) is the future's exception as it is. An operation that cannot
 // fail, void(T), gives its value.
 
-#include "styles/future/future.hpp"
+#include "common/future/future.hpp"
 
 #include <boost/asio/async_result.hpp>
 #include <boost/system/system_error.hpp>

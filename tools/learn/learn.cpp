@@ -1,6 +1,6 @@
-#include "exercises/learn/learn.hpp"
+#include "tools/learn/learn.hpp"
 
-#include "bench/compare/process.hpp"
+#include "tools/process/process.hpp"
 #include "common/http/html.hpp"
 #include "common/text/wrap.hpp"
 

@@ -1,4 +1,4 @@
-#include "bench/compare/process.hpp"
+#include "tools/process/process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>

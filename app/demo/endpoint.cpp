@@ -1,4 +1,4 @@
-#include "common/demo/endpoint.hpp"
+#include "app/demo/endpoint.hpp"
 
 #include "common/http/html.hpp"
 

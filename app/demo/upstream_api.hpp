@@ -12,7 +12,7 @@
 // Completion: void(boost::system::error_code, UpstreamAnswer). A successful body that is not
 // JSON is FetchErrc::invalid_json.
 
-#include "common/demo/context.hpp"
+#include "app/demo/context.hpp"
 #include "common/loop/initiate_throwing.hpp"
 
 #include <boost/asio/compose.hpp>

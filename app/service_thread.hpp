@@ -3,7 +3,7 @@
 // does: what `parity compare` starts for each row, and what the tests serve.
 
 #include "common/http/server_thread.hpp"
-#include "styles/service.hpp"
+#include "app/service.hpp"
 
 #include <filesystem>
 #include <optional>

@@ -2,7 +2,7 @@
 // multi(futures, executor): one Future for many, as Tornado's gen.multi: over a list, results in
 // order; over named futures (gen.multi's dict form), results by name.
 
-#include "styles/future/future.hpp"
+#include "common/future/future.hpp"
 
 #include <map>
 #include <memory>

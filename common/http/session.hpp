@@ -75,6 +75,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void on_readable(boost::system::error_code ec, std::uint64_t exchange);
   enum class Peek { data, nothing, closed };
   Peek peek();  // what the socket holds, without reading it or blocking
+  void write_response(Response response, bool keep_alive);
   void write_next_bytes();
   void on_response_written(boost::system::error_code ec, bool keep_alive);
   // Whether the connection still waits for the answer to `exchange` (or is streaming it).
@@ -121,7 +122,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // The request's handler, not owned: what it waits for owns it (a callback, a coroutine), so
   // that one let go of before finishing is noticed (RequestHandler's destructor answers 500).
   std::weak_ptr<RequestHandler> handler_;
-  std::shared_ptr<Response> response_;
+  // The response being written, as its header's bytes and its body.
+  struct Written {
+    std::string header;
+    std::string body;
+  };
+  std::unique_ptr<Written> written_;
   // Streamed bytes waiting to be written, in order. A list, which costs nothing empty (a deque
   // allocates 576 bytes as it is made, in every connection).
   std::list<Outgoing> outgoing_;

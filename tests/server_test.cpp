@@ -61,6 +61,29 @@ TEST_F(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
   EXPECT_EQ(server->server().connection_count(), 1u);
 }
 
+// HEAD: the header GET would send, Content-Length included, and no body (RFC 9110 §9.3.2).
+class HelloAndHeadHandler final : public http::RequestHandler {
+ public:
+  void get() { finish("Hello, world"); }
+  void head() { get(); }
+};
+
+TEST_F(ServerTest, HeadAnswersTheLengthWithoutTheBodyAndKeepsTheConnection) {
+  auto application = app();
+  application->add<HelloAndHeadHandler>("/hello-and-head", "hello_and_head");
+  server = std::make_unique<test::TestServer>(application, options);
+  RawConnection c(server->port());
+  c.send("HEAD /hello-and-head HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto head = c.read_until("\r\n\r\n");
+  EXPECT_NE(head.find("HTTP/1.1 200 OK\r\n"), std::string::npos) << head;
+  EXPECT_NE(head.find("Content-Length: 12\r\n"), std::string::npos) << head;
+  EXPECT_EQ(head.substr(head.find("\r\n\r\n") + 4), "");  // no body came with it
+  c.send(get_request("/hello-and-head"));  // the next answer starts right after the header
+  auto next = c.read_until("Hello, world");
+  EXPECT_EQ(next.substr(next.size() - 12), "Hello, world");
+  EXPECT_EQ(next.find("HTTP/1.1 200 OK", 1), head.size()) << next;
+}
+
 TEST_F(ServerTest, ConnectionCloseIsHonoured) {
   start();
   RawConnection c(server->port());

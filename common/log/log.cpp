@@ -1,5 +1,7 @@
 #include "common/log/log.hpp"
 
+#include <fmt/compile.h>
+
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -171,8 +173,8 @@ bool enabled(Level level) {
 
 void write(Level level, std::string_view channel, std::string_view message) {
   fmt::memory_buffer line;
-  fmt::format_to(std::back_inserter(line), "[{} {} {}] {}\n", letter(level), stamp_now(), channel,
-                 message);
+  fmt::format_to(fmt::appender(line), FMT_COMPILE("[{} {} {}] {}\n"), letter(level), stamp_now(),
+                 channel, message);
   std::string_view text(line.data(), line.size());
   std::lock_guard lock(g_write_mutex);
   if (g_sink) return g_sink(text);

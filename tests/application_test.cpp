@@ -71,6 +71,17 @@ TEST(Application, FirstMatchingRouteWins) {
   EXPECT_EQ(app.match("/a/other")->route->name, "any");
 }
 
+TEST(Application, APatternAddedBeforeAPlainTextRouteWinsOverIt) {
+  Application app;
+  app.add<test::ItemHandler>(R"(/a/(?P<id>\w+))", "any")
+      .add<test::HelloHandler>("/a/special", "special")
+      .add<test::HelloHandler>("/b", "first b")
+      .add<test::HelloHandler>("/b", "second b");
+  EXPECT_EQ(app.match("/a/special")->route->name, "any");
+  EXPECT_EQ(app.match("/b")->route->name, "first b");
+  EXPECT_FALSE(app.match("/c"));
+}
+
 TEST(Application, ReverseUrlFillsTheGroupsInOrder) {
   Application app;
   app.add<test::ItemHandler>(R"(/items/(?P<id>\w+)/(\d+))", "item");

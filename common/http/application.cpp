@@ -80,16 +80,20 @@ void Application::add_route(Route route) {
   route.literal = route.literal_prefix.size() ==
                   anchored.size() - 2 - static_cast<std::size_t>(std::count(
                                             anchored.begin(), anchored.end(), '\\'));
+  if (route.literal)
+    literal_routes_.try_emplace(route.literal_prefix, routes_.size());  // the first one wins
+  else
+    pattern_routes_.push_back(routes_.size());
   routes_.push_back(std::move(route));
 }
 
 std::optional<RouteMatch> Application::match(std::string_view path) const {
-  for (const Route& route : routes_) {
+  auto literal = literal_routes_.find(path);
+  const std::size_t before = literal == literal_routes_.end() ? routes_.size() : literal->second;
+  for (std::size_t index : pattern_routes_) {
+    if (index > before) break;
+    const Route& route = routes_[index];
     if (!path.starts_with(route.literal_prefix)) continue;
-    if (route.literal) {  // most routes: matched without the regex (2,900 instructions a request)
-      if (path.size() != route.literal_prefix.size()) continue;
-      return RouteMatch{.route = &route, .args = {}};
-    }
     boost::match_results<std::string_view::const_iterator> groups;
     if (!boost::regex_match(path.begin(), path.end(), groups, route.regex)) continue;
     RouteMatch found{.route = &route, .args = {}};
@@ -101,7 +105,9 @@ std::optional<RouteMatch> Application::match(std::string_view path) const {
     }
     return found;
   }
-  return std::nullopt;
+  if (literal == literal_routes_.end()) return std::nullopt;
+  // Plain text: matched by the lookup, without the regex (2,900 instructions a request).
+  return RouteMatch{.route = &routes_[literal->second], .args = {}};
 }
 
 std::string Application::reverse_url(std::string_view name,

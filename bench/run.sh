@@ -24,6 +24,10 @@
 #                        syscalls per request under strace -c, for nginx and each style, on /hello
 #                        with the access log on (to a file, buffered 64 KiB as both default to
 #                        here), then on /fetch with the upstream in a process of its own
+#   bench/run.sh shape   the connection's two shapes side by side: the state machine of
+#                        common/http/session.cpp and one coroutine per connection
+#                        (bench/session_shape/), instructions per /hello request (as
+#                        `instructions`) and memory per waiting request (as `parity sweep`)
 #
 # Needs a release build (make build) and Debian's wrk and siege (PARITY_BENCH_DEPS=1
 # scripts/install-deps.sh installs them). Everything runs on 127.0.0.1 and stops by itself.
@@ -277,6 +281,33 @@ instructions() {
   done
 }
 
+shape() {  # the state machine (parity serve) against one coroutine per connection
+  need valgrind; need callgrind_control; need python3
+  work=$(mktemp -d); trap 'cleanup; rm -rf "$work"' EXIT
+  local machine=("$bin/cli/parity" serve --port 8362 --threads 1)
+  local coroutine=("$bin/bench/parity-session-shape" --port 8362 --threads 1)
+  echo "instructions per /hello request (access log on), bytes per waiting /sleep request (4000)"
+  printf '%-12s %18s %18s %16s %16s\n' style 'machine instr' 'coroutine instr' 'machine bytes' 'coroutine bytes'
+  for style in callback future coroutine; do
+    local url="http://127.0.0.1:8362/$style/hello"
+    local mi; mi=$(per_request_instructions "$url" "${machine[@]}")
+    local ci; ci=$(per_request_instructions "$url" "${coroutine[@]}")
+    local mb cb
+    mb=$(waiting_memory "$style" "${machine[@]}" --no-access-log)
+    cb=$(waiting_memory "$style" "${coroutine[@]}")
+    printf '%-12s %18.0f %18.0f %16s %16s\n' "$style" "$mi" "$ci" "$mb" "$cb"
+  done
+}
+
+waiting_memory() {  # STYLE CMD... -> bytes per waiting request on /STYLE/sleep
+  local style=$1; shift
+  "${on_server[@]}" "$@" >/dev/null 2>"$work/server.log" &
+  local pid=$!
+  wait_for "http://127.0.0.1:8362/$style/hello"
+  "${on_client[@]}" python3 bench/session_shape/waiting_memory.py "$pid" 8362 "/$style/sleep"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
 case "${1:-}" in
   hello) hello ;;
   log) access_log ;;
@@ -285,5 +316,6 @@ case "${1:-}" in
   micro) "$bin/bench/micro/parity-micro" --benchmark_min_time=0.2 ;;
   fetch) fetch "${2:-siege}" ;;
   instructions) instructions ;;
-  *) echo "usage: bench/run.sh hello | micro | generator | fetch [siege|wrk] | threads | log | instructions" >&2; exit 2 ;;
+  shape) shape ;;
+  *) echo "usage: bench/run.sh hello | micro | generator | fetch [siege|wrk] | threads | log | instructions | shape" >&2; exit 2 ;;
 esac

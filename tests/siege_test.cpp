@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -166,6 +168,42 @@ TEST(SiegeHistogram, PercentilesAreWithinOnePercent) {
   Histogram small;
   small.add(42e-6);
   EXPECT_DOUBLE_EQ(small.percentile(50), 42e-6) << "exact below 128 µs";
+}
+
+// The sample of rank ceil(p/100 * n) in a sorted copy, as the histogram defines a percentile.
+double sorted_percentile(std::vector<double> samples, double p) {
+  std::sort(samples.begin(), samples.end());
+  auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(samples.size())));
+  return samples[std::max<std::size_t>(rank, 1) - 1];
+}
+
+TEST(SiegeHistogram, PercentilesHaveThreeSignificantDigitsAgainstASortedReference) {
+  // Latencies from 1 µs to half an hour, spread over every power of two, in a fixed order.
+  std::vector<double> samples;
+  std::uint64_t state = 12345;
+  for (int i = 0; i < 20000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    double exponent = static_cast<double>(state >> 11) / 9007199254740992.0 * 31.0;  // [0, 31)
+    samples.push_back(std::floor(std::exp2(exponent)) / 1e6);  // 1 µs .. ~2147 s
+  }
+  Histogram h;
+  for (double s : samples) h.add(s);
+  for (double p : {1.0, 10.0, 25.0, 50.0, 75.0, 90.0, 99.0, 99.9, 99.99, 100.0}) {
+    double expected = sorted_percentile(samples, p);
+    double got = h.percentile(p);
+    EXPECT_GE(got, expected) << "p" << p << ": a percentile is its bucket's upper edge";
+    EXPECT_LE(got - expected, expected / 1000 + 1e-6) << "p" << p << " is not within 0.1%";
+  }
+}
+
+TEST(SiegeHistogram, AMicrosecondAndAnHourAreItsEnds) {
+  Histogram h;
+  h.add(1e-6);
+  EXPECT_DOUBLE_EQ(h.percentile(0), 1e-6);
+  h.add(3600.0);
+  h.add(90000.0);  // a day counts as an hour
+  EXPECT_NEAR(h.percentile(100), 3600.0, 3.6);
+  EXPECT_EQ(h.count(), 3u);
 }
 
 TEST(SiegeOutput, TheSummaryListsSiegesFieldsInSiegesOrder) {

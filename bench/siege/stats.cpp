@@ -9,8 +9,11 @@
 namespace parity::siege {
 namespace {
 
-constexpr std::uint64_t kLinear = 128;  // exact microseconds below this; buckets per octave above
-constexpr int kLinearBits = 7;          // log2(kLinear)
+// Exact microseconds below kLinear, then kLinear buckets per power of two: a bucket is at most
+// 1/1024 of its values wide, three significant digits, as HdrHistogram's 3-digit setting.
+constexpr std::uint64_t kLinear = 1024;
+constexpr int kLinearBits = 10;                    // log2(kLinear)
+constexpr std::uint64_t kLongest = 3'600'000'000;  // an hour, in microseconds
 
 // siege -v shows the path and query, not the whole URL.
 std::string_view path_of(std::string_view url) {
@@ -23,8 +26,8 @@ std::string_view path_of(std::string_view url) {
 
 std::size_t Histogram::bucket_of(std::uint64_t micros) {
   if (micros < kLinear) return micros;
-  int octave = std::bit_width(micros) - 1 - kLinearBits;  // 0 for [128, 256)
-  auto within = (micros >> octave) - kLinear;             // 0..127
+  int octave = std::bit_width(micros) - 1 - kLinearBits;  // 0 for [1024, 2048)
+  auto within = (micros >> octave) - kLinear;             // 0..1023
   return kLinear + static_cast<std::size_t>(octave) * kLinear + within;
 }
 
@@ -37,7 +40,9 @@ std::uint64_t Histogram::upper_edge(std::size_t bucket) {
 }
 
 void Histogram::add(double seconds) {
-  auto micros = static_cast<std::uint64_t>(std::llround(std::max(0.0, seconds) * 1e6));
+  // Beyond an hour is an hour: the buckets stay bounded (23,552 of them at most).
+  auto micros = static_cast<std::uint64_t>(
+      std::llround(std::clamp(seconds, 0.0, static_cast<double>(kLongest) / 1e6) * 1e6));
   auto bucket = bucket_of(micros);
   if (bucket >= buckets_.size()) buckets_.resize(bucket + 1);
   ++buckets_[bucket];

@@ -23,8 +23,10 @@ struct Record {
   bool answered() const { return status != 0; }
 };
 
-// Latency percentiles from a log-linear histogram: 1 µs resolution below 128 µs, then 128 buckets
-// per power of two (under 1% error), whatever the range. Fixed memory, O(1) per sample.
+// Latency percentiles from a log-linear histogram, as HdrHistogram's with three significant
+// digits: 1 µs resolution below 1024 µs, then 1024 buckets per power of two (a percentile is
+// within 0.1% of the sample's value), from 1 µs to an hour (longer counts as an hour). Bounded
+// memory, O(1) per sample.
 class Histogram {
  public:
   void add(double seconds);

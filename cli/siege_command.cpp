@@ -36,16 +36,20 @@ int run_siege(Settings& s) {
   };
   std::fprintf(stderr, "** Parity siege\n** Preparing %u concurrent users for battle.\n",
                o.concurrency);
-  std::fprintf(stderr, "The server is now under siege (%s, %s)...\n",
+  std::fprintf(stderr, "The server is now under siege (%s, %s%s)...\n",
                o.time ? ("for " + format_duration(*o.time)).c_str()
                       : fmt::format("{} reps per user", *o.reps).c_str(),
-               o.keep_alive ? "keep-alive" : "a new connection per request");
+               o.keep_alive ? "keep-alive" : "a new connection per request",
+               o.rate ? fmt::format(", {} req/sec due, an open loop", *o.rate).c_str() : "");
   auto result = siege::run(o, hooks);
   std::fprintf(stderr, "\nLifting the server siege...%s\n",
                result.interrupted ? " (interrupted)" : "");
-  auto summary = siege::summarize(result.records, result.elapsed);
+  auto summary = siege::summarize(result.records, result.elapsed, o.rate);
   std::fputs((o.json ? siege::format_json(summary) : siege::format_summary(summary)).c_str(),
              stdout);
+  // The JSON stays JSON: the one line saying the rate was not reached goes to stderr there.
+  if (auto shortfall = siege::rate_shortfall(summary); o.json && !shortfall.empty())
+    std::fprintf(stderr, "%s\n", shortfall.c_str());
   if (log) std::fprintf(stderr, "Per-request log: %s\n", o.log_file.c_str());
   return 0;
 }

@@ -122,6 +122,73 @@ TEST(SiegeOptions, RefuseWhatSiegeWouldNotMeanOrWhatIsNotOnThisMachine) {
   EXPECT_NO_THROW(parse({"http://[::1]:8000/"}));
 }
 
+TEST(SiegeOptions, ARateIsAboveZeroAndSaneAndRunsForATime) {
+  EXPECT_EQ(parse({"--rate", "250", "-t", "2s", "http://127.0.0.1:1/"}).rate, 250.0);
+  auto refusal = [](std::vector<std::string> args) {
+    try {
+      parse(std::move(args));
+    } catch (const CLI::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(refusal({"--rate", "0", "http://127.0.0.1:1/"}).find("more than 0"), std::string::npos);
+  EXPECT_NE(refusal({"--rate", "-5", "http://127.0.0.1:1/"}).find("more than 0"), std::string::npos);
+  EXPECT_NE(refusal({"--rate", "5e6", "http://127.0.0.1:1/"}).find("at most 1000000"),
+            std::string::npos);
+  EXPECT_NE(refusal({"--rate", "10", "-r", "3", "http://127.0.0.1:1/"}).find("-t"),
+            std::string::npos);
+  EXPECT_NE(refusal({"--rate", "10", "-d", "1", "http://127.0.0.1:1/"}).find("-d"),
+            std::string::npos);
+}
+
+TEST(SiegeSchedule, RequestKIsDueKOverTheRateAfterTheStart) {
+  EXPECT_EQ(due_at(0, 100), 0.0);
+  EXPECT_DOUBLE_EQ(due_at(1, 100), 0.01);
+  EXPECT_DOUBLE_EQ(due_at(250, 100), 2.5);
+  EXPECT_DOUBLE_EQ(due_at(3, 0.5), 6.0);
+}
+
+// Four requests due 0.1 s apart on one connection that takes 0.5 s each: each waits for the last.
+std::vector<Record> queued_log() {
+  std::vector<Record> log;
+  for (int k = 0; k < 4; ++k)
+    log.push_back({.start = 0.5 * k, .end = 0.5 * (k + 1), .status = 200, .due = 0.1 * k});
+  return log;
+}
+
+TEST(SiegeSummary, AtARateLatencyCountsFromWhenEachRequestWasDue) {
+  auto s = summarize(queued_log(), 2.0, 10.0);
+  EXPECT_NEAR(s.max, 0.5, 1e-3) << "the service time is each request's own";
+  EXPECT_NEAR(s.corrected.max, 2.0 - 0.3, 2e-3) << "the last was due at 0.3 s and done at 2 s";
+  EXPECT_NEAR(s.corrected.p50, 0.5 + 0.4, 1e-3);
+  EXPECT_DOUBLE_EQ(s.achieved_rate, 2.0);
+  EXPECT_NE(rate_shortfall(s).find("Sent 20.0% of the asked 10.00 req/sec"), std::string::npos);
+  auto text = format_summary(s);
+  EXPECT_NE(text.find("corrected for coordinated omission"), std::string::npos) << text;
+  EXPECT_NE(text.find("uncorrected"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Response time p50:"), std::string::npos)
+      << "at a rate the percentiles are labelled by what they measure\n" << text;
+  EXPECT_TRUE(summarize(queued_log(), 0.4, 10.0).asked_rate);
+  EXPECT_EQ(rate_shortfall(summarize(queued_log(), 0.4, 10.0)), "") << "4 in 0.4 s is the rate";
+}
+
+TEST(SiegeOutput, JsonAtARateHasTheCorrectedAndUncorrectedPercentiles) {
+  auto value = boost::json::parse(format_json(summarize(queued_log(), 2.0, 10.0)));
+  auto& o = value.as_object();
+  for (const char* key : {"transactions", "p99", "asked_rate", "achieved_rate"}) {
+    EXPECT_TRUE(o.contains(key)) << key;
+  }
+  for (const char* p : {"p50", "p90", "p99", "p999", "max"}) {
+    EXPECT_TRUE(o.contains(std::string("response_time_") + p)) << p;
+    EXPECT_TRUE(o.contains(std::string("response_time_") + p + "_uncorrected")) << p;
+  }
+  EXPECT_NEAR(o.at("response_time_max").to_number<double>(), 1.7, 2e-3);
+  EXPECT_NEAR(o.at("response_time_max_uncorrected").to_number<double>(), 0.5, 1e-3);
+  auto closed = boost::json::parse(format_json(summarize(queued_log(), 2.0)));
+  EXPECT_FALSE(closed.as_object().contains("asked_rate")) << "the closed loop's JSON is siege's";
+}
+
 // A log made by hand, and every figure worked out by hand from it.
 std::vector<Record> hand_made_log() {
   return {{.start = 0.0, .end = 0.5, .status = 200, .bytes = 1000},
@@ -334,6 +401,26 @@ TEST_F(SiegeRun, AKeptAliveRequestLongerThanTheTimeoutFailsAsTimedOut) {
     EXPECT_EQ(r.status, 0);
     EXPECT_EQ(r.error, "timed out");
   }
+}
+
+TEST_F(SiegeRun, AtARateASlowServerShowsInTheCorrectedLatencyNotTheServiceTime) {
+  // 100 requests a second due, one connection, 100 ms a request: the connection carries about
+  // 10, each later than the last was due; a closed loop would report 100 ms throughout.
+  Options o;
+  o.targets = {{.url = upstream.url() + "/delay?ms=100"}};
+  o.concurrency = 1;
+  o.time = 1s;
+  o.rate = 100;
+  auto result = run(o);
+  ASSERT_GE(result.records.size(), 2u);
+  for (std::size_t k = 0; k < result.records.size(); ++k) {
+    EXPECT_DOUBLE_EQ(result.records[k].due, due_at(k, 100)) << "the schedule, in order";
+    EXPECT_GE(result.records[k].start, result.records[k].due - 1e-3) << "never sent early";
+  }
+  auto s = summarize(result.records, result.elapsed, o.rate);
+  EXPECT_GE(s.corrected.p99, 0.5) << "the wait for the busy connection counts";
+  EXPECT_GE(s.corrected.p99, 2 * s.p99) << "the service time hides it";
+  EXPECT_FALSE(rate_shortfall(s).empty()) << "the rate was not reached, and it says so";
 }
 
 TEST_F(SiegeRun, AUserConnectsAgainWhenTheServerClosesTheConnection) {

@@ -1,5 +1,6 @@
 #include "bench/siege/options.hpp"
 
+#include <fmt/format.h>
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 
@@ -157,6 +158,10 @@ void add_options(CLI::App& command, Options& o, std::vector<std::string>& urls,
   command.add_flag_callback(
       "--no-keepalive", [&o] { o.keep_alive = false; },
       "A new connection per request (siege's default; ours is keep-alive)");
+  command.add_option(
+      "--rate", o.rate,
+      "Requests per second across all users, at a constant arrival rate (an open loop): each "
+      "request's latency counts from when it was due, as wrk2's; -c connections carry them");
   command.add_flag("-j,--json", o.json, "Print the summary as siege's JSON (plus percentiles)");
   command.add_flag("-v,--verbose", o.verbose, "Print a line per request, as siege -v does");
   command
@@ -195,6 +200,20 @@ void finish_options(Options& o, const std::vector<std::string>& urls,
     }
   }
   if (o.targets.empty()) throw CLI::ValidationError("URL", "give a URL or -f FILE");
+  if (o.rate) {
+    const double rate = *o.rate;
+    if (!(rate > 0))  // NaN too
+      throw CLI::ValidationError("--rate", fmt::format("must be more than 0 requests per second, "
+                                                       "got {}", rate));
+    if (rate > kMaxRate)
+      throw CLI::ValidationError("--rate", fmt::format("at most {:.0f} requests per second, got {}",
+                                                       kMaxRate, rate));
+    if (o.reps)
+      throw CLI::ValidationError("--rate", "runs for a time (-t); -r counts a user's requests, "
+                                           "which the schedule decides: give -t instead");
+    if (o.delay_seconds > 0 && !o.benchmark)
+      throw CLI::ValidationError("--rate", "schedules every request; -d pauses users: give one");
+  }
   if (!o.time && !o.reps) o.time = std::chrono::seconds(30);
   if (o.benchmark) o.delay_seconds = 0;
   if (!o.allow_remote) {

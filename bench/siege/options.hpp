@@ -33,7 +33,13 @@ struct Options {
   bool verbose = false;       // -v: a line per request
   std::string log_file;       // --log: a CSV line per request
   bool allow_remote = false;  // targets off this machine
+  // --rate: requests per second across all users, each due at start + k/rate (an open loop, as
+  // wrk2's); -c is then the connections that carry them. Empty: siege's closed loop.
+  std::optional<double> rate;
 };
+
+// The most --rate accepts: far above what one generator thread sends.
+inline constexpr double kMaxRate = 1'000'000;
 
 // siege's -t: a number and a unit, S, M or H (either case); a bare number means minutes.
 std::chrono::milliseconds parse_siege_time(const std::string& text);

@@ -51,6 +51,7 @@ struct Siege {
   std::vector<UserConnection*> connections;  // keep-alive: each user's, for the timeout sweep
   Clock::time_point started = Clock::now();  // the run starts as soon as the siege is made
   std::mt19937 random{std::random_device{}()};
+  std::uint64_t next_due = 0;  // --rate: the next request of the schedule a free user takes
   RunResult result;
 };
 
@@ -90,12 +91,23 @@ asio::awaitable<void> user(Siege& siege, unsigned index) {
     own.emplace(co_await asio::this_coro::executor);
     siege.connections.push_back(&*own);
   }
+  asio::steady_timer pacer(co_await asio::this_coro::executor);  // --rate: waits for a due time
   for (unsigned done = 0; !siege.options.reps || done < *siege.options.reps; ++done) {
     if (siege.options.delay_seconds > 0) co_await pause(siege);
+    Record record;
+    if (siege.options.rate) {
+      // Open loop: this user sends the next request due, at its time or, if late, at once.
+      record.due = due_at(siege.next_due++, *siege.options.rate);
+      auto at = siege.started + std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(record.due));
+      if (at > Clock::now()) {
+        pacer.expires_at(at);
+        co_await pacer.async_wait(use_tuple);
+      }
+    }
     if (cancelled()) break;
     const std::size_t which = next;
     next = (next + 1) % targets.size();
-    Record record;
     record.start = siege.now();
     Answer answer;
     if (own) {

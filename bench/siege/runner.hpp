@@ -7,6 +7,7 @@
 #include "bench/siege/options.hpp"
 #include "bench/siege/stats.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -22,6 +23,12 @@ struct RunHooks {
   std::function<void(const Record&)> on_record;  // on the run's thread, as each one completes
   bool stop_on_signals = false;                  // SIGINT/SIGTERM end the run with a summary
 };
+
+// --rate's schedule: request k (from 0) is due k / rate seconds after the run starts, whenever a
+// connection is free to send it; a request that waits for one has its wait counted.
+inline double due_at(std::uint64_t k, double rate) {
+  return static_cast<double>(k) / rate;
+}
 
 // Blocks until the run is over. Requests still in flight when the time is up are abandoned and
 // not counted, as siege does.

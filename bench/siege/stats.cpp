@@ -61,12 +61,15 @@ double Histogram::percentile(double p) const {
   return static_cast<double>(upper_edge(buckets_.size() - 1)) / 1e6;
 }
 
-Summary summarize(const std::vector<Record>& records, double elapsed) {
+Summary summarize(const std::vector<Record>& records, double elapsed,
+                  std::optional<double> asked_rate) {
   Summary s;
   s.elapsed = elapsed;
+  s.asked_rate = asked_rate;
   double total_time = 0;
   std::uint64_t bytes = 0;
   Histogram histogram;
+  Histogram corrected;
   for (const auto& r : records) {
     if (!r.answered()) {
       ++s.failed;
@@ -81,6 +84,8 @@ Summary summarize(const std::vector<Record>& records, double elapsed) {
     s.longest = std::max(s.longest, seconds);
     s.shortest = std::min(s.shortest, seconds);
     histogram.add(seconds);
+    corrected.add(r.latency());
+    s.corrected.max = std::max(s.corrected.max, r.latency());
   }
   auto attempts = s.transactions + s.failed;
   s.availability = attempts ? 100.0 * static_cast<double>(s.transactions) / attempts : 0;
@@ -96,6 +101,15 @@ Summary summarize(const std::vector<Record>& records, double elapsed) {
   s.p50 = std::min(histogram.percentile(50), s.max);
   s.p90 = std::min(histogram.percentile(90), s.max);
   s.p99 = std::min(histogram.percentile(99), s.max);
+  if (asked_rate) {
+    s.p999 = std::min(histogram.percentile(99.9), s.max);
+    const double top = s.corrected.max;
+    s.corrected.p50 = std::min(corrected.percentile(50), top);
+    s.corrected.p90 = std::min(corrected.percentile(90), top);
+    s.corrected.p99 = std::min(corrected.percentile(99), top);
+    s.corrected.p999 = std::min(corrected.percentile(99.9), top);
+    if (elapsed > 0) s.achieved_rate = static_cast<double>(attempts) / elapsed;
+  }
   return s;
 }
 
@@ -104,6 +118,7 @@ std::string format_summary(const Summary& s) {
   auto line = [&out](std::string_view name, std::string value, std::string_view unit) {
     out += fmt::format("{:<25}{:>12}{}{}\n", name, value, unit.empty() ? "" : " ", unit);
   };
+  auto seconds = [](double value) { return fmt::format("{:.4f}", value); };
   line("Transactions:", fmt::format("{}", s.transactions), "hits");
   line("Availability:", fmt::format("{:.2f}", s.availability), "%");
   line("Elapsed time:", fmt::format("{:.2f}", s.elapsed), "secs");
@@ -116,13 +131,56 @@ std::string format_summary(const Summary& s) {
   line("Failed transactions:", fmt::format("{}", s.failed), "");
   line("Longest transaction:", fmt::format("{:.2f}", s.longest), "");
   line("Shortest transaction:", fmt::format("{:.2f}", s.shortest), "");
-  // Finer than siege's two decimals: async answers differ in milliseconds.
-  line("Response time p50:", fmt::format("{:.4f}", s.p50), "secs");
-  line("Response time p90:", fmt::format("{:.4f}", s.p90), "secs");
-  line("Response time p99:", fmt::format("{:.4f}", s.p99), "secs");
-  line("Response time max:", fmt::format("{:.4f}", s.max), "secs");
+  if (!s.asked_rate) {
+    // Finer than siege's two decimals: async answers differ in milliseconds.
+    line("Response time p50:", seconds(s.p50), "secs");
+    line("Response time p90:", seconds(s.p90), "secs");
+    line("Response time p99:", seconds(s.p99), "secs");
+    line("Response time max:", seconds(s.max), "secs");
+    return out;
+  }
+  // Open loop (--rate): what a user arriving at the rate saw, then what a closed loop reports.
+  line("Asked rate:", fmt::format("{:.2f}", *s.asked_rate), "req/sec");
+  line("Achieved rate:", fmt::format("{:.2f}", s.achieved_rate), "req/sec");
+  out += "Latency from when each request was due (corrected for coordinated omission):\n";
+  line("  p50:", seconds(s.corrected.p50), "secs");
+  line("  p90:", seconds(s.corrected.p90), "secs");
+  line("  p99:", seconds(s.corrected.p99), "secs");
+  line("  p99.9:", seconds(s.corrected.p999), "secs");
+  line("  max:", seconds(s.corrected.max), "secs");
+  out += "Service time from each request's send (uncorrected, what a closed loop reports):\n";
+  line("  p50:", seconds(s.p50), "secs");
+  line("  p90:", seconds(s.p90), "secs");
+  line("  p99:", seconds(s.p99), "secs");
+  line("  p99.9:", seconds(s.p999), "secs");
+  line("  max:", seconds(s.max), "secs");
+  if (auto shortfall = rate_shortfall(s); !shortfall.empty()) out += shortfall + "\n";
   return out;
 }
+
+namespace {
+
+// --rate's keys, after siege's.
+std::string open_loop_json(const Summary& s) {
+  return fmt::format(
+      ",\n"
+      "  \"asked_rate\": {:.2f},\n"
+      "  \"achieved_rate\": {:.2f},\n"
+      "  \"response_time_p50\": {:.6f},\n"
+      "  \"response_time_p90\": {:.6f},\n"
+      "  \"response_time_p99\": {:.6f},\n"
+      "  \"response_time_p999\": {:.6f},\n"
+      "  \"response_time_max\": {:.6f},\n"
+      "  \"response_time_p50_uncorrected\": {:.6f},\n"
+      "  \"response_time_p90_uncorrected\": {:.6f},\n"
+      "  \"response_time_p99_uncorrected\": {:.6f},\n"
+      "  \"response_time_p999_uncorrected\": {:.6f},\n"
+      "  \"response_time_max_uncorrected\": {:.6f}",
+      *s.asked_rate, s.achieved_rate, s.corrected.p50, s.corrected.p90, s.corrected.p99,
+      s.corrected.p999, s.corrected.max, s.p50, s.p90, s.p99, s.p999, s.max);
+}
+
+}  // namespace
 
 std::string format_json(const Summary& s) {
   return fmt::format(
@@ -142,11 +200,19 @@ std::string format_json(const Summary& s) {
       "  \"p50\": {:.4f},\n"
       "  \"p90\": {:.4f},\n"
       "  \"p99\": {:.4f},\n"
-      "  \"max\": {:.4f}\n"
+      "  \"max\": {:.4f}{}\n"
       "}}\n",
       s.transactions, s.availability, s.elapsed, s.data_mb, s.response_time, s.transaction_rate,
       s.throughput_mb, s.concurrency, s.successful, s.failed, s.longest, s.shortest, s.p50, s.p90,
-      s.p99, s.max);
+      s.p99, s.max, s.asked_rate ? open_loop_json(s) : std::string());
+}
+
+std::string rate_shortfall(const Summary& s) {
+  if (!s.asked_rate || s.achieved_rate >= 0.99 * *s.asked_rate) return {};
+  return fmt::format(
+      "Sent {:.1f}% of the asked {:.2f} req/sec: every connection was busy (raise -c) or the "
+      "generator could not keep up; the latencies above count the wait.",
+      100 * s.achieved_rate / *s.asked_rate, *s.asked_rate);
 }
 
 std::string format_verbose_line(const Record& r) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,12 @@ struct Record {
   std::string method;
   std::string url;
   std::string error;  // why there was no response
+  double due = -1;    // --rate: when the schedule had it start; -1: a closed loop's request
 
-  double seconds() const { return end - start; }
+  double seconds() const { return end - start; }  // the service time, from the send
+  // From when it was due (--rate), which counts its wait for a free connection: the latency a
+  // user arriving at that rate sees, corrected for coordinated omission.
+  double latency() const { return end - (due >= 0 ? due : start); }
   bool answered() const { return status != 0; }
 };
 
@@ -53,15 +58,28 @@ struct Summary {
   std::uint64_t failed = 0;        // requests without a response
   double longest = 0;
   double shortest = 0;
-  double p50 = 0, p90 = 0, p99 = 0, max = 0;
+  double p50 = 0, p90 = 0, p99 = 0, max = 0;  // service times
+  // --rate only: the asked and achieved rates (requests sent per second), the service times'
+  // p99.9, and the latencies from each request's due time.
+  std::optional<double> asked_rate;
+  double achieved_rate = 0;
+  double p999 = 0;
+  struct Latency {
+    double p50 = 0, p90 = 0, p99 = 0, p999 = 0, max = 0;
+  } corrected;
 };
 
-Summary summarize(const std::vector<Record>& records, double elapsed_seconds);
+Summary summarize(const std::vector<Record>& records, double elapsed_seconds,
+                  std::optional<double> asked_rate = std::nullopt);
 
-// siege's summary block, its fields in its order, then the percentiles.
+// siege's summary block, its fields in its order, then the percentiles; with --rate, the rates
+// and both sets of percentiles, labelled, and a line when the rate was not reached.
 std::string format_summary(const Summary& summary);
-// siege's JSON keys, plus p50, p90, p99 and max (seconds).
+// siege's JSON keys, plus p50, p90, p99 and max (seconds); with --rate, asked_rate,
+// achieved_rate, response_time_p50/_p90/_p99/_p999/_max (corrected) and each with _uncorrected.
 std::string format_json(const Summary& summary);
+// With --rate, one line if less than 99% of the asked rate was sent, else empty.
+std::string rate_shortfall(const Summary& summary);
 // siege -v's line: `HTTP/1.1 200     0.09 secs:     208 bytes ==> GET  /path`.
 std::string format_verbose_line(const Record& record);
 // --log's CSV: a header line, then one line per record.

@@ -343,6 +343,18 @@ TEST(Tutorial15, TheReportHasItsBarsItsTimelinesAndItsData) {
   EXPECT_EQ(result.figures.at("files"), 3) << result.output;
 }
 
+TEST(Tutorial15, AStallShowsInTheLatencyAtARateAndHidesFromTheClosedLoop) {
+  auto result = run("15.4");
+  EXPECT_EQ(result.figures.at("failed"), 0) << result.output;
+  // The stall is a second: the requests due during it waited up to that long.
+  EXPECT_GE(result.figures.at("open_corrected_p99"), 0.3) << result.output;
+  EXPECT_LE(result.figures.at("closed_p99"), 0.1 * result.figures.at("open_corrected_p99"))
+      << result.output;
+  EXPECT_LE(result.figures.at("open_uncorrected_p99"),
+            0.1 * result.figures.at("open_corrected_p99"))
+      << result.output;
+}
+
 // Every lesson's README names each of its steps, so the text and the runner cannot drift apart.
 TEST(Tutorials, EveryLessonsReadmeNamesEachOfItsSteps) {
   for (const auto& lesson : tutorials::lessons()) {

@@ -1,12 +1,13 @@
 // Lesson 15: measuring. What each line of siege's summary means, and the one relation that ties
 // three of them together (Little's law again: concurrency = rate x response time); `parity
-// compare` under both profiles, each row against the limit Little's law gives it; and the report
-// it writes.
+// compare` under both profiles, each row against the limit Little's law gives it; the report
+// it writes; and why a latency measured at a fixed rate differs from a closed loop's.
 
 #include "tutorials/15_measuring/lesson.hpp"
 
 #include "bench/compare/compare.hpp"
 #include "bench/compare/report.hpp"
+#include "bench/siege/runner.hpp"
 #include "tutorials/support.hpp"
 
 #include <fmt/format.h>
@@ -15,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace parity::tutorials {
 namespace {
@@ -133,6 +135,60 @@ StepResult the_report() {
   return result;
 }
 
+// Runs `options` against the service while its one loop thread is held for `stall`, from 2 s
+// into the run: the server answers nothing meanwhile, as if it were paused (SIGSTOP), then
+// catches up. Returns the run's summary.
+siege::Summary run_through_a_stall(styles::ServiceThread& service, siege::Options options,
+                                   std::chrono::milliseconds stall) {
+  std::thread staller([&service, stall] {
+    std::this_thread::sleep_for(2s);
+    // A blocking call on the loop's only thread: lesson 06's mistake, made on purpose.
+    asio::post(service.loop().get_executor(), [stall] { std::this_thread::sleep_for(stall); });
+  });
+  auto result = siege::run(options);
+  staller.join();
+  return siege::summarize(result.records, result.elapsed, options.rate);
+}
+
+StepResult coordinated_omission() {
+  Demo demo;
+  const std::string url = demo.service.url("/coroutine/hello");
+  siege::Options closed;
+  closed.targets = {{.url = url}};
+  closed.concurrency = 10;
+  closed.time = 5s;
+  closed.benchmark = true;
+  siege::Options open = closed;
+  open.rate = 200;
+  auto closed_loop = run_through_a_stall(demo.service, closed, 1s);
+  auto open_loop = run_through_a_stall(demo.service, open, 1s);
+  StepResult result;
+  result.output = fmt::format(
+      "The server's loop is held for 1 s, 2 s into each 5 s run against {}.\n\n"
+      "$ parity siege -b -c10 -t5s {}\n"
+      "  {} transactions; p99 {:.4f} s, max {:.4f} s\n\n"
+      "$ parity siege --rate 200 -c10 -t5s {}\n"
+      "  {} transactions at {:.2f} of 200 req/sec\n"
+      "  corrected (from when each was due):   p50 {:.4f} s, p99 {:.4f} s, max {:.4f} s\n"
+      "  uncorrected (from when each was sent): p50 {:.4f} s, p99 {:.4f} s, max {:.4f} s\n",
+      url, url, closed_loop.transactions, closed_loop.p99, closed_loop.max, url,
+      open_loop.transactions, open_loop.achieved_rate, open_loop.corrected.p50,
+      open_loop.corrected.p99, open_loop.corrected.max, open_loop.p50, open_loop.p99,
+      open_loop.max);
+  result.notice =
+      "the same stall, two p99s. In the closed loop each of the 10 users waited once, a second, "
+      "and sent nothing meanwhile: 10 slow samples among many thousands, so its p99 stays "
+      "small. At a fixed rate the requests kept coming: about 200 were due during the second, "
+      "each waited for the server, and from when it was due that wait counts. That is the "
+      "latency a user arriving at 200 a second saw; a closed loop leaves those users out, which "
+      "is why it is called coordinated omission.";
+  result.figures["closed_p99"] = closed_loop.p99;
+  result.figures["open_corrected_p99"] = open_loop.corrected.p99;
+  result.figures["open_uncorrected_p99"] = open_loop.p99;
+  result.figures["failed"] = static_cast<double>(closed_loop.failed + open_loop.failed);
+  return result;
+}
+
 }  // namespace
 
 Lesson measuring_lesson() {
@@ -143,7 +199,8 @@ Lesson measuring_lesson() {
           .minutes = 15,
           .steps = {{"15.1", "reading siege's numbers", reading_sieges_numbers},
                     {"15.2", "parity compare, both profiles", compare_under_both_profiles},
-                    {"15.3", "the report", the_report}}};
+                    {"15.3", "the report", the_report},
+                    {"15.4", "latency at a rate, through a stall", coordinated_omission}}};
 }
 
 }  // namespace parity::tutorials

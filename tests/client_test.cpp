@@ -3,6 +3,7 @@
 
 #include "common/http/client.hpp"
 #include "tests/support/event.hpp"
+#include "tests/support/refused_port.hpp"
 #include "tests/support/test_server.hpp"
 #include "tests/test_handlers.hpp"
 #include "upstream/upstream.hpp"
@@ -92,13 +93,9 @@ TEST_F(ClientTest, RawDataAndHeadersAreSentAsGiven) {
 }
 
 TEST_F(ClientTest, ConnectionRefusedIsConnectFailed) {
-  unsigned short closed_port;
-  {
-    test::TestServer gone{std::make_shared<Application>()};
-    closed_port = gone.port();
-  }
+  test::RefusedPort refused;
   Client client(loop.get_executor());
-  auto [ec, r] = fetch(client, {"GET", "http://127.0.0.1:" + std::to_string(closed_port) + "/"});
+  auto [ec, r] = fetch(client, {"GET", refused.url() + "/"});
   EXPECT_EQ(ec, FetchErrc::connect_failed);
 }
 

@@ -8,6 +8,7 @@
 #include "common/future/use_future.hpp"
 #include "common/future/with_timeout.hpp"
 #include "tests/support/event.hpp"
+#include "tests/support/refused_port.hpp"
 #include "tests/support/test_server.hpp"
 
 #include <gtest/gtest.h>
@@ -107,14 +108,10 @@ TEST(UseFuture, TakesTheValueOfAnOperationThatCannotFail) {
 }
 
 TEST(UseFuture, CarriesAFetchErrorAsAnException) {
-  unsigned short closed_port;
-  {
-    test::TestServer gone{std::make_shared<http::Application>()};
-    closed_port = gone.port();
-  }
+  test::RefusedPort refused;
   Loop loop;
   http::Client client(loop.get_executor());
-  http::FetchRequest request{"GET", "http://127.0.0.1:" + std::to_string(closed_port) + "/"};
+  http::FetchRequest request{"GET", refused.url() + "/"};
   Future<http::FetchResponse> response =
       client.async_fetch(request, {}, use_future(loop.get_executor()));
   ASSERT_TRUE(run_until_done(loop, response));

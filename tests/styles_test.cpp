@@ -4,6 +4,7 @@
 
 #include "app/service_thread.hpp"
 #include "tests/support/raw_connection.hpp"
+#include "tests/support/refused_port.hpp"
 #include "tests/support/test_server.hpp"
 #include "tests/test_handlers.hpp"
 #include "upstream/upstream.hpp"
@@ -26,8 +27,8 @@ struct World {
   upstream::EmbeddedUpstream upstream{upstream::Options{.latency = 20ms, .jitter = 0ms}};
   test::TestServer black_hole{black_hole_app()};
   styles::ServiceThread service{{.upstream_url = upstream.url(), .max_clients = 0}};
-  styles::ServiceThread refused{
-      {.upstream_url = "http://127.0.0.1:" + std::to_string(closed_port()), .max_clients = 0}};
+  test::RefusedPort refusing;  // the upstream of `refused`, for the whole process
+  styles::ServiceThread refused{{.upstream_url = refusing.url(), .max_clients = 0}};
   styles::ServiceThread timing_out{
       {.upstream_url = black_hole.url(), .max_clients = 0, .upstream_timeout = 200ms}};
   test::TestServer broken{broken_app()};  // answers 500 to everything
@@ -47,10 +48,6 @@ struct World {
     auto app = std::make_shared<http::Application>();
     app->add<test::HangHandler>(".*");
     return app;
-  }
-  static unsigned short closed_port() {
-    test::TestServer gone{std::make_shared<http::Application>()};
-    return gone.port();
   }
 };
 

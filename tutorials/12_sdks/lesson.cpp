@@ -146,13 +146,12 @@ StepResult blocking_sdk_on_a_pool_and_async_sdk() {
 }
 
 StepResult the_import_handlers_errors() {
-  // An upstream that refuses connections: a port that was bound, then closed.
+  // An upstream that refuses connections: a port held bound and never listening, so that no one
+  // else takes it meanwhile (a port bound and closed could be reused, even by a connect's own end).
   asio::io_context io;
-  unsigned short closed_port = 0;
-  {
-    asio::ip::tcp::acceptor probe(io, {asio::ip::make_address("127.0.0.1"), 0});
-    closed_port = probe.local_endpoint().port();
-  }
+  asio::ip::tcp::socket refusing(io, asio::ip::tcp::v4());
+  refusing.bind({asio::ip::make_address("127.0.0.1"), 0});
+  const unsigned short closed_port = refusing.local_endpoint().port();
   // An upstream that accepts and never answers: a listening socket nobody reads.
   asio::ip::tcp::acceptor silent(io, {asio::ip::make_address("127.0.0.1"), 0});
   auto silent_url = fmt::format("http://127.0.0.1:{}", silent.local_endpoint().port());

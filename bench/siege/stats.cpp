@@ -142,18 +142,18 @@ std::string format_summary(const Summary& s) {
   // Open loop (--rate): what a user arriving at the rate saw, then what a closed loop reports.
   line("Asked rate:", fmt::format("{:.2f}", *s.asked_rate), "req/sec");
   line("Achieved rate:", fmt::format("{:.2f}", s.achieved_rate), "req/sec");
-  out += "Latency from when each request was due (corrected for coordinated omission):\n";
-  line("  p50:", seconds(s.corrected.p50), "secs");
-  line("  p90:", seconds(s.corrected.p90), "secs");
-  line("  p99:", seconds(s.corrected.p99), "secs");
-  line("  p99.9:", seconds(s.corrected.p999), "secs");
-  line("  max:", seconds(s.corrected.max), "secs");
-  out += "Service time from each request's send (uncorrected, what a closed loop reports):\n";
-  line("  p50:", seconds(s.p50), "secs");
-  line("  p90:", seconds(s.p90), "secs");
-  line("  p99:", seconds(s.p99), "secs");
-  line("  p99.9:", seconds(s.p999), "secs");
-  line("  max:", seconds(s.max), "secs");
+  auto percentiles = [&](std::string_view title, const Summary::Latency& l) {
+    out += title;
+    line("  p50:", seconds(l.p50), "secs");
+    line("  p90:", seconds(l.p90), "secs");
+    line("  p99:", seconds(l.p99), "secs");
+    line("  p99.9:", seconds(l.p999), "secs");
+    line("  max:", seconds(l.max), "secs");
+  };
+  percentiles("Latency from when each request was due (corrected for coordinated omission):\n",
+              s.corrected);
+  percentiles("Service time from each request's send (uncorrected, what a closed loop reports):\n",
+              {s.p50, s.p90, s.p99, s.p999, s.max});
   if (auto shortfall = rate_shortfall(s); !shortfall.empty()) out += shortfall + "\n";
   return out;
 }

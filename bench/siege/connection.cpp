@@ -4,6 +4,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
@@ -99,6 +100,15 @@ asio::awaitable<Answer> UserConnection::attempt(const PreparedTarget& target,
     buffer_.clear();
     answer.error = timed_out_ ? "timed out" : fmt::format("{}: {}", what, ec.message());
   };
+  // The end of the run cancels the user; a cancellation that comes between two operations
+  // reaches neither (Asio forwards it to the one pending only), so look before each.
+  auto state = co_await asio::this_coro::cancellation_state;
+  auto cut_off = [&] {
+    if (state.cancelled() == asio::cancellation_type::none) return false;
+    fail("cut off", asio::error::operation_aborted);
+    return true;
+  };
+  if (cut_off()) co_return answer;
   if (!reused) {
     auto [ec, endpoint] = co_await asio::async_connect(socket_, target.endpoints, use_tuple);
     if (ec) {
@@ -106,21 +116,23 @@ asio::awaitable<Answer> UserConnection::attempt(const PreparedTarget& target,
       co_return answer;
     }
     socket_.set_option(http::tcp::no_delay(true), ec);
+    if (cut_off()) co_return answer;
   }
   auto [write_ec, written] =
       co_await asio::async_write(socket_, asio::buffer(target.bytes), use_tuple);
   if (write_ec) {
-    worth_retrying = reused && !timed_out_;  // the server closed it while it was idle
+    worth_retrying = reused && !timed_out_ && !cut_off();  // closed by the server while idle
     fail("write", write_ec);
     co_return answer;
   }
+  if (cut_off()) co_return answer;
   CountingParser parser;
   parser.body_limit(kBodyLimit);
   parser.skip(target.head);
   auto [read_ec, read] = co_await bhttp::async_read(socket_, buffer_, parser, use_tuple);
   if (read_ec) {
     // Nothing at all came back on a kept-alive connection: the server closed it first.
-    worth_retrying = reused && !timed_out_ && !parser.got_some() &&
+    worth_retrying = reused && !timed_out_ && !parser.got_some() && !cut_off() &&
                      (read_ec == bhttp::error::end_of_stream || read_ec == asio::error::eof ||
                       read_ec == asio::error::connection_reset);
     fail("read", read_ec);

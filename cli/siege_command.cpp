@@ -26,13 +26,13 @@ int run_siege(Settings& s) {
   if (!o.log_file.empty()) {
     log.open(o.log_file);
     if (!log) throw std::runtime_error("cannot write " + o.log_file);
-    log << siege::csv_header();
+    log << siege::csv_header(o.rate.has_value());
   }
   siege::RunHooks hooks;
   hooks.stop_on_signals = true;
   hooks.on_record = [&](const siege::Record& record) {
     if (o.verbose) std::fputs(siege::format_verbose_line(record).c_str(), stdout);
-    if (log) log << siege::csv_line(record);
+    if (log) log << siege::csv_line(record, o.rate.has_value());
   };
   std::fprintf(stderr, "** Parity siege\n** Preparing %u concurrent users for battle.\n",
                o.concurrency);
@@ -44,7 +44,7 @@ int run_siege(Settings& s) {
   auto result = siege::run(o, hooks);
   std::fprintf(stderr, "\nLifting the server siege...%s\n",
                result.interrupted ? " (interrupted)" : "");
-  auto summary = siege::summarize(result.records, result.elapsed, o.rate);
+  auto summary = siege::summarize(result.records, result.elapsed, o.rate, result.unfinished);
   std::fputs((o.json ? siege::format_json(summary) : siege::format_summary(summary)).c_str(),
              stdout);
   // The JSON stays JSON: the one line saying the rate was not reached goes to stderr there.

@@ -171,6 +171,9 @@ TEST(SiegeSummary, AtARateLatencyCountsFromWhenEachRequestWasDue) {
       << "at a rate the percentiles are labelled by what they measure\n" << text;
   EXPECT_TRUE(summarize(queued_log(), 0.4, 10.0).asked_rate);
   EXPECT_EQ(rate_shortfall(summarize(queued_log(), 0.4, 10.0)), "") << "4 in 0.4 s is the rate";
+  auto with_unfinished = summarize(queued_log(), 2.0, 10.0, 16);
+  EXPECT_DOUBLE_EQ(with_unfinished.achieved_rate, 10.0) << "sent and still in flight counts";
+  EXPECT_EQ(with_unfinished.transactions, 4u) << "but has no latency to add";
 }
 
 TEST(SiegeOutput, JsonAtARateHasTheCorrectedAndUncorrectedPercentiles) {
@@ -337,6 +340,13 @@ TEST(SiegeOutput, LogLinesAreCsvWithQuotingWhereNeeded) {
             "0.500000,0.750000,0,0,GET,\"http://127.0.0.1:1/?a=1,2\",\"said \"\"no\"\"\"\n");
 }
 
+TEST(SiegeOutput, OpenLoopLogLinesEndWithWhenEachRequestWasDue) {
+  EXPECT_EQ(csv_header(true), "start,end,status,bytes,method,url,error,due\n");
+  Record r{.start = 0.5, .end = 0.75, .status = 200, .bytes = 5, .method = "GET", .url = "u",
+           .due = 0.25};
+  EXPECT_EQ(csv_line(r, true), "0.500000,0.750000,200,5,GET,u,,0.250000\n");
+}
+
 class SiegeRun : public ::testing::Test {
  protected:
   upstream::EmbeddedUpstream upstream{upstream::Options{.latency = 10ms}};
@@ -417,10 +427,24 @@ TEST_F(SiegeRun, AtARateASlowServerShowsInTheCorrectedLatencyNotTheServiceTime) 
     EXPECT_DOUBLE_EQ(result.records[k].due, due_at(k, 100)) << "the schedule, in order";
     EXPECT_GE(result.records[k].start, result.records[k].due - 1e-3) << "never sent early";
   }
-  auto s = summarize(result.records, result.elapsed, o.rate);
+  auto s = summarize(result.records, result.elapsed, o.rate, result.unfinished);
   EXPECT_GE(s.corrected.p99, 0.5) << "the wait for the busy connection counts";
   EXPECT_GE(s.corrected.p99, 2 * s.p99) << "the service time hides it";
   EXPECT_FALSE(rate_shortfall(s).empty()) << "the rate was not reached, and it says so";
+}
+
+TEST_F(SiegeRun, AtARateRequestsStillInFlightAtTheEndCountAsSent) {
+  Options o;
+  o.targets = {{.url = upstream.url() + "/hang"}};  // never answers
+  o.concurrency = 50;
+  o.time = 500ms;
+  o.rate = 20;
+  auto result = run(o);
+  EXPECT_TRUE(result.records.empty());
+  EXPECT_GE(result.unfinished, 3u) << "due at 0, 50, 100 ms... each on a free connection";
+  auto s = summarize(result.records, result.elapsed, o.rate, result.unfinished);
+  EXPECT_GT(s.achieved_rate, 0);
+  EXPECT_NE(format_summary(s).find("Unfinished at the end:"), std::string::npos);
 }
 
 TEST_F(SiegeRun, AUserConnectsAgainWhenTheServerClosesTheConnection) {

@@ -172,6 +172,14 @@ void add_options(CLI::App& command, Options& o, std::vector<std::string>& urls,
                    "Allow targets that are not this machine (by default only loopback)");
 }
 
+std::string rate_refusal(double rate) {
+  if (!(rate > 0))  // NaN too
+    return fmt::format("must be more than 0 requests per second, got {}", rate);
+  if (rate > kMaxRate)
+    return fmt::format("at most {:.0f} requests per second, got {}", kMaxRate, rate);
+  return {};
+}
+
 void finish_options(Options& o, const std::vector<std::string>& urls,
                     const std::string& urls_file) {
   o.targets.clear();
@@ -201,13 +209,8 @@ void finish_options(Options& o, const std::vector<std::string>& urls,
   }
   if (o.targets.empty()) throw CLI::ValidationError("URL", "give a URL or -f FILE");
   if (o.rate) {
-    const double rate = *o.rate;
-    if (!(rate > 0))  // NaN too
-      throw CLI::ValidationError("--rate", fmt::format("must be more than 0 requests per second, "
-                                                       "got {}", rate));
-    if (rate > kMaxRate)
-      throw CLI::ValidationError("--rate", fmt::format("at most {:.0f} requests per second, got {}",
-                                                       kMaxRate, rate));
+    if (auto refusal = rate_refusal(*o.rate); !refusal.empty())
+      throw CLI::ValidationError("--rate", refusal);
     if (o.reps)
       throw CLI::ValidationError("--rate", "runs for a time (-t); -r counts a user's requests, "
                                            "which the schedule decides: give -t instead");

@@ -41,6 +41,9 @@ struct Options {
 // The most --rate accepts: far above what one generator thread sends.
 inline constexpr double kMaxRate = 1'000'000;
 
+// Why `rate` cannot be a --rate (not above 0, NaN, above kMaxRate), or empty.
+std::string rate_refusal(double rate);
+
 // siege's -t: a number and a unit, S, M or H (either case); a bare number means minutes.
 std::chrono::milliseconds parse_siege_time(const std::string& text);
 

@@ -115,7 +115,10 @@ asio::awaitable<void> user(Siege& siege, unsigned index) {
     } else {
       answer = co_await through_client(siege, targets[which]);
     }
-    if (cancelled()) break;  // cut off by the end of the run: not counted
+    if (cancelled()) {  // cut off by the end of the run: not recorded, but it was sent
+      ++siege.result.unfinished;
+      break;
+    }
     record.end = siege.now();
     record.method = targets[which].method;
     record.url = targets[which].url;

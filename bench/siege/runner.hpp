@@ -17,6 +17,7 @@ struct RunResult {
   std::vector<Record> records;  // in the order they completed
   double elapsed = 0;           // seconds, from the first request to the stop
   bool interrupted = false;     // stopped by SIGINT/SIGTERM
+  std::uint64_t unfinished = 0;  // sent, but still in flight when the run ended: not recorded
 };
 
 struct RunHooks {

@@ -62,7 +62,7 @@ double Histogram::percentile(double p) const {
 }
 
 Summary summarize(const std::vector<Record>& records, double elapsed,
-                  std::optional<double> asked_rate) {
+                  std::optional<double> asked_rate, std::uint64_t unfinished) {
   Summary s;
   s.elapsed = elapsed;
   s.asked_rate = asked_rate;
@@ -108,7 +108,8 @@ Summary summarize(const std::vector<Record>& records, double elapsed,
     s.corrected.p90 = std::min(corrected.percentile(90), top);
     s.corrected.p99 = std::min(corrected.percentile(99), top);
     s.corrected.p999 = std::min(corrected.percentile(99.9), top);
-    if (elapsed > 0) s.achieved_rate = static_cast<double>(attempts) / elapsed;
+    s.unfinished = unfinished;
+    if (elapsed > 0) s.achieved_rate = static_cast<double>(attempts + unfinished) / elapsed;
   }
   return s;
 }
@@ -142,6 +143,7 @@ std::string format_summary(const Summary& s) {
   // Open loop (--rate): what a user arriving at the rate saw, then what a closed loop reports.
   line("Asked rate:", fmt::format("{:.2f}", *s.asked_rate), "req/sec");
   line("Achieved rate:", fmt::format("{:.2f}", s.achieved_rate), "req/sec");
+  line("Unfinished at the end:", fmt::format("{}", s.unfinished), "requests");
   auto percentiles = [&](std::string_view title, const Summary::Latency& l) {
     out += title;
     line("  p50:", seconds(l.p50), "secs");
@@ -166,6 +168,7 @@ std::string open_loop_json(const Summary& s) {
       ",\n"
       "  \"asked_rate\": {:.2f},\n"
       "  \"achieved_rate\": {:.2f},\n"
+      "  \"unfinished_requests\": {},\n"
       "  \"response_time_p50\": {:.6f},\n"
       "  \"response_time_p90\": {:.6f},\n"
       "  \"response_time_p99\": {:.6f},\n"
@@ -176,7 +179,7 @@ std::string open_loop_json(const Summary& s) {
       "  \"response_time_p99_uncorrected\": {:.6f},\n"
       "  \"response_time_p999_uncorrected\": {:.6f},\n"
       "  \"response_time_max_uncorrected\": {:.6f}",
-      *s.asked_rate, s.achieved_rate, s.corrected.p50, s.corrected.p90, s.corrected.p99,
+      *s.asked_rate, s.achieved_rate, s.unfinished, s.corrected.p50, s.corrected.p90, s.corrected.p99,
       s.corrected.p999, s.corrected.max, s.p50, s.p90, s.p99, s.p999, s.max);
 }
 
@@ -210,8 +213,9 @@ std::string format_json(const Summary& s) {
 std::string rate_shortfall(const Summary& s) {
   if (!s.asked_rate || s.achieved_rate >= 0.99 * *s.asked_rate) return {};
   return fmt::format(
-      "Sent {:.1f}% of the asked {:.2f} req/sec: every connection was busy (raise -c) or the "
-      "generator could not keep up; the latencies above count the wait.",
+      "Sent {:.1f}% of the asked {:.2f} req/sec: every connection was busy (the server at its "
+      "capacity, or too few -c) or the generator could not keep up; the latencies above count "
+      "the wait.",
       100 * s.achieved_rate / *s.asked_rate, *s.asked_rate);
 }
 
@@ -228,13 +232,15 @@ std::string csv_field(std::string_view text) {
   return quoted + "\"";
 }
 
-std::string csv_header() {
-  return "start,end,status,bytes,method,url,error\n";
+std::string csv_header(bool open_loop) {
+  return open_loop ? "start,end,status,bytes,method,url,error,due\n"
+                   : "start,end,status,bytes,method,url,error\n";
 }
 
-std::string csv_line(const Record& r) {
-  return fmt::format("{:.6f},{:.6f},{},{},{},{},{}\n", r.start, r.end, r.status, r.bytes, r.method,
-                     csv_field(r.url), csv_field(r.error));
+std::string csv_line(const Record& r, bool open_loop) {
+  auto line = fmt::format("{:.6f},{:.6f},{},{},{},{},{}", r.start, r.end, r.status, r.bytes,
+                          r.method, csv_field(r.url), csv_field(r.error));
+  return open_loop ? fmt::format("{},{:.6f}\n", line, r.due) : line + "\n";
 }
 
 }  // namespace parity::siege

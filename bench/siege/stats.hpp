@@ -62,15 +62,21 @@ struct Summary {
   // --rate only: the asked and achieved rates (requests sent per second), the service times'
   // p99.9, and the latencies from each request's due time.
   std::optional<double> asked_rate;
-  double achieved_rate = 0;
+  double achieved_rate = 0;     // requests sent per second, the unfinished ones too
+  std::uint64_t unfinished = 0;  // sent, still in flight at the end: not in the percentiles
   double p999 = 0;
   struct Latency {
     double p50 = 0, p90 = 0, p99 = 0, p999 = 0, max = 0;
   } corrected;
+
+  // The percentile a user sees: with --rate from each request's due time, else the service's.
+  double latency_p50() const { return asked_rate ? corrected.p50 : p50; }
+  double latency_p99() const { return asked_rate ? corrected.p99 : p99; }
 };
 
+// unfinished: requests sent but cut off by the end of the run; with a rate, they count as sent.
 Summary summarize(const std::vector<Record>& records, double elapsed_seconds,
-                  std::optional<double> asked_rate = std::nullopt);
+                  std::optional<double> asked_rate = std::nullopt, std::uint64_t unfinished = 0);
 
 // siege's summary block, its fields in its order, then the percentiles; with --rate, the rates
 // and both sets of percentiles, labelled, and a line when the rate was not reached.
@@ -82,9 +88,10 @@ std::string format_json(const Summary& summary);
 std::string rate_shortfall(const Summary& summary);
 // siege -v's line: `HTTP/1.1 200     0.09 secs:     208 bytes ==> GET  /path`.
 std::string format_verbose_line(const Record& record);
-// --log's CSV: a header line, then one line per record.
-std::string csv_header();
-std::string csv_line(const Record& record);
+// --log's CSV: a header line, then one line per record; with --rate (open_loop), a last column
+// `due`, when the schedule had the request start (its latency is end - due).
+std::string csv_header(bool open_loop = false);
+std::string csv_line(const Record& record, bool open_loop = false);
 std::string csv_field(std::string_view text);  // quoted when it holds a comma, quote or newline
 
 }  // namespace parity::siege

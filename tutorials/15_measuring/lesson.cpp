@@ -147,7 +147,7 @@ siege::Summary run_through_a_stall(styles::ServiceThread& service, siege::Option
   });
   auto result = siege::run(options);
   staller.join();
-  return siege::summarize(result.records, result.elapsed, options.rate);
+  return siege::summarize(result.records, result.elapsed, options.rate, result.unfinished);
 }
 
 StepResult coordinated_omission() {

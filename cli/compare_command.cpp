@@ -2,6 +2,7 @@
 
 #include "bench/compare/compare.hpp"
 #include "bench/compare/report.hpp"
+#include "bench/siege/options.hpp"
 #include "cli/commands.hpp"
 #include "cli/units.hpp"
 #include "app/service.hpp"
@@ -43,6 +44,12 @@ int run_compare(Settings& s, CLI::App& command) {
   if (c.profile.duration.count() <= 0) throw CLI::ValidationError("--time", "must be more than 0");
   if (c.profile.latency.count() <= 0)
     throw CLI::ValidationError("--latency", "must be more than 0");
+  if (c.rate) {
+    if (auto refusal = siege::rate_refusal(*c.rate); !refusal.empty())
+      throw CLI::ValidationError("--rate", refusal);
+    if (c.tool != "parity")
+      throw CLI::ValidationError("--rate", c.tool + " has no open loop: use --tool parity");
+  }
 
   std::fprintf(stderr, "%s\n", compare::describe(c).c_str());
   auto rows = compare::run_comparison(
@@ -74,7 +81,8 @@ Command add_compare_command(CLI::App& app) {
       "Examples:\n"
       "  parity compare --profile seed --report report\n"
       "  parity compare --profile unleashed --endpoints hello,fetch --peer tornado\n"
-      "  parity compare --tool siege --styles sync,coroutine -t 5s");
+      "  parity compare --tool siege --styles sync,coroutine -t 5s\n"
+      "  parity compare --profile unleashed --endpoints sleep --rate 500 -c 200");
   command->add_option("--profile", s->profile, "seed or unleashed")
       ->check(CLI::IsMember({"seed", "unleashed"}))
       ->capture_default_str();
@@ -92,6 +100,9 @@ Command add_compare_command(CLI::App& app) {
           "-c,--concurrent", [s](unsigned n) { s->concurrency = n; },
           "Concurrent users (default: the profile's, 100)")
       ->check(CLI::Range(1u, 100'000u));
+  command->add_option("--rate", c.rate,
+                      "An open loop: this many requests per second on each row, -c connections "
+                      "carrying them; p99 then counts from when each request was due");
   add_duration_option(*command, "-t,--time", s->time,
                       "How long each row runs (default: the profile's, seed 3s, unleashed 5s)")
       ->default_str("");

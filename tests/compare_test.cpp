@@ -246,6 +246,48 @@ TEST(CompareRun, ShowsSyncQueuingWhereTheAsyncStylesOverlap) {
   EXPECT_NE(table.find("loop (1 in flight)"), std::string::npos);
 }
 
+TEST(CompareRun, AtARateSyncsQueueShowsInItsLatencyFromWhenEachRequestWasDue) {
+  // 100 requests a second due; sync answers one 20 ms sleep at a time, 50 a second at most.
+  Settings settings;
+  settings.profile = unleashed_profile();
+  settings.profile.concurrency = 20;
+  settings.profile.duration = 500ms;
+  settings.profile.latency = 20ms;
+  settings.endpoints = {"sleep"};
+  settings.styles = {"sync", "coroutine"};
+  settings.rate = 100;
+  auto rows = run_comparison(settings, [](const std::string&) {});
+  ASSERT_EQ(rows.size(), 2u);
+  for (const auto& r : rows) {
+    ASSERT_TRUE(r.error.empty()) << r.error;
+    ASSERT_FALSE(r.requests.empty()) << r.style;
+    EXPECT_GE(r.requests.front().due, 0) << "each request has its place in the schedule";
+    EXPECT_EQ(r.summary.asked_rate, 100);
+  }
+  EXPECT_GE(rows[0].summary.latency_p99(), 0.1) << "sync falls behind the schedule";
+  EXPECT_LT(rows[1].summary.latency_p99(), rows[0].summary.latency_p99());
+  EXPECT_NE(format_table(rows, settings).find("At 100 requests/sec, p99 counts from when"),
+            std::string::npos);
+  auto json = boost::json::parse(results_json(rows, settings)).as_object();
+  EXPECT_EQ(json.at("rate").to_number<double>(), 100);
+  auto& first = json.at("rows").as_array()[0].as_object();
+  EXPECT_EQ(first.at("requests_columns").as_array().back().as_string(), "due_s");
+  EXPECT_DOUBLE_EQ(first.at("p99_s").to_number<double>(), rows[0].summary.corrected.p99);
+  EXPECT_DOUBLE_EQ(first.at("p99_uncorrected_s").to_number<double>(), rows[0].summary.p99);
+}
+
+TEST(CompareTools, SiegeAndWrkAreRefusedARateTheyCannotKeep) {
+  for (const char* tool : {"siege", "wrk"}) {
+    if (!program_exists(tool)) continue;
+    try {
+      measure(tool, {.url = "http://127.0.0.1:1/", .rate = 10.0});
+      ADD_FAILURE() << tool << " ran";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("no open loop"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(CompareRun, AddsTheTornadoPeersRows) {
   if (std::system("/usr/bin/python3 -c 'import tornado' 2>/dev/null") != 0)
     GTEST_SKIP() << "python3-tornado is not installed (scripts/install-deps.sh installs it)";

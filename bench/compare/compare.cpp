@@ -23,9 +23,12 @@ bool contains(const std::vector<std::string>& list, std::string_view item) {
 
 std::string describe(const Settings& s) {
   const auto& p = s.profile;
+  auto load = s.rate ? fmt::format("{:g} requests/sec on {} connections (an open loop)", *s.rate,
+                                   p.concurrency)
+                    : fmt::format("{} users", p.concurrency);
   return fmt::format(
-      "Profile {}: {} users for {:.1f}s, upstream {}ms, client cap {}, pool {}, {} (tool: {})",
-      p.name, p.concurrency, std::chrono::duration<double>(p.duration).count(), p.latency.count(),
+      "Profile {}: {} for {:.1f}s, upstream {}ms, client cap {}, pool {}, {} (tool: {})", p.name,
+      load, std::chrono::duration<double>(p.duration).count(), p.latency.count(),
       p.max_clients == 0 ? std::string("none") : std::to_string(p.max_clients), s.pool,
       p.keep_alive ? "keep-alive" : "a new connection per request",
       s.tool == "parity" ? "parity siege" : s.tool);
@@ -61,7 +64,8 @@ std::vector<Row> run_comparison(const Settings& settings,
 
   Load load{.concurrency = profile.concurrency,
             .duration = profile.duration,
-            .keep_alive = profile.keep_alive};
+            .keep_alive = profile.keep_alive,
+            .rate = settings.rate};
   std::optional<bench::FloorThread> floor;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     Row& row = rows[i];
@@ -121,11 +125,18 @@ std::string format_table(const std::vector<Row>& rows, const Settings& settings)
     out +=
         fmt::format("{:<22} {:<9} {:>10.2f} {:>9} {:>9} {:>9} {:>8} {:>8}  {}\n", row.label(),
                     row.endpoint, s.transaction_rate, cell(s.response_time * 1000, "{:.1f}", true),
-                    cell(s.p99 * 1000, "{:.1f}", row.has_p99),
+                    cell(s.latency_p99() * 1000, "{:.1f}", row.has_p99),
                     cell(row.limit.rate, "{:.0f}", row.limit.rate > 0),
                     cell(row.percent_of_limit, "{:.0f}%", row.limit.rate > 0),
                     cell(row.ratio_to_sync, "{:.1f}x", row.ratio_to_sync > 0),
                     row.limit.bound_by.empty() ? "-" : row.limit.bound_by);
+  }
+  if (settings.rate) {
+    out += fmt::format(
+        "At {:g} requests/sec, p99 counts from when each request was due, its wait for a "
+        "connection included (corrected for coordinated omission); trans/sec is what was "
+        "answered.\n",
+        *settings.rate);
   }
   // No note about the generator any more: kept alive, parity siege sends 91-102% of what wrk
   // does against the floor (bench/run.sh generator), so a /hello row's ratio is the style's.

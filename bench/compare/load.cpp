@@ -117,13 +117,16 @@ Measured measure(const std::string& tool, const Load& load) {
     options.time = load.duration;
     options.benchmark = true;
     options.keep_alive = load.keep_alive;
+    options.rate = load.rate;
     auto result = siege::run(options);
     Measured m;
-    m.summary = siege::summarize(result.records, result.elapsed);
+    m.summary = siege::summarize(result.records, result.elapsed, load.rate, result.unfinished);
     m.requests = std::move(result.records);
     return m;
   }
   if (tool != "siege" && tool != "wrk") throw std::runtime_error("unknown tool: " + tool);
+  if (load.rate)
+    throw std::runtime_error(tool + " has no open loop: a --rate needs --tool parity");
   if (!program_exists(tool)) {
     throw std::runtime_error(tool +
                              " is not installed: PARITY_BENCH_DEPS=1 scripts/install-deps.sh");

@@ -5,6 +5,7 @@
 #include "bench/siege/stats.hpp"
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ struct Load {
   unsigned concurrency = 100;
   std::chrono::milliseconds duration{3000};
   bool keep_alive = false;  // parity only: siege follows its siegerc, wrk always keeps alive
+  // parity only: an open loop at this many requests per second, `concurrency` connections
+  // carrying them; the summary's `corrected` latencies count from when each request was due.
+  std::optional<double> rate;
 };
 
 struct Measured {
@@ -23,7 +27,8 @@ struct Measured {
   std::vector<siege::Record> requests;  // parity only
 };
 
-// tool: parity, siege or wrk. Throws std::runtime_error when the tool is missing or fails.
+// tool: parity, siege or wrk. Throws std::runtime_error when the tool is missing or fails, or
+// when a rate is asked of siege or wrk (they have no open loop).
 Measured measure(const std::string& tool, const Load& load);
 
 // The external tools' outputs, parsed (siege -j's JSON; wrk --latency's text).

@@ -104,6 +104,7 @@ std::string results_json(const std::vector<Row>& rows, const Settings& settings)
                     {"max_clients", p.max_clients},
                     {"keep_alive", p.keep_alive}};
   out["pool"] = settings.pool;
+  out["rate"] = settings.rate ? json::value(*settings.rate) : json::value(nullptr);
   out["tool"] = settings.tool;
   out["description"] = describe(settings);
   json::array list;
@@ -111,7 +112,14 @@ std::string results_json(const std::vector<Row>& rows, const Settings& settings)
     const auto& s = row.summary;
     bool ok = row.error.empty();
     json::array requests;
-    for (const auto& r : row.requests) requests.push_back({r.start, r.end, r.status, r.bytes});
+    for (const auto& r : row.requests) {
+      if (settings.rate)
+        requests.push_back({r.start, r.end, r.status, r.bytes, r.due});
+      else
+        requests.push_back({r.start, r.end, r.status, r.bytes});
+    }
+    json::array columns{"start_s", "end_s", "status", "bytes"};
+    if (settings.rate) columns.push_back("due_s");
     list.push_back(
         json::object{{"implementation", row.implementation},
                      {"style", row.style},
@@ -124,12 +132,13 @@ std::string results_json(const std::vector<Row>& rows, const Settings& settings)
                      {"elapsed_s", s.elapsed},
                      {"transaction_rate", or_null(s.transaction_rate, ok)},
                      {"response_time_s", or_null(s.response_time, ok)},
-                     {"p99_s", or_null(s.p99, ok && row.has_p99)},
+                     {"p99_s", or_null(s.latency_p99(), ok && row.has_p99)},
+                     {"p99_uncorrected_s", or_null(s.p99, ok && settings.rate)},
                      {"limit", or_null(row.limit.rate, row.limit.rate > 0)},
                      {"bound_by", row.limit.bound_by},
                      {"percent_of_limit", or_null(row.percent_of_limit, row.limit.rate > 0)},
                      {"ratio_to_sync", or_null(row.ratio_to_sync, row.ratio_to_sync > 0)},
-                     {"requests_columns", {"start_s", "end_s", "status", "bytes"}},
+                     {"requests_columns", std::move(columns)},
                      {"requests", std::move(requests)}});
   }
   out["rows"] = std::move(list);
@@ -148,7 +157,7 @@ std::string results_csv(const std::vector<Row>& rows) {
     out += fmt::format(
         "{},{},{},{},{:.4f},{:.6f},{},{},{},{},{},{},{},{}\n", row.implementation, row.style,
         row.endpoint, s.transactions, s.transaction_rate, s.response_time,
-        optional(s.p99, row.has_p99), s.failed, optional(row.limit.rate, row.limit.rate > 0),
+        optional(s.latency_p99(), row.has_p99), s.failed, optional(row.limit.rate, row.limit.rate > 0),
         optional(row.percent_of_limit, row.limit.rate > 0),
         optional(row.ratio_to_sync, row.ratio_to_sync > 0), siege::csv_field(row.limit.bound_by),
         siege::csv_field(row.url), siege::csv_field(row.error));

@@ -36,6 +36,7 @@ struct Settings {
   unsigned pool = 5;
   std::string tool = "parity";     // parity, siege or wrk
   std::vector<std::string> peers;  // tornado
+  std::optional<double> rate;      // --rate: an open loop at this many requests/sec per row
   std::string server_url;          // measure this server instead of starting one
   std::string upstream_url;        // use this upstream instead of starting one
   std::string report_dir;          // empty: no report

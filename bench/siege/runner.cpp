@@ -52,6 +52,7 @@ struct Siege {
   Clock::time_point started = Clock::now();  // the run starts as soon as the siege is made
   std::mt19937 random{std::random_device{}()};
   std::uint64_t next_due = 0;  // --rate: the next request of the schedule a free user takes
+  std::optional<double> stopped_at;  // when the time limit or a signal ended the run
   RunResult result;
 };
 
@@ -165,22 +166,26 @@ asio::awaitable<void> all_users(Siege& siege) {
   co_await (std::move(all) || std::move(sweep));
 }
 
-asio::awaitable<void> time_limit(Clock::duration limit) {
+// The run ends when this fires: its elapsed time stops here, not once the users have let go of
+// their connections (thousands of them take tens of milliseconds to close).
+asio::awaitable<void> time_limit(Siege& siege, Clock::duration limit) {
   asio::steady_timer timer(co_await asio::this_coro::executor, limit);
-  co_await timer.async_wait(use_tuple);
+  auto [ec] = co_await timer.async_wait(use_tuple);
+  if (!ec) siege.stopped_at = siege.now();
 }
 
 asio::awaitable<void> interrupted(Siege& siege) {
   asio::signal_set signals(co_await asio::this_coro::executor, SIGINT, SIGTERM);
   auto [ec, signal] = co_await signals.async_wait(use_tuple);
   siege.result.interrupted = !ec;
+  if (!ec) siege.stopped_at = siege.now();
 }
 
 asio::awaitable<void> lay_siege(Siege& siege) {
   // Named first: GCC 12 must not see class temporaries inside a co_await expression.
   auto users = all_users(siege);
   if (siege.options.time) {
-    auto limit = time_limit(*siege.options.time);
+    auto limit = time_limit(siege, *siege.options.time);
     if (siege.hooks.stop_on_signals) {
       auto signal = interrupted(siege);
       co_await (std::move(users) || std::move(limit) || std::move(signal));
@@ -193,7 +198,7 @@ asio::awaitable<void> lay_siege(Siege& siege) {
   } else {
     co_await std::move(users);
   }
-  siege.result.elapsed = siege.now();
+  siege.result.elapsed = siege.stopped_at.value_or(siege.now());
 }
 
 }  // namespace

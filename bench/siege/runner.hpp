@@ -15,7 +15,7 @@ namespace parity::siege {
 
 struct RunResult {
   std::vector<Record> records;  // in the order they completed
-  double elapsed = 0;           // seconds, from the first request to the stop
+  double elapsed = 0;           // seconds, from the start to the stop (-t, a signal, the last rep)
   bool interrupted = false;     // stopped by SIGINT/SIGTERM
   std::uint64_t unfinished = 0;  // sent, but still in flight when the run ended: not recorded
 };

@@ -2,6 +2,7 @@
 // bench/sweep/.
 
 #include "bench/sweep/report.hpp"
+#include "bench/siege/options.hpp"
 #include "bench/sweep/sweep.hpp"
 #include "cli/commands.hpp"
 #include "cli/units.hpp"
@@ -26,11 +27,19 @@ Command add_sweep_command(CLI::App& app) {
       "Examples:\n"
       "  parity sweep --report build/report/sweep\n"
       "  parity sweep --users 100,1000,4000 --styles coroutine --endpoints sleep --peer tornado\n"
-      "  parity sweep --tool wrk -t 5s");
+      "  parity sweep --tool wrk -t 5s\n"
+      "  parity sweep --rates 10,100,1000,5000 --users 1000 --endpoints sleep --report r\n"
+      "With --rates, each point is an open loop at that rate (parity siege --rate) on --users\n"
+      "connections (default 1000), and its p99 counts from when each request was due.");
   command->add_option("--users", s->users, "Concurrent users at each point, comma-separated")
       ->delimiter(',')
       ->check(CLI::Range(1u, 50'000u))
       ->default_str("1,10,100,1000,4000");
+  command
+      ->add_option("--rates", s->rates,
+                   "Requests per second at each point, comma-separated: an open loop, its p99 "
+                   "from when each request was due (instead of a closed loop of --users)")
+      ->delimiter(',');
   std::vector<std::string> styles(styles::kStyles.begin(), styles::kStyles.end());
   command->add_option("--styles", s->styles, "Styles to measure, comma-separated")
       ->delimiter(',')
@@ -70,7 +79,19 @@ Command add_sweep_command(CLI::App& app) {
       ->add_option("--report", s->report_dir,
                    "Write sweep.json, sweep.csv and report.html (line charts) into DIR")
       ->type_name("DIR");
-  return [s] {
+  return [s, command] {
+    if (!s->rates.empty()) {
+      for (double rate : s->rates)
+        if (auto refusal = siege::rate_refusal(rate); !refusal.empty())
+          throw CLI::ValidationError("--rates", refusal);
+      if (s->tool != "parity")
+        throw CLI::ValidationError("--rates", s->tool + " has no open loop: use --tool parity");
+      if (command->count("--users") == 0)
+        s->users = {sweep::kRateConnections};
+      else if (s->users.size() != 1)
+        throw CLI::ValidationError(
+            "--users", "with --rates it is the connections at every point: give one number");
+    }
     s->parity_path = std::filesystem::read_symlink("/proc/self/exe").string();
     std::fprintf(stderr, "%s\n", sweep::describe(*s).c_str());
     auto result = sweep::run_sweep(

@@ -97,6 +97,32 @@ TEST(Sweep, MeasuresEachPointOnAServerOfItsOwnAndTheMemoryOfWaitingRequests) {
   EXPECT_FALSE(any_failed(result));
 }
 
+TEST(Sweep, ByRateEachPointIsAnOpenLoopAndTheReportDrawsP99AgainstRate) {
+  Settings s = small_sweep();
+  s.rates = {10, 100};
+  s.users = {20};
+  s.memory_requests = 0;
+  auto result = run_sweep(s, [](const std::string&) {});
+  ASSERT_EQ(result.points.size(), 4u);
+  for (const auto& p : result.points) {
+    ASSERT_TRUE(p.measured()) << p.label() << " " << p.rate << ": " << p.error;
+    EXPECT_EQ(p.users, 20u) << "the connections carrying the rate";
+    EXPECT_EQ(p.summary.asked_rate, p.rate);
+    EXPECT_GT(p.summary.transactions, 0u);
+  }
+  EXPECT_EQ(result.points[1].rate, 100);
+  auto table = format_table(result, s);
+  EXPECT_NE(table.find("p99 ms from when each request was due"), std::string::npos) << table;
+  EXPECT_NE(table.find("100/s"), std::string::npos) << table;
+  auto html = report_html(result, s);
+  EXPECT_NE(html.find("p99 latency against the arrival rate"), std::string::npos);
+  EXPECT_EQ(count(html, "<polyline class=\"curve\""), 2u) << "sync and coroutine";
+  EXPECT_EQ(count(html, "<line class=\"limit\""), 2u) << "each style's capacity, dashed";
+  auto json = boost::json::parse(sweep_json(result, s));
+  EXPECT_EQ(json.at("points").as_array()[1].at("rate").to_number<double>(), 100);
+  EXPECT_TRUE(sweep_csv(result).starts_with("implementation,style,endpoint,users,rate,"));
+}
+
 Result hand_made_result() {
   Result r;
   auto point = [](std::string style, unsigned users, double rate, double limit, double cpu) {

@@ -69,7 +69,8 @@ Point measure_point(Point point, const Settings& s, const std::string& upstream,
       s.tool, {.url = server.url(compare::path_of(point.style, point.endpoint, s.latency)),
                .concurrency = point.users,
                .duration = s.duration,
-               .keep_alive = true});
+               .keep_alive = true,
+               .rate = point.rate > 0 ? std::optional(point.rate) : std::nullopt});
   auto after = read_process_stats(server.pid());
   point.summary = measured.summary;
   point.has_p99 = measured.has_p99;
@@ -194,8 +195,14 @@ void run_step(Item& item, const std::string& name,
            (item.error.empty() ? ": not reached: " + item.unreachable : ": failed: " + item.error));
 }
 
-std::string users_list(const std::vector<unsigned>& users) {
-  return fmt::format("{}", fmt::join(users, ","));
+template <class Number>
+std::string list(const std::vector<Number>& numbers) {
+  return fmt::format("{}", fmt::join(numbers, ","));
+}
+
+// A point's place on the sweep's axis: its users, or its asked rate.
+std::string axis_value(const Point& p) {
+  return p.rate > 0 ? fmt::format("{:g}/s", p.rate) : fmt::format("{}", p.users);
 }
 
 std::string mib(std::size_t bytes) {
@@ -209,10 +216,14 @@ bool keeps_many_waiting(const std::string& style) {
 }
 
 std::string describe(const Settings& s) {
+  auto load = s.rates.empty()
+                   ? fmt::format("{} users", list(s.users))
+                   : fmt::format("{} requests/sec on {} connections (an open loop)", list(s.rates),
+                                 s.users.front());
   return fmt::format(
-      "Sweep: {} users on /{}, {:.1f}s per point, upstream and sleep {}ms, client cap {}, pool {}, "
+      "Sweep: {} on /{}, {:.1f}s per point, upstream and sleep {}ms, client cap {}, pool {}, "
       "keep-alive, a fresh server process per point (tool: {})",
-      users_list(s.users), fmt::join(s.endpoints, ", /"),
+      load, fmt::join(s.endpoints, ", /"),
       std::chrono::duration<double>(s.duration).count(), s.latency.count(),
       s.max_clients == 0 ? std::string("none") : std::to_string(s.max_clients), s.pool,
       s.tool == "parity" ? "parity siege" : s.tool);
@@ -230,11 +241,19 @@ Result run_sweep(const Settings& s, const std::function<void(const std::string&)
       if (has(s.styles, style)) styles.emplace_back(peer, std::string(style));
   for (const auto& endpoint : s.endpoints)
     for (const auto& [implementation, style] : styles)
-      for (unsigned users : s.users)
-        result.points.push_back({.implementation = implementation,
-                                 .style = style,
-                                 .endpoint = endpoint,
-                                 .users = users});
+      if (s.rates.empty())
+        for (unsigned users : s.users)
+          result.points.push_back({.implementation = implementation,
+                                   .style = style,
+                                   .endpoint = endpoint,
+                                   .users = users});
+      else
+        for (double rate : s.rates)
+          result.points.push_back({.implementation = implementation,
+                                   .style = style,
+                                   .endpoint = endpoint,
+                                   .users = s.users.front(),
+                                   .rate = rate});
   if (s.memory_requests > 0)
     for (const auto& [implementation, style] : styles)
       if (keeps_many_waiting(style))
@@ -246,13 +265,18 @@ Result run_sweep(const Settings& s, const std::function<void(const std::string&)
   for (auto& point : result.points) {
     run_step(
         point,
-        fmt::format("[{}/{}] {} /{} with {} users", ++step, steps, point.label(), point.endpoint,
-                    point.users),
+        point.rate > 0 ? fmt::format("[{}/{}] {} /{} at {:g} requests/sec", ++step, steps,
+                                     point.label(), point.endpoint, point.rate)
+                       : fmt::format("[{}/{}] {} /{} with {} users", ++step, steps, point.label(),
+                                     point.endpoint, point.users),
         progress,
         [&](Point p) { return measure_point(p, s, embedded.url(), result.open_file_limit); },
         [](const Point& p) {
-          return fmt::format("{:.1f} trans/sec, {:.0f}% of its limit, server CPU {:.0f}%",
-                             p.summary.transaction_rate, p.percent_of_limit, 100 * p.cpu_share);
+          auto line =
+              fmt::format("{:.1f} trans/sec, {:.0f}% of its limit, server CPU {:.0f}%",
+                          p.summary.transaction_rate, p.percent_of_limit, 100 * p.cpu_share);
+          if (p.rate > 0) line += fmt::format(", p99 {:.1f} ms", 1000 * p.summary.latency_p99());
+          return line;
         });
   }
   for (auto& memory : result.memory) {
@@ -274,10 +298,17 @@ std::string format_table(const Result& result, const Settings& s) {
   auto cell = [](double value, const char* format, bool known) {
     return known ? fmt::format(fmt::runtime(format), value) : std::string("-");
   };
-  // The curves at a glance: trans/sec per style (rows) and users (columns), per endpoint.
+  // The curves at a glance: per style (rows) and users or rate (columns), per endpoint.
+  const bool by_rate = !s.rates.empty();
   for (const auto& endpoint : s.endpoints) {
-    out += fmt::format("/{}: trans/sec (% of Little's limit)\n{:<20}", endpoint, "users");
-    for (unsigned users : s.users) out += fmt::format(" {:>14}", users);
+    if (by_rate) {
+      out += fmt::format("/{}: p99 ms from when each request was due (trans/sec answered)\n{:<20}",
+                         endpoint, "requests/sec");
+      for (double rate : s.rates) out += fmt::format(" {:>14}", rate);
+    } else {
+      out += fmt::format("/{}: trans/sec (% of Little's limit)\n{:<20}", endpoint, "users");
+      for (unsigned users : s.users) out += fmt::format(" {:>14}", users);
+    }
     out += "\n";
     std::vector<std::string> labels;
     for (const auto& p : result.points)
@@ -291,6 +322,8 @@ std::string format_table(const Result& result, const Settings& s) {
         std::string text =
             !p.unreachable.empty() ? "not reached"
             : !p.error.empty()     ? "failed"
+            : by_rate ? fmt::format("{:.1f} ({:.0f})", 1000 * p.summary.latency_p99(),
+                                    p.summary.transaction_rate)
             : p.limit.rate > 0
                 ? fmt::format("{:.0f} ({:.0f}%)", p.summary.transaction_rate, p.percent_of_limit)
                 : fmt::format("{:.0f}", p.summary.transaction_rate);
@@ -300,23 +333,28 @@ std::string format_table(const Result& result, const Settings& s) {
     }
     out += "\n";
   }
-  out += fmt::format("{:<20} {:<6} {:>6} {:>10} {:>8} {:>8} {:>9} {:>8} {:>10} {:>6} {:>9}\n",
-                     "style", "path", "users", "trans/sec", "p50 ms", "p99 ms", "limit/s",
+  const int axis = by_rate ? 9 : 6;  // the users or rate column's width
+  out += fmt::format("{:<20} {:<6} {:>{}} {:>10} {:>8} {:>8} {:>9} {:>8} {:>10} {:>6} {:>9}\n",
+                     "style", "path", by_rate ? "rate" : "users", axis, "trans/sec", "p50 ms", "p99 ms", "limit/s",
                      "% limit", "CPU us/req", "CPU %", "peak MiB");
   for (const auto& p : result.points) {
     if (!p.measured()) {
-      out += fmt::format("{:<20} {:<6} {:>6} {}\n", p.label(), p.endpoint, p.users,
+      out += fmt::format("{:<20} {:<6} {:>{}} {}\n", p.label(), p.endpoint, axis_value(p), axis,
                          p.error.empty() ? "not reached: " + p.unreachable : "failed: " + p.error);
       continue;
     }
     const auto& m = p.summary;
     out += fmt::format(
-        "{:<20} {:<6} {:>6} {:>10.1f} {:>8} {:>8} {:>9} {:>8} {:>10.0f} {:>6.0f} {:>9}\n",
-        p.label(), p.endpoint, p.users, m.transaction_rate, cell(m.p50 * 1000, "{:.1f}", p.has_p99),
-        cell(m.p99 * 1000, "{:.1f}", p.has_p99), cell(p.limit.rate, "{:.0f}", p.limit.rate > 0),
+        "{:<20} {:<6} {:>{}} {:>10.1f} {:>8} {:>8} {:>9} {:>8} {:>10.0f} {:>6.0f} {:>9}\n",
+        p.label(), p.endpoint, axis_value(p), axis, m.transaction_rate,
+        cell(m.latency_p50() * 1000, "{:.1f}", p.has_p99),
+        cell(m.latency_p99() * 1000, "{:.1f}", p.has_p99), cell(p.limit.rate, "{:.0f}", p.limit.rate > 0),
         cell(p.percent_of_limit, "{:.0f}%", p.limit.rate > 0), p.cpu_us_per_request,
         100 * p.cpu_share, mib(p.peak_rss_bytes));
   }
+  if (by_rate)
+    out += "p50 and p99 count from when each request was due, its wait for a connection "
+           "included (corrected for coordinated omission).\n";
   if (!result.memory.empty()) {
     out += fmt::format("\nMemory per waiting request (/{{style}}/sleep, all asleep at once)\n");
     out += fmt::format("{:<20} {:>8} {:>13} {:>15} {:>12}\n", "style", "waiting", "idle RSS MiB",

@@ -17,6 +17,9 @@ namespace parity::sweep {
 
 struct Settings {
   std::vector<unsigned> users{1, 10, 100, 1000, 4000};
+  // --rates: the points are these arrival rates (requests/sec, an open loop) instead, each on
+  // users[0] connections, and the p99 counts from when each request was due.
+  std::vector<double> rates;
   std::vector<std::string> styles{"sync", "callback", "future", "coroutine", "threadpool"};
   std::vector<std::string> endpoints{"fetch", "sleep"};
   std::vector<std::string> peers;            // tornado
@@ -36,7 +39,8 @@ struct Point {
   std::string implementation;  // parity, tornado
   std::string style;
   std::string endpoint;
-  unsigned users = 0;
+  unsigned users = 0;  // with --rates: the connections carrying them
+  double rate = 0;     // the asked rate (--rates), or 0: a closed loop of `users`
   siege::Summary summary;
   bool has_p99 = true;
   compare::Limit limit;
@@ -80,6 +84,9 @@ struct Result {
 // The styles whose memory per waiting request means something: those that keep many requests
 // waiting at once (sync keeps one; the pool keeps its threads' worth, the rest wait in its queue).
 bool keeps_many_waiting(const std::string& style);
+
+// With --rates: the connections at every point when --users was not given.
+inline constexpr unsigned kRateConnections = 1000;
 
 Result run_sweep(const Settings& settings, const std::function<void(const std::string&)>& progress);
 

@@ -28,6 +28,9 @@
 #                        common/http/session.cpp and one coroutine per connection
 #                        (bench/session_shape/), instructions per /hello request (as
 #                        `instructions`) and memory per waiting request (as `parity sweep`)
+#   bench/run.sh rate    an open loop: parity siege --rate R -c100 beside h2load --rps R/100 -c100
+#                        on /coroutine/hello at rising rates (RATES="..."), each with its share of
+#                        a core, then both at 2000/s with the server stopped for 1 s (SIGSTOP)
 #
 # Needs a release build (make build) and Debian's wrk and siege (PARITY_BENCH_DEPS=1
 # scripts/install-deps.sh installs them). Everything runs on 127.0.0.1 and stops by itself.
@@ -308,6 +311,67 @@ waiting_memory() {  # STYLE CMD... -> bytes per waiting request on /STYLE/sleep
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
+# An open loop's figures: parity siege --rate R -c100 -j -> achieved/s, corrected p50, p99 and
+# p99.9 and uncorrected p99 (ms), and the generator's share of a core.
+parity_open_loop() {  # RATE URL [DURATION]
+  local out; out=$(mktemp)
+  TIMEFORMAT='%U %S %R'
+  { time "${on_client[@]}" "$bin/cli/parity" siege -j --rate "$1" -c100 -t "${3:-5s}" "$2" >"$out" 2>/dev/null; } 2>"$out.time"
+  python3 - "$out" "$out.time" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+user, system, real = map(float, open(sys.argv[2]).read().split())
+ms = lambda k: 1000 * j[k]
+print(f"{j['achieved_rate']:10.0f} {ms('response_time_p50'):9.2f} {ms('response_time_p99'):9.2f} "
+      f"{ms('response_time_p999'):9.2f} {ms('response_time_p99_uncorrected'):9.2f} {100 * (user + system) / real:6.0f}%")
+PY
+  rm -f "$out" "$out.time"
+}
+
+# h2load's at the same rate: --rps is per connection, so R/100 on 100. It reports no percentiles:
+# achieved/s, mean and max (ms), measured from each request's send, and its share of a core.
+h2load_open_loop() {  # RATE URL [SECONDS]
+  local out; out=$(mktemp)
+  TIMEFORMAT='%U %S %R'
+  { time "${on_client[@]}" h2load --h1 -c100 -D "${3:-5}" --rps "$(awk -v r="$1" 'BEGIN { print r / 100 }')" "$2" >"$out" 2>/dev/null; } 2>"$out.time"
+  python3 - "$out" "$out.time" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+user, system, real = map(float, open(sys.argv[2]).read().split())
+rate = float(re.search(r"finished in [\d.]+s, ([\d.]+) req/s", text).group(1))
+unit = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+times = re.search(r"time for request:\s+([\d.]+)(us|ms|s)\s+([\d.]+)(us|ms|s)\s+([\d.]+)(us|ms|s)", text)
+maximum = float(times.group(3)) * unit[times.group(4)]
+mean = float(times.group(5)) * unit[times.group(6)]
+print(f"{rate:10.0f} {'-':>9} {'-':>9} {'-':>9} {'mean ' + format(mean, '.2f'):>9} {100 * (user + system) / real:6.0f}%  max {maximum:.2f} ms")
+PY
+  rm -f "$out" "$out.time"
+}
+
+rate() {  # parity siege --rate beside h2load --rps: the rates they keep, then a stalled server
+  need h2load
+  "${on_server[@]}" "$bin/cli/parity" --log-level warning serve --port 8372 --no-access-log >/dev/null & pids+=($!)
+  local server=$!
+  local url=http://127.0.0.1:8372/coroutine/hello
+  wait_for "$url"
+  printf '%-26s %10s %9s %9s %9s %9s %7s\n' "/coroutine/hello, -c100, 5s" 'achieved' 'p50 ms' 'p99 ms' 'p99.9 ms' 'raw p99' 'CPU'
+  for r in ${RATES:-1000 5000 10000 20000 40000}; do
+    printf '%-26s %s\n' "parity siege --rate $r" "$(parity_open_loop "$r" "$url")"
+    printf '%-26s %s\n' "h2load --rps $(awk -v r="$r" 'BEGIN { print r / 100 }') (x100)" "$(h2load_open_loop "$r" "$url")"
+  done
+  # wrk2's experiment: 2000 requests a second, and the server stopped (SIGSTOP) for 1 s from 2 s
+  # into a 6 s run. The corrected p99 shows the stall; a latency from each send hides it.
+  for tool in parity h2load; do
+    ( sleep 2; kill -STOP "$server"; sleep 1; kill -CONT "$server" ) &
+    if [[ $tool == parity ]]; then
+      printf '%-26s %s\n' "stalled: parity siege" "$(parity_open_loop 2000 "$url" 6s)"
+    else
+      printf '%-26s %s\n' "stalled: h2load" "$(h2load_open_loop 2000 "$url" 6)"
+    fi
+    wait $!
+  done
+}
+
 case "${1:-}" in
   hello) hello ;;
   log) access_log ;;
@@ -317,5 +381,6 @@ case "${1:-}" in
   fetch) fetch "${2:-siege}" ;;
   instructions) instructions ;;
   shape) shape ;;
-  *) echo "usage: bench/run.sh hello | micro | generator | fetch [siege|wrk] | threads | log | instructions | shape" >&2; exit 2 ;;
+  rate) rate ;;
+  *) echo "usage: bench/run.sh hello | micro | generator | fetch [siege|wrk] | threads | log | instructions | shape | rate" >&2; exit 2 ;;
 esac

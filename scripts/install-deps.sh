@@ -14,9 +14,10 @@ packages=(
   chromium         # the classroom page's test drives it headless
 )
 # Debian's load generators, for bench/run.sh and `parity compare --tool siege|wrk`; valgrind and
-# strace count what a request costs (bench/run.sh instructions).
+# strace count what a request costs (bench/run.sh instructions); h2load (nghttp2-client) is the
+# open loop's reference (bench/run.sh rate).
 if [[ "${PARITY_BENCH_DEPS:-0}" == 1 ]]; then
-  packages+=(siege wrk valgrind strace)
+  packages+=(siege wrk valgrind strace nghttp2-client)
 fi
 
 missing=()

@@ -109,6 +109,8 @@ std::string legend(std::size_t index, const std::string& ink, bool peer, const s
 
 double users_of(const Point& p) { return p.users; }
 double rate_of(const Point& p) { return p.rate; }
+// The p99 a user saw, in ms, never 0 (a log axis has no 0).
+double p99_ms(const Point& p) { return std::max(1000 * p.summary.latency_p99(), 1e-3); }
 
 // trans/sec against users.
 std::string line_chart(const std::vector<const Point*>& points) {
@@ -171,9 +173,8 @@ std::string latency_chart(const std::vector<const Point*>& points) {
       rate_low = std::min(rate_low, rate);
       rate_high = std::max(rate_high, rate);
     }
-    double ms = std::max(1000 * p->summary.latency_p99(), 1e-3);
-    ms_low = std::min(ms_low, ms);
-    ms_high = std::max(ms_high, ms);
+    ms_low = std::min(ms_low, p99_ms(*p));
+    ms_high = std::max(ms_high, p99_ms(*p));
   }
   Axes a(rate_low, rate_high, ms_low, ms_high);
   std::string svg = open_chart(a, "requests/sec asked", "p99 ms from when due");
@@ -193,8 +194,7 @@ std::string latency_chart(const std::vector<const Point*>& points) {
           http::escape_html(curve.front()->limit.bound_by));
     std::string measured;
     for (const Point* p : curve)
-      measured += fmt::format("{:.1f},{:.1f} ", a.x(p->rate),
-                              a.y(std::max(1000 * p->summary.latency_p99(), 1e-3)));
+      measured += fmt::format("{:.1f},{:.1f} ", a.x(p->rate), a.y(p99_ms(*p)));
     svg += fmt::format(
         "<polyline class=\"curve\" points=\"{}\" fill=\"none\" stroke=\"{}\" "
         "stroke-width=\"{}\"{}/>\n",
@@ -206,7 +206,7 @@ std::string latency_chart(const std::vector<const Point*>& points) {
           "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" fill=\"{}\" stroke=\"{}\" "
           "stroke-width=\"2\"><title>{}: {:g}/s asked, {:.1f}/s sent, p99 {:.1f} ms "
           "(service time {:.1f} ms)</title></circle>\n",
-          a.x(p->rate), a.y(std::max(1000 * p->summary.latency_p99(), 1e-3)),
+          a.x(p->rate), a.y(p99_ms(*p)),
           short_of_rate ? 7 : 3.5, short_of_rate ? "none" : ink, ink,
           http::escape_html(p->label()), p->rate, p->summary.achieved_rate,
           1000 * p->summary.latency_p99(), 1000 * p->summary.p99);

@@ -63,7 +63,7 @@ void RequestHandler::execute(std::shared_ptr<Connection> connection, std::uint64
 
   response_.version(request_.version());
   response_.result(status::ok);
-  for (const auto& [name, value] : application.default_headers) response_.set(name, value);
+  default_headers_pending_ = true;
 
   try {
     run_method();
@@ -277,6 +277,14 @@ std::string RequestHandler::reverse_url(std::string_view name,
 
 // ---- Response ---------------------------------------------------------------------------------
 
+Response& RequestHandler::response() {
+  if (default_headers_pending_) {
+    default_headers_pending_ = false;
+    for (const auto& [name, value] : application_->default_headers) response_.set(name, value);
+  }
+  return response_;
+}
+
 void RequestHandler::set_status(unsigned code) {
   if (code < 100 || code > 599)
     throw std::logic_error("set_status: " + std::to_string(code) + " is no HTTP status");
@@ -286,13 +294,13 @@ void RequestHandler::set_status(unsigned code) {
 void RequestHandler::write(std::string_view chunk) {
   if (!on_own_strand("write")) return;
   if (finished_) throw std::logic_error("write() after finish()");
-  if (!response_.count(field::content_type)) response_.set(field::content_type, kHtml);
-  response_.body().append(chunk);
+  if (!response().count(field::content_type)) response().set(field::content_type, kHtml);
+  response().body().append(chunk);
 }
 
 void RequestHandler::write(const boost::json::value& document) {
   if (!on_own_strand("write")) return;
-  if (!response_.count(field::content_type)) response_.set(field::content_type, kJson);
+  if (!response().count(field::content_type)) response().set(field::content_type, kJson);
   write(boost::json::serialize(document));
 }
 
@@ -309,7 +317,7 @@ void RequestHandler::finish(const boost::json::value& document) {
 }
 
 std::string RequestHandler::take_body_bytes() {
-  std::string body = std::exchange(response_.body(), {});
+  std::string body = std::exchange(response().body(), {});
   if (!chunked_ || body.empty()) return body;
   return fmt::format("{:x}\r\n{}\r\n", body.size(), body);
 }
@@ -323,12 +331,12 @@ void RequestHandler::finish() {
     if (chunked_) tail += "0\r\n\r\n";
     connection_->send_bytes(exchange_, std::move(tail), /*last=*/true, {});
   } else if (method() == verb::head) {
-    response_.content_length(response_.body().size());
-    response_.body().clear();
-    connection_->send_response(exchange_, std::move(response_));
+    response().content_length(response().body().size());
+    response().body().clear();
+    connection_->send_response(exchange_, std::move(response()));
   } else {
-    response_.prepare_payload();
-    connection_->send_response(exchange_, std::move(response_));
+    response().prepare_payload();
+    connection_->send_response(exchange_, std::move(response()));
   }
   if (connection_->access_log_enabled()) {
     log_access(get_status(), request_.method_string(), request_.target(), peer_,
@@ -352,7 +360,7 @@ void RequestHandler::redirect(std::string_view url, bool permanent, unsigned sta
     throw std::invalid_argument("redirect: the url has a line break or is over 8 KiB");
   set_status(status);
   set_header(field::location, url);
-  response_.body().clear();
+  response().body().clear();
   finish();
 }
 
@@ -365,8 +373,8 @@ void RequestHandler::send_error(unsigned code, std::string_view reason) {
     finished_ = true;
     return abort_connection();
   }
-  response_.body().clear();
-  response_.erase(field::content_type);
+  response().body().clear();
+  response().erase(field::content_type);
   set_status(code);
   try {
     write_error(code, reason);
@@ -386,19 +394,19 @@ void RequestHandler::start_flush(FlushHandler done) {
   std::string bytes;
   if (!headers_sent_) {
     headers_sent_ = true;
-    if (!response_.count(field::content_type)) response_.set(field::content_type, kHtml);
-    response_.keep_alive(request_.keep_alive());
-    if (response_.has_content_length()) {
+    if (!response().count(field::content_type)) response().set(field::content_type, kHtml);
+    response().keep_alive(request_.keep_alive());
+    if (response().has_content_length()) {
       chunked_ = false;  // the handler declared the length: the body goes out as it is
     } else if (request_.version() >= 11) {
       chunked_ = true;
-      response_.chunked(true);
+      response().chunked(true);
     } else {
       chunked_ = false;  // HTTP/1.0 has no chunks: the end of the body is the end of the connection
-      response_.keep_alive(false);
+      response().keep_alive(false);
       connection_->close_after_response();
     }
-    bytes = header_bytes(response_.base());
+    bytes = header_bytes(response().base());
   }
   bytes += take_body_bytes();
   connection_->send_bytes(exchange_, std::move(bytes), /*last=*/false, std::move(done));

@@ -125,9 +125,9 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   // ---- The response ---------------------------------------------------------------------------
   void set_status(unsigned status);
   unsigned get_status() const { return response_.result_int(); }
-  void set_header(field name, std::string_view value) { response_.set(name, value); }
-  void set_header(std::string_view name, std::string_view value) { response_.set(name, value); }
-  void clear_header(field name) { response_.erase(name); }
+  void set_header(field name, std::string_view value) { response().set(name, value); }
+  void set_header(std::string_view name, std::string_view value) { response().set(name, value); }
+  void clear_header(field name) { response().erase(name); }
 
   // Appends to the response body (text/html unless a Content-Type is set, as Tornado does).
   void write(std::string_view chunk);
@@ -244,7 +244,12 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   mutable std::unique_ptr<ParsedBody> body_;
   mutable std::unique_ptr<boost::json::value> json_;
 
+  // The response's fields, the application's default headers first. Those are set on first use
+  // (a header set or cleared, a write, the finish) rather than as the request starts: a request
+  // that waits holds none of them (a field is an allocation of its own).
+  Response& response();
   Response response_;
+  bool default_headers_pending_ = false;
   bool finished_ = false;
   bool headers_sent_ = false;  // streaming: the header went out with the first flush
   bool chunked_ = false;

@@ -75,7 +75,7 @@ bool CoroutineSession::hand_over(std::unique_ptr<Parser> parser) {
   auto handler = match->route->make_handler();
   handler_ = handler;
   handler->execute(shared_from_this(), ++exchange_, std::move(request), std::move(match->args),
-                   *match->route, *application_, peer_, Clock::now());
+                   *match->route, *application_, Clock::now());
   return true;
 }
 

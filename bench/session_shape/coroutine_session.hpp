@@ -37,6 +37,7 @@ class CoroutineSession final : public http::Connection,
   void abandoned(std::uint64_t exchange, http::AbandonedRequest request) override;
   void close_after_response() override { keep_alive_ = false; }
   bool access_log_enabled() const override { return true; }
+  std::string_view peer() const override { return peer_; }
   std::string local_url() const override { return {}; }
 
  private:

@@ -49,6 +49,8 @@ class Connection {
   // An unframed streamed response (HTTP/1.0, no Content-Length) ends when the connection does.
   virtual void close_after_response() = 0;
   virtual bool access_log_enabled() const = 0;
+  // The client's address (127.0.0.1), kept by the connection for as long as it lives.
+  virtual std::string_view peer() const = 0;
   // The address and port the client connected to, as a URL: http://127.0.0.1:8000.
   virtual std::string local_url() const = 0;
 

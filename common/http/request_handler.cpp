@@ -43,8 +43,7 @@ RequestHandler::~RequestHandler() {
 
 void RequestHandler::execute(std::shared_ptr<Connection> connection, std::uint64_t exchange,
                              Request request, PathArgs path_args, const Route& route,
-                             const Application& application, std::string peer,
-                             Clock::time_point start_time) {
+                             const Application& application, Clock::time_point start_time) {
   executor_ = connection->get_executor();
   connection_ = std::move(connection);
   exchange_ = exchange;
@@ -57,13 +56,9 @@ void RequestHandler::execute(std::shared_ptr<Connection> connection, std::uint64
   // Never a null view when empty: Boost.URL's parse_query reads a null one as a C string.
   query_ = target.substr(question == std::string_view::npos ? target.size() : question + 1);
   query_arguments_ = parse_query(query_);
-  peer_ = std::move(peer);
   start_time_ = start_time;
-  path_args_ = std::move(path_args);
-
-  response_.version(request_.version());
-  response_.result(status::ok);
-  default_headers_pending_ = true;
+  if (!path_args.positional.empty())
+    path_args_ = std::make_unique<PathArgs>(std::move(path_args));
 
   try {
     run_method();
@@ -191,11 +186,16 @@ double RequestHandler::request_time() const {
 // ---- Arguments --------------------------------------------------------------------------------
 
 const std::string& RequestHandler::path_arg(std::string_view name) const {
-  auto it = path_args_.named.find(name);
-  if (it == path_args_.named.end()) {
-    throw std::out_of_range("the route has no group named '" + std::string(name) + "'");
+  if (path_args_) {
+    auto it = path_args_->named.find(name);
+    if (it != path_args_->named.end()) return it->second;
   }
-  return it->second;
+  throw std::out_of_range("the route has no group named '" + std::string(name) + "'");
+}
+
+const std::vector<std::string>& RequestHandler::path_args() const {
+  static const std::vector<std::string> none;
+  return path_args_ ? path_args_->positional : none;
 }
 
 std::optional<std::string> RequestHandler::query_argument(std::string_view name) const {
@@ -278,17 +278,18 @@ std::string RequestHandler::reverse_url(std::string_view name,
 // ---- Response ---------------------------------------------------------------------------------
 
 Response& RequestHandler::response() {
-  if (default_headers_pending_) {
-    default_headers_pending_ = false;
-    for (const auto& [name, value] : application_->default_headers) response_.set(name, value);
+  if (!response_) {
+    response_ = std::make_unique<Response>(static_cast<status>(status_), request_.version());
+    for (const auto& [name, value] : application_->default_headers) response_->set(name, value);
   }
-  return response_;
+  return *response_;
 }
 
 void RequestHandler::set_status(unsigned code) {
   if (code < 100 || code > 599)
     throw std::logic_error("set_status: " + std::to_string(code) + " is no HTTP status");
-  response_.result(code);
+  status_ = code;
+  if (response_) response_->result(code);
 }
 
 void RequestHandler::write(std::string_view chunk) {
@@ -339,7 +340,7 @@ void RequestHandler::finish() {
     connection_->send_response(exchange_, std::move(response()));
   }
   if (connection_->access_log_enabled()) {
-    log_access(get_status(), request_.method_string(), request_.target(), peer_,
+    log_access(get_status(), request_.method_string(), request_.target(), peer(),
                Clock::now() - start_time_);
   }
   try {

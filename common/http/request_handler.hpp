@@ -95,7 +95,8 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   verb method() const { return request_.method(); }
   std::string_view path() const { return path_; }
   std::string_view query() const { return query_; }
-  const std::string& peer() const { return peer_; }
+  // The client's address, as Tornado's request.remote_ip.
+  std::string_view peer() const { return connection_ ? connection_->peer() : std::string_view(); }
   // Where the client connected, as a URL (http://127.0.0.1:8000): for a handler that calls its
   // own server, as the classroom page's race does.
   std::string local_url() const;
@@ -105,7 +106,7 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
 
   // A group the route captured, by name or position. Throws std::out_of_range if there is none.
   const std::string& path_arg(std::string_view name) const;
-  const std::vector<std::string>& path_args() const { return path_args_.positional; }
+  const std::vector<std::string>& path_args() const;
 
   std::optional<std::string> query_argument(std::string_view name) const;
   // From an application/x-www-form-urlencoded or multipart/form-data body.
@@ -124,7 +125,7 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
 
   // ---- The response ---------------------------------------------------------------------------
   void set_status(unsigned status);
-  unsigned get_status() const { return response_.result_int(); }
+  unsigned get_status() const { return status_; }
   void set_header(field name, std::string_view value) { response().set(name, value); }
   void set_header(std::string_view name, std::string_view value) { response().set(name, value); }
   void clear_header(field name) { response().erase(name); }
@@ -198,7 +199,7 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   // Hands over the request and runs the lifecycle.
   void execute(std::shared_ptr<Connection> connection, std::uint64_t exchange, Request request,
                PathArgs path_args, const Route& route, const Application& application,
-               std::string peer, Clock::time_point start_time);
+               Clock::time_point start_time);
   // The client went away before the response was finished: on_connection_close() and the
   // close_slot()'s cancellation.
   void connection_lost();
@@ -230,9 +231,8 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   // Views of request_'s target, which stays put: a waiting request holds one copy of it.
   std::string_view path_;
   std::string_view query_;
-  std::string peer_;
   Clock::time_point start_time_;
-  PathArgs path_args_;
+  std::unique_ptr<PathArgs> path_args_;  // null when the route captured nothing, as most do
   const Route* route_ = nullptr;
   ArgumentList query_arguments_;
   // Parsed on first use, on the heap: most requests have no body, and every waiting request
@@ -244,12 +244,12 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   mutable std::unique_ptr<ParsedBody> body_;
   mutable std::unique_ptr<boost::json::value> json_;
 
-  // The response's fields, the application's default headers first. Those are set on first use
-  // (a header set or cleared, a write, the finish) rather than as the request starts: a request
-  // that waits holds none of them (a field is an allocation of its own).
+  // The response, made on first use (a header set or cleared, a write, the finish) with the
+  // application's default headers first, rather than as the request starts: a request that
+  // waits holds none of it (120 bytes, and a field is an allocation of its own).
   Response& response();
-  Response response_;
-  bool default_headers_pending_ = false;
+  std::unique_ptr<Response> response_;
+  unsigned status_ = 200;
   bool finished_ = false;
   bool headers_sent_ = false;  // streaming: the header went out with the first flush
   bool chunked_ = false;

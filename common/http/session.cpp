@@ -245,7 +245,7 @@ void Session::hand_over() {
   auto handler = route.make_handler();
   handler_ = handler;
   handler->execute(shared_from_this(), exchange_, std::move(request),
-                   match ? std::move(match->args) : PathArgs{}, route, *server_->application, peer_,
+                   match ? std::move(match->args) : PathArgs{}, route, *server_->application,
                    request_start_);
   if (!handler->finished() && state_ == State::handling) watch_for_close();
 }

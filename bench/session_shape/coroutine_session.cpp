@@ -25,6 +25,7 @@ CoroutineSession::CoroutineSession(tcp::socket socket, executor_type strand,
     : strand_(strand),
       socket_(std::move(socket)),
       application_(std::move(application)),
+      default_headers_(http::resolve_headers(application_->default_headers)),
       answered_(strand) {
   boost::system::error_code ec;
   auto remote = socket_.remote_endpoint(ec);

@@ -37,6 +37,9 @@ class CoroutineSession final : public http::Connection,
   void abandoned(std::uint64_t exchange, http::AbandonedRequest request) override;
   void close_after_response() override { keep_alive_ = false; }
   bool access_log_enabled() const override { return true; }
+  const std::vector<http::DefaultHeader>& default_headers() const override {
+    return default_headers_;
+  }
   std::string_view peer() const override { return peer_; }
   std::string local_url() const override { return {}; }
 
@@ -49,6 +52,7 @@ class CoroutineSession final : public http::Connection,
   executor_type strand_;
   tcp::socket socket_;
   std::shared_ptr<const http::Application> application_;
+  std::vector<http::DefaultHeader> default_headers_;
   std::string peer_;
   boost::beast::flat_buffer buffer_;
   asio::steady_timer answered_;  // cancelled when the response is there, or the client left

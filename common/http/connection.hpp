@@ -16,6 +16,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace parity::http {
 
@@ -28,6 +30,17 @@ struct AbandonedRequest {
   std::string target;
   Clock::time_point start;
 };
+
+// A header every response starts with (Application::default_headers), its name looked up once
+// when the server starts: Beast looks a name given as text up on every set.
+struct DefaultHeader {
+  field name;  // field::unknown for a name Beast does not know
+  std::string text;
+  std::string value;
+};
+std::vector<DefaultHeader> resolve_headers(
+    const std::vector<std::pair<std::string, std::string>>& headers);
+void set_headers(Response& response, const std::vector<DefaultHeader>& headers);
 
 class Connection {
  public:
@@ -49,6 +62,7 @@ class Connection {
   // An unframed streamed response (HTTP/1.0, no Content-Length) ends when the connection does.
   virtual void close_after_response() = 0;
   virtual bool access_log_enabled() const = 0;
+  virtual const std::vector<DefaultHeader>& default_headers() const = 0;
   // The client's address (127.0.0.1), kept by the connection for as long as it lives.
   virtual std::string_view peer() const = 0;
   // The address and port the client connected to, as a URL: http://127.0.0.1:8000.

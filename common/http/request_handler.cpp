@@ -280,7 +280,7 @@ std::string RequestHandler::reverse_url(std::string_view name,
 Response& RequestHandler::response() {
   if (!response_) {
     response_ = std::make_unique<Response>(static_cast<status>(status_), request_.version());
-    for (const auto& [name, value] : application_->default_headers) response_->set(name, value);
+    set_headers(*response_, connection_->default_headers());
   }
   return *response_;
 }

@@ -80,6 +80,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         signals(strand),
         state(std::make_shared<detail::ServerState>()) {
     state->application = std::move(app);
+    state->default_headers = resolve_headers(state->application->default_headers);
     if (options.max_connections == 0) options.max_connections = default_max_connections();
     state->options = options;
   }

@@ -4,6 +4,7 @@
 // Server object if sessions do, each session holding it.
 
 #include "common/http/application.hpp"
+#include "common/http/connection.hpp"
 #include "common/http/server.hpp"
 
 #include <functional>
@@ -20,6 +21,7 @@ namespace detail {
 
 struct ServerState {
   std::shared_ptr<const Application> application;
+  std::vector<DefaultHeader> default_headers;  // the application's, looked up once
   ServerOptions options;
 
   std::mutex mutex;

@@ -405,7 +405,7 @@ void Session::abandoned(std::uint64_t exchange, AbandonedRequest request) {
 Response Session::error_response(unsigned status, unsigned version,
                                  std::string_view message) const {
   Response response{bhttp::int_to_status(status), version};
-  for (const auto& [name, value] : server_->application->default_headers) response.set(name, value);
+  set_headers(response, server_->default_headers);
   response.set(field::content_type, "application/json; charset=UTF-8");
   response.body() = error_body(status, message);
   response.prepare_payload();

@@ -59,6 +59,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void abandoned(std::uint64_t exchange, AbandonedRequest request) override;
   void close_after_response() override { closing_ = true; }
   bool access_log_enabled() const override { return server_->options.access_log; }
+  const std::vector<DefaultHeader>& default_headers() const override {
+    return server_->default_headers;
+  }
   std::string_view peer() const override { return peer_; }
   // Asked of the socket when wanted (rarely: the classroom's race) rather than kept per connection.
   std::string local_url() const override;

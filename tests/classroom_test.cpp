@@ -11,6 +11,8 @@
 #include "upstream/upstream.hpp"
 
 #include <gtest/gtest.h>
+
+#include <memory>
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
@@ -101,13 +103,15 @@ class Classroom : public ::testing::Test {
     ~SetOnExit() { event.set(); }
   };
   // Holds the service's one loop thread, as a sync handler does, until `release` is set.
-  void block_the_service_loop(test::Event& release) {
-    test::Event blocked;
-    asio::post(service.loop().get_executor(), [&blocked, &release] {
-      blocked.set();
-      release.wait(60s);
+  // Both events are shared with the loop's thread, which may still be inside one when the test
+  // moves on.
+  void block_the_service_loop(std::shared_ptr<test::Event> release) {
+    auto blocked = std::make_shared<test::Event>();
+    asio::post(service.loop().get_executor(), [blocked, release] {
+      blocked->set();
+      release->wait(60s);
     });
-    ASSERT_TRUE(blocked.wait());
+    ASSERT_TRUE(blocked->wait());
   }
 };
 
@@ -156,11 +160,11 @@ TEST_F(Classroom, TheRaceCapsNTimesArgAndSaysWhatTheCapIs) {
 
 // The sync style blocks the service's loop; the page, on its own loop, answers meanwhile.
 TEST_F(Classroom, ThePageAnswersWhileTheServicesLoopIsBlocked) {
-  test::Event release;
-  SetOnExit released{release};
+  auto release = std::make_shared<test::Event>();
+  SetOnExit released{*release};
   block_the_service_loop(release);
   auto r = http::fetch_blocking({"GET", page}, {.timeout = 10s, .raise_error = false});
-  release.set();
+  release->set();
   EXPECT_EQ(r.status, 200u);
   EXPECT_NE(r.body.find("<form id=\"race\">"), std::string::npos);
 }
@@ -179,8 +183,8 @@ TEST_F(Classroom, ThePageLinksEveryRouteToTheServicesPort) {
 // A page closed mid-race: its requests are cancelled, so the race lets go of its slot (two run
 // at most) even while the service cannot answer them.
 TEST_F(Classroom, ARaceWhosePageLeftIsCancelled) {
-  test::Event release;
-  SetOnExit released{release};
+  auto release = std::make_shared<test::Event>();
+  SetOnExit released{*release};
   block_the_service_loop(release);
   for (int k = 0; k < 2; ++k) {
     test::RawConnection left(page_port());
@@ -195,7 +199,7 @@ TEST_F(Classroom, ARaceWhosePageLeftIsCancelled) {
         return next.read_until("\r\n", 5s).starts_with("HTTP/1.1 200");
       },
       20s);  // with the reads above, at most 45 s: a failure says why before ctest's 60 s
-  release.set();
+  release->set();
   EXPECT_TRUE(slot_free) << "a race whose page left still holds its slot: not cancelled";
 }
 

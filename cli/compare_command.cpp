@@ -129,7 +129,7 @@ Command add_compare_command(CLI::App& app) {
   command->add_option("--peer", c.peers, "Add a peer's rows: tornado")
       ->delimiter(',')
       ->check(CLI::IsMember({"tornado"}));
-  c.peer_script = PARITY_TORNADO_PEER;
+  c.peer_script = compare::tornado_peer_script();
   command->add_option("--peer-script", c.peer_script, "The Tornado peer's server")
       ->check(CLI::ExistingFile)
       ->capture_default_str();

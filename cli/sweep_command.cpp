@@ -1,6 +1,7 @@
 // `parity sweep`: how each style's rate, latency, CPU and memory grow with its users. See
 // bench/sweep/.
 
+#include "bench/compare/scenario.hpp"
 #include "bench/sweep/report.hpp"
 #include "bench/siege/options.hpp"
 #include "bench/sweep/sweep.hpp"
@@ -71,7 +72,7 @@ Command add_sweep_command(CLI::App& app) {
                    "Requests asleep at once for the memory per waiting request (0: skip it)")
       ->check(CLI::Range(0u, 50'000u))
       ->capture_default_str();
-  s->peer_script = PARITY_TORNADO_PEER;
+  s->peer_script = compare::tornado_peer_script();
   command->add_option("--peer-script", s->peer_script, "The Tornado peer's server")
       ->check(CLI::ExistingFile)
       ->capture_default_str();

@@ -298,7 +298,7 @@ TEST(CompareRun, AddsTheTornadoPeersRows) {
   settings.profile.latency = 20ms;
   settings.styles = {"future", "coroutine"};
   settings.peers = {"tornado"};
-  settings.peer_script = PARITY_TORNADO_PEER;
+  settings.peer_script = tornado_peer_script();
   auto rows = run_comparison(settings, [](const std::string&) {});
   ASSERT_EQ(rows.size(), 3u) << "Tornado has no future style of its own";
   EXPECT_EQ(rows[2].label(), "tornado/coroutine");

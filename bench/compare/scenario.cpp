@@ -1,5 +1,7 @@
 #include "bench/compare/scenario.hpp"
 
+#include "tools/data/data.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -86,6 +88,10 @@ void derive_figures(std::vector<Row>& rows, const Settings& settings) {
                             ? row.summary.transaction_rate / sync->summary.transaction_rate
                             : 0;
   }
+}
+
+std::string tornado_peer_script() {
+  return data::find("bench/peers/tornado/server.py").string();
 }
 
 }  // namespace parity::compare

@@ -29,6 +29,9 @@ Profile seed_profile();
 Profile unleashed_profile();
 std::optional<Profile> find_profile(const std::string& name);
 
+// The Tornado peer's server.py: the checkout's bench/peers/tornado/, or an install's copy.
+std::string tornado_peer_script();
+
 struct Settings {
   Profile profile = seed_profile();
   std::vector<std::string> styles{"sync", "callback", "future", "coroutine", "threadpool"};

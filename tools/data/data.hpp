@@ -1,0 +1,25 @@
+#pragma once
+// Where `parity` finds what it reads at run time (the style sources `parity diff` shows, the
+// Tornado peer, the exercises `parity learn init` copies): beside an installed `parity`, in
+// <prefix>/share/parity (bin/../share/parity); run from a build tree, in the checkout it was
+// built from. Nothing else is compiled in, so an installed tree can be moved as a whole.
+
+#include <filesystem>
+#include <optional>
+
+namespace parity::data {
+
+// The directory holding the running executable (/proc/self/exe's).
+std::filesystem::path executable_dir();
+
+// <prefix>/share/parity when this `parity` is an installed one, else nullopt (a build tree).
+std::optional<std::filesystem::path> installed_share();
+
+// `relative` under the installed share/parity if this is an installed `parity`, else
+// `relative` under the checkout this build came from.
+std::filesystem::path find(const std::filesystem::path& relative);
+
+// The checkout the build came from (compiled in; may be gone on a machine it was installed on).
+std::filesystem::path source_dir();
+
+}  // namespace parity::data

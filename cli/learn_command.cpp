@@ -4,7 +4,10 @@
 
 #include "cli/commands.hpp"
 #include "common/text/wrap.hpp"
+#include "tools/data/data.hpp"
+#include "tools/learn/grade.hpp"
 #include "tools/learn/learn.hpp"
+#include "tools/learn/project.hpp"
 
 #include <fmt/format.h>
 
@@ -27,7 +30,48 @@ struct LearnArgs {
   bool give_up = false;
   bool no_build = false;
   std::string junit;
+  std::string json;
+  std::string dir;                   // init's
+  std::vector<std::string> numbers;  // init's: which exercises
+  bool no_configure = false;
+  std::vector<std::string> projects;  // grade's
+  std::string build_dir = "parity-grade";
 };
+
+// The installed Parity's share/parity: init and grade work from an install only.
+std::filesystem::path installed_share_or_throw(const char* command) {
+  if (auto share = data::installed_share()) return *share;
+  throw std::runtime_error(fmt::format(
+      "`parity learn {}` works with an installed Parity: `cmake --install build/release "
+      "--prefix DIR` (or the .deb of `make package`), then run DIR/bin/parity",
+      command));
+}
+
+void write_file(const std::string& name, const std::string& text) {
+  std::filesystem::path file(name);
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+  std::ofstream(file) << text;
+}
+
+int init(const LearnArgs& args) {
+  learn::InitOptions options{args.dir, args.numbers, !args.no_configure};
+  fmt::print("{}", learn::init_project(installed_share_or_throw("init"), options));
+  return 0;
+}
+
+int grade(const LearnArgs& args) {
+  auto share = installed_share_or_throw("grade");
+  learn::GradeOptions options;
+  for (const auto& project : args.projects) options.projects.emplace_back(project);
+  options.build = std::filesystem::absolute(args.build_dir);
+  auto grades = learn::grade(share, options, [](const std::string& line) {
+    fmt::print(stderr, "{}\n", line);
+  });
+  fmt::print("{}", learn::grade_table(grades));
+  if (!args.json.empty()) write_file(args.json, learn::grade_json(grades));
+  if (!args.junit.empty()) write_file(args.junit, learn::grade_junit(grades));
+  return 0;
+}
 
 // The exercise named, or the next one to do: the first that does not pass.
 learn::Exercise chosen(const Paths& paths, const std::string& which) {
@@ -65,16 +109,12 @@ int check(const Paths& paths, const learn::Exercise& exercise, const std::string
   std::fflush(stdout);
   auto result = learn::check(paths, exercise, learn::Version::student);
   fmt::print("{}", learn::describe(exercise, result, text::terminal_width()));
-  if (learn::tests_were_edited(exercise))
+  if (learn::tests_were_edited(paths, exercise))
     fmt::print(
         "(exercises/{}/test.cpp differs from the tests the build was configured with. It is "
         "not used: check grades with the tests as shipped.)\n",
         exercise.folder);
-  if (!junit.empty()) {
-    std::filesystem::path file(junit);
-    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
-    std::ofstream(file) << learn::junit_of(exercise, result);
-  }
+  if (!junit.empty()) write_file(junit, learn::junit_of(exercise, result));
   auto progress = learn::progress_of(paths, exercise);
   progress.state = result.passed() ? State::passing : State::failing;
   learn::save_progress(paths, exercise, progress);
@@ -174,9 +214,13 @@ Command add_learn_command(CLI::App& app) {
       "  parity learn solution NN     a model solution, once yours passes (or --give-up)\n"
       "  parity learn watch [NN]      check again each time the file is saved\n"
       "  parity learn reset NN        put the starter back (your file is kept)\n"
+      "  parity learn init DIR [NN..]  make a project of your own in DIR, for your editor\n"
+      "  parity learn grade DIR...    teachers: check every exercise of each student's project\n"
       "  parity learn verify          teachers and CI: every starter fails, every solution "
       "passes,\n"
-      "                               every wrong solution fails with its sentence");
+      "                               every wrong solution fails with its sentence\n"
+      "Inside a project made by `learn init`, the commands work on it; in Parity's checkout, on\n"
+      "the checkout's exercises/.");
   cmd->require_subcommand(0, 1);
   auto* list_cmd = cmd->add_subcommand("list", "The exercises, their state, the next one");
   auto* check_cmd = cmd->add_subcommand("check", "Build your exercise.hpp and run its tests");
@@ -188,6 +232,20 @@ Command add_learn_command(CLI::App& app) {
       cmd->add_subcommand("verify",
                           "Every starter fails, every solution passes, every wrong solution fails "
                           "with its sentence");
+  auto* init_cmd = cmd->add_subcommand(
+      "init", "Make a project of your own: the exercises, a CMakeLists.txt, an editor's set-up");
+  init_cmd->add_option("DIR", args->dir, "A new or empty folder")->required();
+  init_cmd->add_option("NN", args->numbers, "Only these exercises (default: all)");
+  init_cmd->add_flag("--no-configure", args->no_configure, "Do not run cmake in it yet");
+  auto* grade_cmd = cmd->add_subcommand(
+      "grade", "Check every exercise of each student's project: a table, JSON, JUnit");
+  grade_cmd->add_option("DIR", args->projects, "Students' projects (made by learn init)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  grade_cmd->add_option("--build-dir", args->build_dir, "Where to build them, a tree per student")
+      ->capture_default_str();
+  grade_cmd->add_option("--json", args->json, "Also write the grades as JSON here");
+  grade_cmd->add_option("--junit", args->junit, "Also write the grades as JUnit XML here");
   for (auto* sub : {check_cmd, watch_cmd})
     sub->add_option("NN", args->which, "The exercise (default: the next one)");
   for (auto* sub : {hint_cmd, solution_cmd, reset_cmd})
@@ -198,7 +256,9 @@ Command add_learn_command(CLI::App& app) {
   verify_cmd->add_flag("--no-build", args->no_build, "Use the targets as they are built");
 
   return [=] {
-    auto paths = Paths::of_this_build();
+    if (init_cmd->parsed()) return init(*args);
+    if (grade_cmd->parsed()) return grade(*args);
+    auto paths = learn::find_paths(std::filesystem::current_path());
     if (check_cmd->parsed()) return check(paths, chosen(paths, args->which), args->junit);
     if (hint_cmd->parsed()) return hint(paths, chosen(paths, args->which));
     if (solution_cmd->parsed()) return solution(paths, chosen(paths, args->which), args->give_up);

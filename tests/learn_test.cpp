@@ -3,7 +3,9 @@
 // and running every starter, solution and wrong solution is the ctest
 // Exercises.StartersFailSolutionsPassWrongSolutionsFailWithTheirSentence.)
 
+#include "tools/learn/grade.hpp"
 #include "tools/learn/learn.hpp"
+#include "tools/learn/project.hpp"
 
 #include <gtest/gtest.h>
 
@@ -207,6 +209,41 @@ TEST_F(LearnTest, WrongSolutionsAreReadWithTheirMistakeAndSentence) {
   EXPECT_EQ(wrongs[1].name, "b_second");
   EXPECT_EQ(wrongs[1].mistake, "it blocks");
   EXPECT_EQ(wrongs[1].sentence, "is the handler still blocking");
+}
+
+// A student's project (learn init) made from a shipped set with one exercise, not configured.
+TEST_F(LearnTest, InitCopiesTheStarterAsTheStudentsFileAndKeepsTheSolutionOut) {
+  auto share = root / "source";
+  fs::create_directories(share / "learn" / "project");
+  std::ofstream(share / "learn" / "project" / "CMakeLists.txt") << "# template\n";
+  std::ofstream(share / "learn" / "project" / "README.md") << "# project\n";
+  std::ofstream(share / "exercises" / "07_a_thing" / "test.cpp") << "// tests\n";
+  auto project = root / "student";
+  init_project(share, {project, {}, false});
+  auto dir = project / "exercises" / "07_a_thing";
+  EXPECT_EQ(read(dir / "exercise.hpp"), "// starter\n");
+  EXPECT_EQ(read(dir / "test.cpp"), "// tests\n");
+  EXPECT_FALSE(fs::exists(dir / "solution"));
+  EXPECT_TRUE(fs::exists(project / ".clangd"));
+  // Found from anywhere inside it, and graded against the shipped copies.
+  ASSERT_EQ(project_around(dir), fs::canonical(project));
+  EXPECT_FALSE(project_around(root / "source"));
+  EXPECT_THROW(init_project(share, {project, {}, false}), std::runtime_error);  // not empty
+  EXPECT_THROW(init_project(share, {root / "other", {"09"}, false}), std::runtime_error);
+}
+
+TEST(LearnGrade, TheTableHasARowPerStudentAndACellPerExercise) {
+  std::vector<StudentGrade> grades{
+      {"alice", "/a", {{"01", Mark::passed, 4, 4, ""}, {"02", Mark::failed, 2, 3, "Part3: no"}}},
+      {"bob", "/b", {{"01", Mark::starter, 0, 0, ""}, {"02", Mark::missing, 0, 0, ""}}}};
+  auto table = grade_table(grades);
+  EXPECT_NE(table.find("alice     pass    2/3    1 of 2"), std::string::npos) << table;
+  EXPECT_NE(table.find("bob      start      -    0 of 2"), std::string::npos) << table;
+  auto json = grade_json(grades);
+  EXPECT_NE(json.find(R"("mark":"starter","passed":false)"), std::string::npos) << json;
+  auto junit = grade_junit(grades);
+  EXPECT_NE(junit.find(R"(<testsuite name="bob" tests="2" failures="2">)"), std::string::npos)
+      << junit;
 }
 
 }  // namespace

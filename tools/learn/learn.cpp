@@ -91,7 +91,9 @@ std::vector<Exercise> exercises(const Paths& paths) {
     if (!entry.is_directory() || name.size() < 4 || !std::isdigit(name[0]) ||
         !std::isdigit(name[1]) || name[2] != '_')
       continue;
-    all.push_back({name.substr(0, 2), name, title_of(entry.path() / "README.md"), entry.path()});
+    auto reference = paths.reference.empty() ? entry.path() : paths.reference / "exercises" / name;
+    all.push_back(
+        {name.substr(0, 2), name, title_of(entry.path() / "README.md"), entry.path(), reference});
   }
   std::sort(all.begin(), all.end(),
             [](const Exercise& a, const Exercise& b) { return a.folder < b.folder; });
@@ -240,7 +242,7 @@ CheckResult check(const Paths& paths, const Exercise& exercise, const WrongSolut
 
 std::vector<WrongSolution> wrong_solutions(const Exercise& exercise) {
   std::vector<WrongSolution> all;
-  auto dir = exercise.dir / "wrong";
+  auto dir = exercise.reference / "wrong";
   if (!fs::is_directory(dir)) return all;
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() != ".hpp") continue;
@@ -352,8 +354,9 @@ std::string explain_crash(int exit_code, bool timed_out, const std::string& outp
   return out;
 }
 
-bool tests_were_edited(const Exercise& exercise) {
-  auto pristine = fs::path(PARITY_PRISTINE_DIR) / "exercises" / exercise.folder / "test.cpp";
+bool tests_were_edited(const Paths& paths, const Exercise& exercise) {
+  auto root = paths.pristine.empty() ? fs::path(PARITY_PRISTINE_DIR) : paths.pristine;
+  auto pristine = root / "exercises" / exercise.folder / "test.cpp";
   return fs::exists(pristine) && read_file(pristine) != read_file(exercise.test_file());
 }
 

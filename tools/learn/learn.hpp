@@ -12,8 +12,13 @@
 namespace parity::learn {
 
 struct Paths {
-  std::filesystem::path source;  // the checkout: exercises/ is under it
+  std::filesystem::path source;  // the checkout, or a student's project: exercises/ is under it
   std::filesystem::path build;   // the build tree its targets are built in
+  // Where each exercise's starter/ and solution/ are (under exercises/NN/): empty for `source`.
+  std::filesystem::path reference;
+  // Where the tests that grade are (exercises/NN/test.cpp): empty for the copy this build was
+  // configured with (learn/pristine/).
+  std::filesystem::path pristine;
   // The checkout and build tree this `parity` was built from.
   static Paths of_this_build();
 };
@@ -22,10 +27,11 @@ struct Exercise {
   std::string number;  // "01"
   std::string folder;  // "01_callback_fetch"
   std::string title;   // the README's first heading, after the number
-  std::filesystem::path dir;
+  std::filesystem::path dir;        // the student's folder
+  std::filesystem::path reference;  // the folder of its starter/ and solution/ (often `dir`)
   std::filesystem::path student_file() const { return dir / "exercise.hpp"; }
-  std::filesystem::path starter_file() const { return dir / "starter" / "exercise.hpp"; }
-  std::filesystem::path solution_file() const { return dir / "solution" / "exercise.hpp"; }
+  std::filesystem::path starter_file() const { return reference / "starter" / "exercise.hpp"; }
+  std::filesystem::path solution_file() const { return reference / "solution" / "exercise.hpp"; }
   std::filesystem::path test_file() const { return dir / "test.cpp"; }
 };
 
@@ -91,8 +97,8 @@ CheckResult check(const Paths& paths, const Exercise& exercise, const WrongSolut
 std::string explain_crash(int exit_code, bool timed_out, const std::string& output,
                           const std::string& source);
 
-// True if the student's test.cpp is not the one the build was configured with (it is not used).
-bool tests_were_edited(const Exercise& exercise);
+// True if the student's test.cpp is not the one that grades (it is not used).
+bool tests_were_edited(const Paths& paths, const Exercise& exercise);
 
 // JUnit XML of one check: a test case per part, with its time and its reason.
 std::string junit_of(const Exercise& exercise, const CheckResult& result);

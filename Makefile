@@ -1,5 +1,5 @@
 # The two commands of README.md. Each installs what is missing, builds, then runs.
-.PHONY: demo test sanitize build deps clean
+.PHONY: demo test sanitize build deps package install clean
 
 PRESET ?= release
 
@@ -25,6 +25,15 @@ sanitize: deps
 	@for p in asan tsan; do \
 	  cmake --preset $$p >/dev/null && cmake --build --preset $$p && ctest --preset $$p || exit 1; \
 	done
+
+# Parity outside its build tree: a .deb for Debian 12 (build/$(PRESET)/parity_*.deb), or an
+# install under PREFIX (default /usr/local).
+package: build
+	@cmake --build --preset $(PRESET) --target package
+
+PREFIX ?= /usr/local
+install: build
+	cmake --install build/$(PRESET) --prefix $(PREFIX)
 
 clean:
 	rm -rf build

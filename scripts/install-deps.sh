@@ -12,6 +12,8 @@ packages=(
   python3-tornado  # the Tornado peer that `make demo` compares with
   nginx-light      # tutorial 14's load balancer, started by the step on loopback
   chromium         # the classroom page's test drives it headless
+  clangd           # the install test checks that an editor sees no error in a starter
+  dpkg-dev         # `make package`: dpkg-shlibdeps finds the .deb's library dependencies
 )
 # Debian's load generators, for bench/run.sh and `parity compare --tool siege|wrk`; valgrind and
 # strace count what a request costs (bench/run.sh instructions); h2load (nghttp2-client) is the

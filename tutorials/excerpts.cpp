@@ -148,6 +148,11 @@ std::vector<fs::path> readmes(const fs::path& root) {
   std::vector<fs::path> files;
   for (const auto& entry : fs::recursive_directory_iterator(root / "tutorials"))
     if (entry.path().filename() == "README.md") files.push_back(entry.path());
+  // The top-level README and docs/ quote the code too.
+  if (fs::exists(root / "README.md")) files.push_back(root / "README.md");
+  if (fs::is_directory(root / "docs"))
+    for (const auto& entry : fs::directory_iterator(root / "docs"))
+      if (entry.path().extension() == ".md") files.push_back(entry.path());
   std::sort(files.begin(), files.end());
   return files;
 }

@@ -27,9 +27,9 @@ struct Excerpt {
   std::string source;  // what the marker names, as it should be shown
 };
 
-// Every excerpt of every tutorials/*/README.md under `root` (the checkout). Throws
-// std::runtime_error for a marker that names nothing (no such file, region, style or endpoint)
-// or that no fenced block follows.
+// Every excerpt of every tutorials/*/README.md, README.md and docs/*.md under `root` (the
+// checkout). Throws std::runtime_error for a marker that names nothing (no such file, region,
+// style or endpoint) or that no fenced block follows.
 std::vector<Excerpt> find_excerpts(const std::filesystem::path& root);
 
 // Rewrites each README whose blocks differ from their sources; returns the files it changed.

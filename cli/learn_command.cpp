@@ -90,7 +90,7 @@ learn::Exercise chosen(const Paths& paths, const std::string& which) {
 int list(const Paths& paths) {
   auto all = learn::exercises(paths);
   std::string next;
-  fmt::print("The exercises (exercises/README.md says how they work):\n\n");
+  fmt::print("The exercises ({} says how they work):\n\n", data::readable_path("exercises/README.md"));
   for (const auto& exercise : all) {
     auto state = learn::progress_of(paths, exercise).state;
     if (next.empty() && state != State::passing) next = exercise.number;

@@ -8,6 +8,7 @@
 #include "common/text/wrap.hpp"
 #include "tutorials/lesson.hpp"
 #include "tutorials/support.hpp"
+#include "tools/data/data.hpp"
 
 #include <fmt/format.h>
 
@@ -20,7 +21,7 @@ namespace parity::cli {
 namespace {
 
 void list_lessons() {
-  fmt::print("The lessons (tutorials/README.md has the whole path):\n\n");
+  fmt::print("The lessons ({} has the whole path):\n\n", data::readable_path("tutorials/README.md"));
   for (const auto& lesson : tutorials::lessons()) {
     fmt::print("  {}  {:<34} seeds {:<16} ~{} min\n", lesson.id, lesson.title, lesson.seeds,
                lesson.minutes);

@@ -35,4 +35,9 @@ fs::path find(const fs::path& relative) {
   return source_dir() / relative;
 }
 
+std::string readable_path(const fs::path& relative) {
+  if (auto share = installed_share()) return (*share / relative).string();
+  return relative.string();
+}
+
 }  // namespace parity::data

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
 
 namespace parity::data {
 
@@ -18,6 +19,10 @@ std::optional<std::filesystem::path> installed_share();
 // `relative` under the installed share/parity if this is an installed `parity`, else
 // `relative` under the checkout this build came from.
 std::filesystem::path find(const std::filesystem::path& relative);
+
+// `relative` as a reader should be told where it is: as is in a build tree (read from the
+// checkout), the installed file's full path otherwise.
+std::string readable_path(const std::filesystem::path& relative);
 
 // The checkout the build came from (compiled in; may be gone on a machine it was installed on).
 std::filesystem::path source_dir();

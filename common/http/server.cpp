@@ -116,8 +116,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   void accept() {
     auto session_strand = asio::make_strand(loop.context());
-    acceptor.async_accept(session_strand, [self = shared_from_this(), session_strand](
-                                              boost::system::error_code ec, tcp::socket socket) {
+    // Accepted onto the new connection's strand: the socket's executor is the strand, by type.
+    acceptor.async_accept(session_strand, [self = shared_from_this()](boost::system::error_code ec,
+                                                                      Session::socket_type socket) {
       if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
       if (ec) {
         // Out of file descriptors, most often: wait a little rather than spin.
@@ -135,7 +136,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         self->accept();
         return;
       }
-      auto session = std::make_shared<Session>(std::move(socket), session_strand, self->state);
+      auto session = std::make_shared<Session>(std::move(socket), self->state);
       self->state->add(session);
       session->start();
       self->accept();

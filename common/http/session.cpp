@@ -52,9 +52,8 @@ bool is_parse_error(boost::system::error_code ec) {
 
 // ---- Session ----------------------------------------------------------------------------------
 
-Session::Session(tcp::socket socket, executor_type strand,
-                 std::shared_ptr<detail::ServerState> server)
-    : strand_(std::move(strand)), socket_(std::move(socket)), server_(std::move(server)) {
+Session::Session(socket_type socket, std::shared_ptr<detail::ServerState> server)
+    : socket_(std::move(socket)), server_(std::move(server)) {
   boost::system::error_code ec;
   auto remote = socket_.remote_endpoint(ec);
   peer_ = ec ? "unknown" : remote.address().to_string();
@@ -74,12 +73,12 @@ Session::~Session() {
 }
 
 void Session::start() {
-  asio::dispatch(strand_, beast::bind_front_handler(&Session::read_header, shared_from_this()));
+  asio::dispatch(get_executor(), beast::bind_front_handler(&Session::read_header, shared_from_this()));
 }
 
 void Session::expire_if_due(Clock::time_point now) {
   if (deadline_.load(std::memory_order_relaxed) > now.time_since_epoch().count()) return;
-  asio::dispatch(strand_, [self = shared_from_this()] {
+  asio::dispatch(get_executor(), [self = shared_from_this()] {
     if (self->deadline_ > Clock::now().time_since_epoch().count() || self->state_ == State::closed)
       return;
     log::debug("http", "closing {}: timed out ({})", self->peer_,
@@ -90,7 +89,7 @@ void Session::expire_if_due(Clock::time_point now) {
 }
 
 void Session::shutdown() {
-  asio::dispatch(strand_, [self = shared_from_this()] {
+  asio::dispatch(get_executor(), [self = shared_from_this()] {
     self->closing_ = true;
     // Waiting for a request (or in the middle of one that has not been handed over): close.
     boost::system::error_code ignored;
@@ -99,7 +98,7 @@ void Session::shutdown() {
 }
 
 void Session::force_close() {
-  asio::dispatch(strand_, [self = shared_from_this()] { self->close_now(); });
+  asio::dispatch(get_executor(), [self = shared_from_this()] { self->close_now(); });
 }
 
 void Session::close_now() {
@@ -259,7 +258,7 @@ void Session::hand_over() {
 void Session::watch_for_close() {
   if (watching_) return;
   watching_ = true;
-  socket_.async_wait(tcp::socket::wait_read,
+  socket_.async_wait(socket_type::wait_read,
                      [self = shared_from_this(), exchange = exchange_](
                          boost::system::error_code ec) { self->on_readable(ec, exchange); });
 }
@@ -327,7 +326,7 @@ void Session::write_response(Response response, bool keep_alive) {
 void Session::send_bytes(std::uint64_t exchange, std::string bytes, bool last,
                          FlushHandler done) {
   if (exchange != exchange_ || state_ == State::closed || state_ == State::reading) {
-    if (done) complete_later(std::move(done), asio::error::not_connected, strand_);
+    if (done) complete_later(std::move(done), asio::error::not_connected, get_executor());
     return;
   }
   state_ = State::writing;
@@ -343,7 +342,7 @@ void Session::write_next_bytes() {
                       Outgoing item = std::move(self->outgoing_.front());
                       self->outgoing_.pop_front();
                       self->writing_bytes_ = false;
-                      if (item.done) complete_later(std::move(item.done), ec, self->strand_);
+                      if (item.done) complete_later(std::move(item.done), ec, self->get_executor());
                       if (ec || item.last) {
                         // A streamed response keeps the connection only if it was framed
                         // (chunked or a declared length); the handler said so through `closing_`.
@@ -365,7 +364,7 @@ void Session::on_response_written(boost::system::error_code ec, bool keep_alive)
   }
   for (auto& item : outgoing_) {  // after a write error: tell those still waiting
     if (item.done)
-      complete_later(std::move(item.done), ec ? ec : asio::error::operation_aborted, strand_);
+      complete_later(std::move(item.done), ec ? ec : asio::error::operation_aborted, get_executor());
   }
   outgoing_.clear();
   if (ec) return close();
@@ -383,8 +382,8 @@ void Session::abort(std::uint64_t exchange) {
 // Answered 500 on the strand, where it is known whether the connection still waits for it; unless
 // the loop has stopped and the answer could go nowhere.
 void Session::abandoned(std::uint64_t exchange, AbandonedRequest request) {
-  if (strand_.get_inner_executor().context().stopped()) return;
-  asio::post(strand_, [self = shared_from_this(), exchange, request = std::move(request)] {
+  if (get_executor().get_inner_executor().context().stopped()) return;
+  asio::post(get_executor(), [self = shared_from_this(), exchange, request = std::move(request)] {
     if (!self->is_answering(exchange)) return;  // the connection is gone already
     if (request.streaming) {  // a streamed response cannot turn into a 500: end the connection
       log::error("http", "{}: the handler was let go of before finish(), mid-stream",
@@ -432,7 +431,7 @@ void Session::reply_and_close(unsigned status, std::string_view message) {
 void Session::lingering_close() {
   state_ = State::closed;
   boost::system::error_code ec;
-  socket_.shutdown(tcp::socket::shutdown_send, ec);
+  socket_.shutdown(socket_type::shutdown_send, ec);
   if (ec) return close();
   arm(std::chrono::seconds(2));
   auto drain = std::make_shared<std::array<char, 4096>>();
@@ -450,14 +449,14 @@ void Session::lingering_close() {
 void Session::close() {
   state_ = State::closed;
   boost::system::error_code ec;
-  socket_.shutdown(tcp::socket::shutdown_both, ec);
+  socket_.shutdown(socket_type::shutdown_both, ec);
   socket_.close(ec);
   // A handler waiting for a flush holds this session, and the session holds its flush handler:
   // hand each its error now rather than when the write in progress completes, which never comes
   // if the loop has stopped (the server's destructor closes sessions then), and the two would
   // keep each other alive. The bytes stay: a write in progress still reads them.
   for (auto& item : outgoing_) {
-    if (item.done) complete_later(std::move(item.done), asio::error::operation_aborted, strand_);
+    if (item.done) complete_later(std::move(item.done), asio::error::operation_aborted, get_executor());
   }
 }
 

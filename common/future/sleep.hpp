@@ -1,20 +1,26 @@
 #pragma once
 // sleep(executor, delay): a Future done after `delay`, as Tornado's gen.sleep.
 
-#include "common/future/use_future.hpp"
+#include "common/future/future.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <memory>
+#include <system_error>
 
 namespace parity {
 
-// A future that is done after `delay`, from a timer: nothing blocks.
+// A future that is done after `delay`, from a timer: nothing blocks. The timer's own callback
+// owns it until it fires, then sets the result.
 inline Future<void> sleep(asio::any_io_executor executor, std::chrono::milliseconds delay) {
-  auto timer = std::make_shared<asio::steady_timer>(executor, delay);
-  auto done = timer->async_wait(use_future(executor));
-  done.add_done_callback([timer](Future<void>) {});  // keeps the timer alive until it fires
+  Future<void> done(executor);
+  auto timer = std::make_unique<asio::steady_timer>(executor, delay);
+  auto& waiting = *timer;
+  waiting.async_wait([done, timer = std::move(timer)](boost::system::error_code ec) mutable {
+    if (ec) return done.set_exception(std::make_exception_ptr(boost::system::system_error(ec)));
+    done.set_result();
+  });
   return done;
 }
 

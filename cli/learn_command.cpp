@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -24,6 +25,16 @@ namespace {
 
 using learn::Paths;
 using learn::State;
+
+// grade's trees, outside the folder the teacher grades in (so that `grade *` never grades them).
+std::string default_grade_dir() {
+  const char* cache = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  std::filesystem::path base = cache && *cache ? cache
+                               : home && *home ? std::filesystem::path(home) / ".cache"
+                                               : std::filesystem::temp_directory_path();
+  return (base / "parity" / "grade").string();
+}
 
 struct LearnArgs {
   std::string which;
@@ -35,7 +46,7 @@ struct LearnArgs {
   std::vector<std::string> numbers;  // init's: which exercises
   bool no_configure = false;
   std::vector<std::string> projects;  // grade's
-  std::string build_dir = "parity-grade";
+  std::string build_dir = default_grade_dir();
 };
 
 // The installed Parity's share/parity: init and grade work from an install only.
@@ -50,7 +61,9 @@ std::filesystem::path installed_share_or_throw(const char* command) {
 void write_file(const std::string& name, const std::string& text) {
   std::filesystem::path file(name);
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
-  std::ofstream(file) << text;
+  std::ofstream out(file);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + name);
 }
 
 int init(const LearnArgs& args) {
@@ -82,6 +95,10 @@ learn::Exercise chosen(const Paths& paths, const std::string& which) {
     return *exercise;
   }
   auto all = learn::exercises(paths);
+  // Inside an exercise's folder, that one.
+  auto here = std::filesystem::current_path().lexically_normal().string() + "/";
+  for (const auto& exercise : all)
+    if (here.starts_with(exercise.dir.lexically_normal().string() + "/")) return exercise;
   for (const auto& exercise : all)
     if (learn::progress_of(paths, exercise).state != State::passing) return exercise;
   return all.back();
@@ -90,7 +107,10 @@ learn::Exercise chosen(const Paths& paths, const std::string& which) {
 int list(const Paths& paths) {
   auto all = learn::exercises(paths);
   std::string next;
-  fmt::print("The exercises ({} says how they work):\n\n", data::readable_path("exercises/README.md"));
+  // In a student's project, its own README; in the checkout, the exercises' one.
+  auto readme = paths.reference.empty() ? data::readable_path("exercises/README.md")
+                                        : (paths.source / "README.md").string();
+  fmt::print("The exercises ({} says how they work):\n\n", readme);
   for (const auto& exercise : all) {
     auto state = learn::progress_of(paths, exercise).state;
     if (next.empty() && state != State::passing) next = exercise.number;
@@ -214,13 +234,13 @@ Command add_learn_command(CLI::App& app) {
       "  parity learn solution NN     a model solution, once yours passes (or --give-up)\n"
       "  parity learn watch [NN]      check again each time the file is saved\n"
       "  parity learn reset NN        put the starter back (your file is kept)\n"
-      "  parity learn init DIR [NN..]  make a project of your own in DIR, for your editor\n"
+      "  parity learn init DIR [NN...] make a project of your own in DIR (or add to one)\n"
       "  parity learn grade DIR...    teachers: check every exercise of each student's project\n"
       "  parity learn verify          teachers and CI: every starter fails, every solution "
       "passes,\n"
       "                               every wrong solution fails with its sentence\n"
-      "Inside a project made by `learn init`, the commands work on it; in Parity's checkout, on\n"
-      "the checkout's exercises/.");
+      "Inside a project made by `learn init` (any folder under it), the commands work on that\n"
+      "project; a `parity` run from its build tree works on its checkout's exercises/.");
   cmd->require_subcommand(0, 1);
   auto* list_cmd = cmd->add_subcommand("list", "The exercises, their state, the next one");
   auto* check_cmd = cmd->add_subcommand("check", "Build your exercise.hpp and run its tests");
@@ -234,7 +254,8 @@ Command add_learn_command(CLI::App& app) {
                           "with its sentence");
   auto* init_cmd = cmd->add_subcommand(
       "init", "Make a project of your own: the exercises, a CMakeLists.txt, an editor's set-up");
-  init_cmd->add_option("DIR", args->dir, "A new or empty folder")->required();
+  init_cmd->add_option("DIR", args->dir, "A new or empty folder, or a project to add exercises to")
+      ->required();
   init_cmd->add_option("NN", args->numbers, "Only these exercises (default: all)");
   init_cmd->add_flag("--no-configure", args->no_configure, "Do not run cmake in it yet");
   auto* grade_cmd = cmd->add_subcommand(
@@ -258,7 +279,16 @@ Command add_learn_command(CLI::App& app) {
   return [=] {
     if (init_cmd->parsed()) return init(*args);
     if (grade_cmd->parsed()) return grade(*args);
+    if (verify_cmd->parsed() && data::installed_share())
+      throw std::runtime_error(
+          "`parity learn verify` checks the exercise set itself, from Parity's checkout: run "
+          "build/release/cli/parity learn verify there (in a project, `parity learn check`)");
     auto paths = learn::find_paths(std::filesystem::current_path());
+    if (!paths.reference.empty() && (check_cmd->parsed() || watch_cmd->parsed())) {
+      if (auto failed = learn::ensure_configured(paths); !failed.empty())
+        throw std::runtime_error("cmake could not configure " + paths.build.string() + ": " +
+                                 learn::first_error(failed));
+    }
     if (check_cmd->parsed()) return check(paths, chosen(paths, args->which), args->junit);
     if (hint_cmd->parsed()) return hint(paths, chosen(paths, args->which));
     if (solution_cmd->parsed()) return solution(paths, chosen(paths, args->which), args->give_up);

@@ -76,8 +76,8 @@ Command add_tutorial_command(CLI::App& app) {
     const auto* lesson = tutorials::find_lesson(*which);
     if (!lesson)
       throw CLI::ValidationError("no lesson " + *which + "; `parity tutorial` lists them");
-    fmt::print("Lesson {}: {} (seeds {}). Read {}/README.md alongside.\n\n", lesson->id,
-               lesson->title, lesson->seeds, lesson->folder);
+    fmt::print("Lesson {}: {} (seeds {}). Read {} alongside.\n\n", lesson->id, lesson->title,
+               lesson->seeds, data::readable_path(lesson->folder + "/README.md"));
     const bool interactive = ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO);
     for (std::size_t i = 0; i < lesson->steps.size(); ++i) {
       run_step(lesson->steps[i]);

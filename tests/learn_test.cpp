@@ -228,8 +228,20 @@ TEST_F(LearnTest, InitCopiesTheStarterAsTheStudentsFileAndKeepsTheSolutionOut) {
   // Found from anywhere inside it, and graded against the shipped copies.
   ASSERT_EQ(project_around(dir), fs::canonical(project));
   EXPECT_FALSE(project_around(root / "source"));
-  EXPECT_THROW(init_project(share, {project, {}, false}), std::runtime_error);  // not empty
-  EXPECT_THROW(init_project(share, {root / "other", {"09"}, false}), std::runtime_error);
+  // Again on the project: the student's file is kept, nothing is added twice.
+  std::ofstream(dir / "exercise.hpp") << "// mine\n";
+  EXPECT_NE(init_project(share, {project, {"7"}, false}).find("Added 0 exercises"),
+            std::string::npos);
+  EXPECT_EQ(read(dir / "exercise.hpp"), "// mine\n");
+  // Refused, having written nothing: inside a project, a folder of other things, an unknown or
+  // malformed number.
+  EXPECT_THROW(init_project(share, {dir, {}, false}), std::runtime_error);
+  fs::create_directories(root / "notes");
+  std::ofstream(root / "notes" / "todo.txt") << "x\n";
+  EXPECT_THROW(init_project(share, {root / "notes", {}, false}), std::runtime_error);
+  for (const char* wrong : {"09", "077", "x7"})
+    EXPECT_THROW(init_project(share, {root / "other", {wrong}, false}), std::runtime_error) << wrong;
+  EXPECT_FALSE(fs::exists(root / "other"));
 }
 
 TEST(LearnGrade, TheTableHasARowPerStudentAndACellPerExercise) {
@@ -238,7 +250,7 @@ TEST(LearnGrade, TheTableHasARowPerStudentAndACellPerExercise) {
       {"bob", "/b", {{"01", Mark::starter, 0, 0, ""}, {"02", Mark::missing, 0, 0, ""}}}};
   auto table = grade_table(grades);
   EXPECT_NE(table.find("alice     pass    2/3    1 of 2"), std::string::npos) << table;
-  EXPECT_NE(table.find("bob      start      -    0 of 2"), std::string::npos) << table;
+  EXPECT_NE(table.find("bob      start      -    0 of 1"), std::string::npos) << table;
   auto json = grade_json(grades);
   EXPECT_NE(json.find(R"("mark":"starter","passed":false)"), std::string::npos) << json;
   auto junit = grade_junit(grades);

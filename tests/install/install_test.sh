@@ -3,7 +3,9 @@
 # the checkout, as a lab machine's user runs it. `parity diff` and a lesson's step find what they
 # read beside the installed `parity`; `parity learn init` makes a student's project that builds
 # against the installed CMake package; its starter fails, the solution copied in passes; clangd
-# reports no error on the untouched starter; `parity learn grade` counts a starter as not passed.
+# reports no error on the untouched starter; init adds an exercise to the project without touching
+# the rest; `parity learn grade` counts a starter as not passed, even with the project's copy of
+# the tests deleted.
 #   install_test.sh BUILD_DIR
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -48,8 +50,9 @@ done
 [[ ! -e student/exercises/02_future_fetch ]] || fail "learn init 01 copied exercise 02 too"
 
 step "learn check 01 on the starter fails"
-cd student/exercises/01_callback_fetch  # anywhere inside the project
-if "$parity" learn check 01 >check.txt 2>&1; then cat check.txt; fail "the starter passed"; fi
+cd student/exercises/01_callback_fetch  # inside an exercise's folder, check means that one
+if "$parity" learn check >check.txt 2>&1; then cat check.txt; fail "the starter passed"; fi
+grep -q "Exercise 01" check.txt || { cat check.txt; fail "check in 01's folder checked another"; }
 grep -q "FAIL" check.txt || { cat check.txt; fail "the starter's check shows no failing part"; }
 grep -q "student/exercises/01_callback_fetch/test.cpp" "$work/student/compile_commands.json" ||
   fail "compile_commands.json has no command for the project's exercise 01"
@@ -73,10 +76,18 @@ cp "$prefix/share/parity/exercises/01_callback_fetch/solution/exercise.hpp" exer
 "$parity" learn >list.txt 2>&1 || { cat list.txt; fail "parity learn (the list)"; }
 grep -q "01 .*passing" list.txt || { cat list.txt; fail "the list does not say 01 passes"; }
 
-step "learn grade: a solved exercise passes, a starter never counts"
+step "learn init adds exercises to a project, keeping the student's files"
 cd "$work"
+"$parity" learn init student 02 >add.txt 2>&1 || { cat add.txt; fail "learn init on the project"; }
+[[ -e student/exercises/02_future_fetch/exercise.hpp ]] || fail "exercise 02 was not added"
+cmp -s student/exercises/01_callback_fetch/exercise.hpp \
+  "$prefix/share/parity/exercises/01_callback_fetch/solution/exercise.hpp" ||
+  fail "adding an exercise changed the student's 01"
+
+step "learn grade: a solved exercise passes, a starter never counts"
 "$parity" learn init --no-configure untouched 01 >/dev/null
-"$parity" learn grade student untouched --build-dir grading --json grade.json --junit grade.xml \
+rm untouched/exercises/01_callback_fetch/test.cpp  # the copy to read: grading does not need it
+"$parity" learn grade student untouched --build-dir "$work/grading" --json grade.json --junit grade.xml \
   >grade.txt 2>grade.log || { cat grade.txt grade.log; fail "learn grade"; }
 cat grade.txt
 grep -qE "^student +pass" grade.txt || fail "the table does not show student's 01 passing"
@@ -86,7 +97,7 @@ import json, sys
 g = {s["student"]: {e["exercise"]: e for e in s["exercises"]} for s in json.load(open(sys.argv[1]))["students"]}
 assert g["student"]["01"]["passed"] and g["student"]["01"]["parts_passed"] == g["student"]["01"]["parts"] > 0, g["student"]["01"]
 assert not g["untouched"]["01"]["passed"] and g["untouched"]["01"]["mark"] == "starter", g["untouched"]["01"]
-assert g["student"]["02"]["mark"] == "missing"
+assert g["student"]["02"]["mark"] == "starter" and g["student"]["03"]["mark"] == "missing"
 PY
 grep -q '<testsuite name="untouched"' grade.xml || fail "grade.xml has no suite per student"
 echo "install test: every check held"

@@ -20,10 +20,15 @@ std::optional<fs::path> installed_share() {
   if (exe.empty()) return std::nullopt;
   // `cmake --install` writes this file; a build tree has none (its share/parity holds only the
   // style copies `parity diff` reads).
-  auto share = exe.parent_path() / "share" / "parity";
+  auto share = (exe / PARITY_SHARE_FROM_BIN).lexically_normal();
   std::error_code ec;
   if (fs::exists(share / "installed", ec)) return share;
   return std::nullopt;
+}
+
+std::optional<fs::path> installed_package_dir() {
+  if (!installed_share()) return std::nullopt;
+  return (executable_dir() / PARITY_PACKAGE_FROM_BIN).lexically_normal();
 }
 
 fs::path source_dir() {

@@ -1,8 +1,9 @@
 #pragma once
 // Where `parity` finds what it reads at run time (the style sources `parity diff` shows, the
 // Tornado peer, the exercises `parity learn init` copies): beside an installed `parity`, in
-// <prefix>/share/parity (bin/../share/parity); run from a build tree, in the checkout it was
-// built from. Nothing else is compiled in, so an installed tree can be moved as a whole.
+// <prefix>/share/parity (found from bin/ as GNUInstallDirs laid them out); run from a build
+// tree, in the checkout it was built from. Only relative paths are compiled in for an install,
+// so an installed tree can be moved as a whole.
 
 #include <filesystem>
 #include <optional>
@@ -15,6 +16,8 @@ std::filesystem::path executable_dir();
 
 // <prefix>/share/parity when this `parity` is an installed one, else nullopt (a build tree).
 std::optional<std::filesystem::path> installed_share();
+// The installed CMake package's folder (<prefix>/lib/cmake/Parity), for a project's Parity_DIR.
+std::optional<std::filesystem::path> installed_package_dir();
 
 // `relative` under the installed share/parity if this is an installed `parity`, else
 // `relative` under the checkout this build came from.

@@ -1,13 +1,11 @@
 #include "tools/diff/style_diff.hpp"
 
 #include "app/service.hpp"
+#include "tools/data/data.hpp"
 
 #include <fmt/format.h>
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <array>
 #include <fstream>
 #include <stdexcept>
 
@@ -39,13 +37,6 @@ std::vector<std::string> read_lines(const fs::path& file) {
   return lines;
 }
 
-fs::path executable_dir() {
-  std::array<char, 4096> buffer{};
-  auto n = ::readlink("/proc/self/exe", buffer.data(), buffer.size() - 1);
-  if (n <= 0) return {};
-  return fs::path(std::string(buffer.data(), static_cast<std::size_t>(n))).parent_path();
-}
-
 bool has_styles(const fs::path& dir) {
   std::error_code ec;
   return fs::exists(dir / "sync" / "sync_style.cpp", ec);
@@ -68,9 +59,11 @@ fs::path find_style_sources(const std::optional<fs::path>& preferred) {
                              " (expected sync/sync_style.cpp there or under styles/)");
   }
   std::vector<fs::path> tried;
-  auto exe = executable_dir();
+  // The copy beside the executable (an install's, or the one the build makes), then the checkout.
+  if (auto share = data::installed_share()) tried.push_back(*share / "styles");
+  auto exe = data::executable_dir();
   if (!exe.empty()) tried.push_back(exe.parent_path() / "share" / "parity" / "styles");
-  tried.emplace_back(PARITY_SOURCE_STYLES);
+  tried.push_back(data::source_dir() / "styles");
   for (const auto& dir : tried)
     if (has_styles(dir)) return dir;
   std::string where;

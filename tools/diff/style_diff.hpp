@@ -15,9 +15,9 @@ namespace parity::styles {
 // The endpoints, by the names `parity diff` takes (and routes.hpp uses).
 const std::vector<std::string>& endpoint_names();
 
-// Where the style sources are: `preferred` if given, else the copy the build puts beside the
-// executable (share/parity/styles), else the checkout's styles/. Throws std::runtime_error
-// naming where it looked.
+// Where the style sources are: `preferred` if given, else the copy beside the executable
+// (share/parity/styles: an install's, or the one the build makes), else the checkout's styles/.
+// Throws std::runtime_error naming where it looked.
 std::filesystem::path find_style_sources(const std::optional<std::filesystem::path>& preferred);
 
 struct EndpointSource {

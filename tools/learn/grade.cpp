@@ -39,6 +39,11 @@ int StudentGrade::passed() const {
                                         [](const ExerciseGrade& e) { return e.mark == Mark::passed; }));
 }
 
+int StudentGrade::present() const {
+  return static_cast<int>(std::count_if(exercises.begin(), exercises.end(),
+                                        [](const ExerciseGrade& e) { return e.mark != Mark::missing; }));
+}
+
 namespace {
 
 // The file's text without its whitespace: a starter re-indented or saved with other line ends
@@ -51,14 +56,6 @@ std::string without_spaces(const fs::path& file) {
   return out;
 }
 
-std::string first_line(const std::string& text) {
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line))
-    if (!line.empty()) return line;
-  return {};
-}
-
 ExerciseGrade grade_one(const Paths& paths, const Exercise& shipped) {
   ExerciseGrade g{shipped.number};
   auto dir = paths.source / "exercises" / shipped.folder;
@@ -68,6 +65,8 @@ ExerciseGrade grade_one(const Paths& paths, const Exercise& shipped) {
     g.why = "exercise.hpp is the starter, untouched";
     return g;
   }
+  g.is_the_solution =
+      without_spaces(dir / "exercise.hpp") == without_spaces(shipped.solution_file());
   Exercise exercise = shipped;
   exercise.dir = dir;
   auto result = check(paths, exercise, Version::student);
@@ -78,10 +77,10 @@ ExerciseGrade grade_one(const Paths& paths, const Exercise& shipped) {
   }
   if (!result.built) {
     g.mark = Mark::does_not_build;
-    g.why = first_line(result.build_output);
+    g.why = first_error(result.build_output);
   } else if (result.crashed) {
     g.mark = Mark::crashed;
-    g.why = first_line(result.crash);
+    g.why = first_error(result.crash);
   } else {
     g.mark = result.passed() ? Mark::passed : Mark::failed;
   }
@@ -99,29 +98,31 @@ std::vector<StudentGrade> grade(const fs::path& share, const GradeOptions& optio
     StudentGrade student;
     std::error_code ec;
     student.dir = fs::weakly_canonical(given, ec);
-    student.name = student.dir.filename().string();
-    auto tree = student.name + (seen[student.name]++ ? "-" + std::to_string(seen[student.name]) : "");
-    auto build = options.build / tree;
+    auto name = student.dir.filename().string();
+    int nth = ++seen[name];
+    student.name = nth == 1 ? name : fmt::format("{} ({})", name, nth);
+    auto build = options.build / (nth == 1 ? name : fmt::format("{}-{}", name, nth));
     Paths paths{student.dir, build, share, share};
-    std::string why;
     if (!fs::is_directory(student.dir / "exercises")) {
-      why = "not an exercises project (no exercises/ folder)";
+      student.problem = "not an exercises project (it has no exercises/ folder)";
     } else {
       progress(fmt::format("{}: configuring in {}", student.name, build.string()));
       std::string output;
       if (!configure_project(share, student.dir, build, output, share / "learn" / "project"))
-        why = "cmake could not configure it: " + first_line(output);
+        student.problem = "cmake could not configure it: " + first_error(output);
     }
     for (const auto& exercise : shipped) {
-      if (!why.empty()) {
-        student.exercises.push_back({exercise.number, Mark::missing, 0, 0, why});
+      if (!student.problem.empty()) {
+        student.exercises.push_back({exercise.number, Mark::missing, 0, 0, student.problem});
         continue;
       }
-      if (fs::exists(student.dir / "exercises" / exercise.folder / "exercise.hpp"))
-        progress(fmt::format("{}: exercise {}", student.name, exercise.number));
-      student.exercises.push_back(grade_one(paths, exercise));
+      auto grade = grade_one(paths, exercise);
+      if (grade.mark != Mark::missing && grade.mark != Mark::starter)
+        progress(fmt::format("{}: exercise {}: {}", student.name, exercise.number,
+                             to_string(grade.mark)));
+      student.exercises.push_back(std::move(grade));
     }
-    if (!why.empty()) progress(student.name + ": " + why);
+    if (!student.problem.empty()) progress(student.name + ": " + student.problem);
     grades.push_back(std::move(student));
   }
   return grades;
@@ -134,22 +135,30 @@ std::string grade_table(const std::vector<StudentGrade>& grades) {
   std::string out = fmt::format("{:<{}}", "student", width);
   for (const auto& e : grades.front().exercises) out += fmt::format("  {:>5}", e.number);
   out += "  passed\n";
+  bool copied = false;
   for (const auto& s : grades) {
     out += fmt::format("{:<{}}", s.name, width);
+    if (!s.problem.empty()) {
+      out += "  " + s.problem + "\n";
+      continue;
+    }
     for (const auto& e : s.exercises) {
-      std::string cell = e.mark == Mark::passed           ? "pass"
+      std::string cell = e.mark == Mark::passed           ? (e.is_the_solution ? "pass*" : "pass")
                          : e.mark == Mark::failed || e.mark == Mark::crashed
                              ? fmt::format("{}/{}", e.parts_passed, e.parts)
                          : e.mark == Mark::starter        ? "start"
                          : e.mark == Mark::does_not_build ? "build"
                                                           : "-";
+      copied = copied || (e.mark == Mark::passed && e.is_the_solution);
       out += fmt::format("  {:>5}", cell);
     }
-    out += fmt::format("  {:>3} of {}\n", s.passed(), s.exercises.size());
+    out += fmt::format("  {:>3} of {}\n", s.passed(), s.present());
   }
   out +=
       "\npass: every part passes; k/n: k of its n parts pass; start: still the starter (never "
-      "counted);\nbuild: does not compile; -: not in the project.\n";
+      "counted);\nbuild: does not compile; -: not in the project. passed: of the exercises in "
+      "the project.\n";
+  if (copied) out += "pass*: exercise.hpp is the model solution as shipped, word for word.\n";
   return out;
 }
 
@@ -163,10 +172,13 @@ std::string grade_json(const std::vector<StudentGrade>& grades) {
                            {"passed", e.mark == Mark::passed},
                            {"parts_passed", e.parts_passed},
                            {"parts", e.parts},
-                           {"why", e.why}});
+                           {"why", e.why},
+                           {"is_the_solution", e.is_the_solution}});
     students.push_back({{"student", s.name},
                         {"dir", s.dir.string()},
                         {"passed", s.passed()},
+                        {"present", s.present()},
+                        {"problem", s.problem},
                         {"exercises", std::move(exercises)}});
   }
   return json::serialize(json::object{{"students", std::move(students)}}) + "\n";

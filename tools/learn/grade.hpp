@@ -21,14 +21,17 @@ struct ExerciseGrade {
   Mark mark = Mark::missing;
   int parts_passed = 0;
   int parts = 0;
-  std::string why;  // the first failing part's sentence, the crash, or the compiler's first line
+  std::string why;  // the first failing part's sentence, the crash, or the compiler's first error
+  bool is_the_solution = false;  // exercise.hpp is the shipped model solution, verbatim
 };
 
 struct StudentGrade {
-  std::string name;  // the project folder's name
+  std::string name;  // the project folder's name ("bob (2)" for a second folder named bob)
   std::filesystem::path dir;
   std::vector<ExerciseGrade> exercises;  // every exercise Parity ships, in order
+  std::string problem;  // why none could be graded (not a project, cmake failed), else ""
   int passed() const;
+  int present() const;  // the exercises in the project
 };
 
 struct GradeOptions {

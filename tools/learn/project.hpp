@@ -24,11 +24,13 @@ std::optional<std::filesystem::path> project_around(const std::filesystem::path&
 Paths find_paths(const std::filesystem::path& from);
 
 struct InitOptions {
-  std::filesystem::path dir;       // new, or empty
-  std::vector<std::string> only;   // exercise numbers ("01"); empty: all of them
-  bool configure = true;           // run cmake, so that build/ and compile_commands.json exist
+  std::filesystem::path dir;      // new or empty, or a project made earlier (exercises are added)
+  std::vector<std::string> only;  // exercise numbers ("01", "1"); empty: all of them
+  bool configure = true;          // run cmake, so that build/ and compile_commands.json exist
 };
-// Makes the project and returns what it printed (cmake's failure throws, with its output).
+// Makes the project, or adds the exercises it lacks to one made earlier (nothing of the
+// student's is overwritten), and returns what to tell the student. Throws std::runtime_error,
+// having written nothing, for a folder that cannot be one or an exercise that does not exist.
 // `share` is the installed Parity's share/parity.
 std::string init_project(const std::filesystem::path& share, const InitOptions& options);
 
@@ -37,5 +39,13 @@ std::string init_project(const std::filesystem::path& share, const InitOptions& 
 bool configure_project(const std::filesystem::path& share, const std::filesystem::path& project,
                        const std::filesystem::path& build, std::string& output,
                        const std::optional<std::filesystem::path>& source = std::nullopt);
+
+// For a project whose build/ was never configured (learn init --no-configure, or build/ removed):
+// configures it and links compile_commands.json. Returns "" if it was configured already or now,
+// else what cmake said.
+std::string ensure_configured(const Paths& paths);
+
+// The first line of cmake's or the compiler's output that says what went wrong.
+std::string first_error(const std::string& output);
 
 }  // namespace parity::learn

@@ -355,6 +355,44 @@ TEST(Tutorial15, AStallShowsInTheLatencyAtARateAndHidesFromTheClosedLoop) {
       << result.output;
 }
 
+TEST(Tutorial16, TheToyLoopRunsTheQueuedCallbackThenTheSocketThenTheTimersByDeadline) {
+  auto result = run("16.1");
+  EXPECT_EQ(result.figures.at("in_order"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("b_ran"), 0) << result.output;  // removed before its time
+  EXPECT_EQ(result.figures.at("callback_on_loop_thread"), 1) << result.output;
+}
+
+// The server holds every answer until all 100 waits are in flight (a barrier): 100 answers prove
+// that one thread held them all at once, whatever the machine's speed.
+TEST(Tutorial16, OneThreadOfTheToyLoopHoldsAHundredWaitsAtOnce) {
+  auto result = run("16.2");
+  EXPECT_EQ(result.figures.at("answered_ok"), 100) << result.output;
+  EXPECT_EQ(result.figures.at("peak_waiting"), 100) << result.output;
+  EXPECT_EQ(result.figures.at("threads"), 1) << result.output;
+}
+
+TEST(Tutorial16, GarbageAndFloodsGetTheirStatusesNotACrash) {
+  auto result = run("16.3");
+  EXPECT_EQ(result.figures.at("garbage"), 400) << result.output;
+  EXPECT_EQ(result.figures.at("nowhere"), 404) << result.output;
+  EXPECT_EQ(result.figures.at("too_long_a_wait"), 400) << result.output;
+  EXPECT_EQ(result.figures.at("too_large"), 431) << result.output;
+  EXPECT_EQ(result.figures.at("one_too_many"), 503) << result.output;
+}
+
+TEST(Tutorial16, TheSameServerOnIoContextHoldsAHundredWaitsAtOnce) {
+  auto result = run("16.4");
+  EXPECT_EQ(result.figures.at("answered_ok"), 100) << result.output;
+  EXPECT_EQ(result.figures.at("peak_waiting"), 100) << result.output;
+  EXPECT_EQ(result.figures.at("threads"), 1) << result.output;
+}
+
+TEST(Tutorial16, EachThingAsioAddsIsPointedAtAnInstalledHeader) {
+  auto result = run("16.5");
+  EXPECT_EQ(result.figures.at("named"), 5) << result.output;
+  EXPECT_EQ(result.figures.at("headers_found"), 5) << result.output;
+}
+
 // Every lesson's README names each of its steps, so the text and the runner cannot drift apart.
 TEST(Tutorials, EveryLessonsReadmeNamesEachOfItsSteps) {
   for (const auto& lesson : tutorials::lessons()) {

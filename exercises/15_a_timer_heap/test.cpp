@@ -71,7 +71,8 @@ TEST(Exercise15, Part2_TimersFireInTheOrderOfTheirDeadlines) {
     Running running;
     running.loop.add_callback([&] {
       for (int delay : {30, 10, 20})
-        running.loop.call_later(std::chrono::milliseconds(delay), [&, delay] { record.add(delay); });
+        running.loop.call_later(std::chrono::milliseconds(delay),
+                                [&, delay] { record.add(delay); });
     });
     REQUIRE_BECAUSE(record.wait_for(3, 2s), "of timers of 30, 10 and 20 ms, "
                                                 << record.fired.size() << " fired within 2 s");

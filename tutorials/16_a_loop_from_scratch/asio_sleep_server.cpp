@@ -29,31 +29,33 @@ void AsioSleepServer::accept() {
 
 void AsioSleepServer::read(std::shared_ptr<Connection> connection) {
   auto& c = *connection;
-  c.socket.async_read_some(asio::buffer(c.buffer), [this, connection](error_code error,
-                                                                      std::size_t got) {
-    if (error) return;  // the client left; the socket closes with the last copy of `connection`
-    auto& c = *connection;
-    c.in.append(c.buffer.data(), got);
-    if (c.in.find("\r\n\r\n") == std::string::npos) {
-      if (c.in.size() > limits_.max_request) return answer(connection, 431, "request too large\n");
-      return read(connection);
-    }
-    auto ask = c.refused ? toy::Ask{503, 0} : toy::parse_sleep(c.in, limits_);
-    if (ask.status != 0) return answer(connection, ask.status, ask.status == 503 ? "busy\n" : "no\n");
-    c.waiting = true;
-    waits_.begin();
-    loop_.call_later(std::chrono::milliseconds(ask.ms), [this, connection, ms = ask.ms] {
-      waits_.slept([this, connection, ms] {
-        answer(connection, 200, "slept " + std::to_string(ms) + " ms; " +
-                                    std::to_string(waits_.peak()) + " waits were in flight at once\n");
+  c.socket.async_read_some(
+      asio::buffer(c.buffer), [this, connection](error_code error, std::size_t got) {
+        if (error) return;  // the client left; the socket closes with the last copy of `connection`
+        auto& c = *connection;
+        c.in.append(c.buffer.data(), got);
+        if (c.in.find("\r\n\r\n") == std::string::npos) {
+          if (c.in.size() > limits_.max_request)
+            return answer(connection, 431, "request too large\n");
+          return read(connection);
+        }
+        auto ask = c.refused ? toy::Ask{503, 0} : toy::parse_sleep(c.in, limits_);
+        if (ask.status != 0)
+          return answer(connection, ask.status, ask.status == 503 ? "busy\n" : "no\n");
+        c.waiting = true;
+        waits_.begin();
+        loop_.call_later(std::chrono::milliseconds(ask.ms), [this, connection, ms = ask.ms] {
+          waits_.slept([this, connection, ms] {
+            answer(connection, 200,
+                   "slept " + std::to_string(ms) + " ms; " + std::to_string(waits_.peak()) +
+                       " waits were in flight at once\n");
+          });
+        });
       });
-    });
-  });
 }
 // [/excerpt]
 
-void AsioSleepServer::answer(std::shared_ptr<Connection> connection, int status,
-                             std::string body) {
+void AsioSleepServer::answer(std::shared_ptr<Connection> connection, int status, std::string body) {
   connection->out = toy::response(status, body);
   asio::async_write(connection->socket, asio::buffer(connection->out),
                     [this, connection](error_code, std::size_t) {

@@ -235,8 +235,7 @@ Lesson loop_from_scratch_lesson() {
           .minutes = 20,
           .steps = {{"16.1", "the loop's three queues: sockets, timers, callbacks", three_queues},
                     {"16.2", "100 clients at once on one thread", hundred_on_the_toy},
-                    {"16.3", "limits: garbage, floods and one client too many",
-                     limits_and_garbage},
+                    {"16.3", "limits: garbage, floods and one client too many", limits_and_garbage},
                     {"16.4", "the same server on io_context", hundred_on_io_context},
                     {"16.5", "what Asio adds", what_asio_adds}}};
 }

@@ -24,9 +24,9 @@ inline std::string get(std::string_view target) {
 }
 
 struct Answer {
-  int status = 0;     // 0: no answer (yet)
-  std::string text;   // what came back, headers and body
-  int order = 0;      // 1 for the first answer to come back, 2 for the next...
+  int status = 0;    // 0: no answer (yet)
+  std::string text;  // what came back, headers and body
+  int order = 0;     // 1 for the first answer to come back, 2 for the next...
 };
 
 class Clients {

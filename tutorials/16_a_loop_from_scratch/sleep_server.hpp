@@ -178,8 +178,9 @@ class SleepServer {
     loop_.call_later(std::chrono::milliseconds(ask.ms), [this, id, ms = ask.ms] {
       waits_.slept([this, id, ms] {
         if (!clients_.contains(id)) return;  // the client left meanwhile
-        answer(id, 200, "slept " + std::to_string(ms) + " ms; " + std::to_string(waits_.peak()) +
-                            " waits were in flight at once\n");
+        answer(id, 200,
+               "slept " + std::to_string(ms) + " ms; " + std::to_string(waits_.peak()) +
+                   " waits were in flight at once\n");
       });
     });
   }

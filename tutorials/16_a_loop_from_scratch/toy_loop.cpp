@@ -47,7 +47,9 @@ TimeoutId Loop::call_later(Clock::duration delay, std::function<void()> callback
   return id;
 }
 
-void Loop::remove_timeout(TimeoutId id) { timer_callbacks_.erase(id); }
+void Loop::remove_timeout(TimeoutId id) {
+  timer_callbacks_.erase(id);
+}
 
 void Loop::run_due_timers() {
   const auto now = Clock::now();

@@ -158,8 +158,8 @@ class Loop {
     TimeoutId id;
     bool operator>(const Timer& other) const { return when > other.when; }
   };
-  std::vector<Timer> timers_;  // in the order they were added
-  std::unordered_map<TimeoutId, std::function<void()>> callbacks_;         // removed: erased
+  std::vector<Timer> timers_;                                       // in the order they were added
+  std::unordered_map<TimeoutId, std::function<void()>> callbacks_;  // removed: erased
   TimeoutId next_id_ = 1;
 
   int epoll_;

@@ -393,6 +393,41 @@ TEST(Tutorial16, EachThingAsioAddsIsPointedAtAnInstalledHeader) {
   EXPECT_EQ(result.figures.at("headers_found"), 5) << result.output;
 }
 
+TEST(Tutorial17, TheCoroutineSuspendsAndTheLoopRunsSomethingElseBeforeResumingIt) {
+  auto result = run("17.1");
+  EXPECT_EQ(result.figures.at("in_order"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("suspended_after_spawn"), 1) << result.output;
+}
+
+TEST(Tutorial17, OneTaskPerClientHoldsAHundredWaitsAtOnceOnOneThread) {
+  auto result = run("17.2");
+  EXPECT_EQ(result.figures.at("answered_ok"), 100) << result.output;
+  EXPECT_EQ(result.figures.at("peak_waiting"), 100) << result.output;
+  EXPECT_EQ(result.figures.at("threads"), 1) << result.output;
+}
+
+TEST(Tutorial17, TheFrameWrittenByHandDoesWhatTheCompiledCoroutineDoes) {
+  EXPECT_EQ(run("17.3").figures.at("same_log"), 1);
+}
+
+TEST(Tutorial17, AnAwaitableStartsOnlyOnTheExecutorCoSpawnGaveIt) {
+  auto result = run("17.4");
+  EXPECT_EQ(result.figures.at("started_when_made"), 0) << result.output;
+  EXPECT_EQ(result.figures.at("started_by_co_spawn"), 0) << result.output;
+  EXPECT_EQ(result.figures.at("ran_on_the_loop"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("finished"), 1) << result.output;
+}
+
+// Under the tsan preset the ASan program is not built (the sanitizers do not mix).
+TEST(Tutorial17, AddressSanitizerCatchesBothGcc12PitfallsAndNeitherFix) {
+  auto result = run("17.5");
+  if (result.figures.at("built") == 0) GTEST_SKIP() << result.output;
+  EXPECT_EQ(result.figures.at("lambda_caught"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("temporary_caught"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("lambda_fixed_clean"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("temporary_fixed_clean"), 1) << result.output;
+}
+
 // Every lesson's README names each of its steps, so the text and the runner cannot drift apart.
 TEST(Tutorials, EveryLessonsReadmeNamesEachOfItsSteps) {
   for (const auto& lesson : tutorials::lessons()) {

@@ -443,6 +443,24 @@ TEST(Tutorials, EveryLessonsReadmeNamesEachOfItsSteps) {
   }
 }
 
+// Lessons 16 and 17 build a loop and a task type of their own: rooms of their own, which the
+// core, the styles and the app never include.
+TEST(Tutorials, TheToyLoopAndTaskAreUsedByNoCoreStyleOrAppFile) {
+  for (const char* folder : {"common", "styles", "app"}) {
+    auto root = std::filesystem::path(PARITY_SOURCE_DIR) / folder;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+      if (!entry.is_regular_file()) continue;
+      auto extension = entry.path().extension();
+      if (extension != ".hpp" && extension != ".cpp") continue;
+      std::ifstream in(entry.path());
+      std::stringstream text;
+      text << in.rdbuf();
+      for (const char* toy : {"16_a_loop_from_scratch", "17_co_await_from_scratch", "parity::toy"})
+        EXPECT_EQ(text.str().find(toy), std::string::npos) << entry.path() << " uses " << toy;
+    }
+  }
+}
+
 TEST(Tutorials, StepsAreFoundByLessonAndNumber) {
   ASSERT_NE(tutorials::find_lesson("2"), nullptr);
   EXPECT_EQ(tutorials::find_lesson("02")->steps.front().id, "02.1");

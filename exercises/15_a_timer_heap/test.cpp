@@ -1,0 +1,158 @@
+// Exercise 15's parts, as README.md numbers them. exercise.hpp comes from the include path.
+// The loop runs on a thread of its own; every wait of a test is bounded, and stop() wakes the
+// loop even when run_once waits on epoll with no timeout.
+
+#include <exercise.hpp>  // angle brackets: from the include path, never from beside this file
+
+#include "tutorials/16_a_loop_from_scratch/sleep_client.hpp"
+#include "tutorials/16_a_loop_from_scratch/sleep_server.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+long long ms(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+
+// The student's loop, running on a thread of its own for the length of a test.
+struct Running {
+  Running() : thread([this] { loop.run(); }) {}
+  ~Running() { stop(); }
+  void stop() {
+    if (!thread.joinable()) return;
+    loop.stop();
+    thread.join();
+  }
+  exercise::Loop loop;
+  std::thread thread;
+};
+
+// What the loop's callbacks record, and a bounded wait for it.
+struct Record {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<int> fired;  // each timer's number, as it fired
+  std::chrono::steady_clock::time_point fired_at;
+  void add(int n) {
+    std::lock_guard lock(mutex);
+    fired.push_back(n);
+    fired_at = std::chrono::steady_clock::now();
+    changed.notify_all();
+  }
+  bool wait_for(std::size_t count, std::chrono::milliseconds limit) {
+    std::unique_lock lock(mutex);
+    return changed.wait_for(lock, limit, [&] { return fired.size() >= count; });
+  }
+};
+
+}  // namespace
+
+TEST(Exercise15, Part1_ATimerFiresOnALoopWithNothingElseToDo) {
+  Record record;
+  {
+    Running running;
+    running.loop.add_callback([&] { running.loop.call_later(20ms, [&] { record.add(1); }); });
+    EXPECT_BECAUSE(record.wait_for(1, 2s),
+                   "a 20 ms timer had not fired 2 s later, on a loop with nothing else to do: "
+                   "run_once must not wait for the sockets past the nearest deadline (epoll_wait "
+                   "with a timeout of -1 waits until a socket or add_callback wakes it)");
+  }
+}
+
+TEST(Exercise15, Part2_TimersFireInTheOrderOfTheirDeadlines) {
+  Record record;
+  {
+    Running running;
+    running.loop.add_callback([&] {
+      for (int delay : {30, 10, 20})
+        running.loop.call_later(std::chrono::milliseconds(delay),
+                                [&, delay] { record.add(delay); });
+    });
+    REQUIRE_BECAUSE(record.wait_for(3, 2s), "of timers of 30, 10 and 20 ms, "
+                                                << record.fired.size() << " fired within 2 s");
+  }
+  std::string order;
+  for (int delay : record.fired) order += (order.empty() ? "" : ", ") + std::to_string(delay);
+  EXPECT_BECAUSE(record.fired == (std::vector<int>{10, 20, 30}),
+                 "timers of 30, 10 and 20 ms fired in the order "
+                     << order
+                     << " ms: in the order they were added, not by deadline. Keep them in a heap "
+                        "(std::priority_queue with std::greater<>) and pop the earliest first");
+}
+
+TEST(Exercise15, Part3_NoTimerFiresBeforeItsDeadline) {
+  Record record;
+  std::chrono::steady_clock::time_point set_at;
+  {
+    Running running;
+    running.loop.add_callback([&] {
+      set_at = std::chrono::steady_clock::now();
+      running.loop.call_later(300ms, [&] { record.add(1); });
+      running.loop.add_callback([] {});  // wakes the loop long before the timer is due
+    });
+    REQUIRE_BECAUSE(record.wait_for(1, 2s), "a 300 ms timer had not fired 2 s later");
+  }
+  auto after = record.fired_at - set_at;
+  EXPECT_BECAUSE(after >= 300ms, "a 300 ms timer fired "
+                                     << ms(after)
+                                     << " ms after it was set, before its deadline: something "
+                                        "else woke the loop (here a callback), and run_once ran "
+                                        "the nearest timer without checking that it was due");
+}
+
+TEST(Exercise15, Part4_ARemovedTimeoutNeverRuns) {
+  Record record;
+  {
+    Running running;
+    running.loop.add_callback([&] {
+      auto& loop = running.loop;
+      loop.call_later(20ms, [&] { record.add(20); });
+      auto removed = loop.call_later(40ms, [&] { record.add(40); });
+      loop.call_later(60ms, [&] { record.add(60); });
+      loop.remove_timeout(removed);
+    });
+    REQUIRE_BECAUSE(record.wait_for(2, 2s), "timers of 20 and 60 ms had not both fired 2 s later");
+    std::this_thread::yield();
+  }
+  EXPECT_BECAUSE(std::find(record.fired.begin(), record.fired.end(), 40) == record.fired.end(),
+                 "a removed timeout ran anyway: remove_timeout must keep its callback from "
+                 "running (drop it, or mark it, and skip it when its turn comes)");
+}
+
+TEST(Exercise15, Part5_AHundredWaitsAreServedAtOnce) {
+  // Lesson 16's server on your loop, holding every answer until all 100 waits are in flight
+  // (the barrier). The first client waits 3000 ms; the 99 after it 100 ms each. On a loop that
+  // serves waits at once, the 99 are answered while the first still waits.
+  Running running;
+  parity::toy::SleepServer<exercise::Loop> server(running.loop, 100);
+  parity::toy::Clients clients(server.port());
+  auto first = clients.send(parity::toy::get("/sleep?ms=3000"));
+  clients.wait(2s, [&] { return server.waits().now() >= 1; });
+  REQUIRE_BECAUSE(server.waits().now() >= 1, "the first request had not begun its wait 2 s later");
+  for (int i = 0; i < 99; ++i) clients.send(parity::toy::get("/sleep?ms=100"));
+  auto short_ones_answered = [&] {
+    int ok = 0;
+    for (std::size_t i = 1; i < clients.size(); ++i) ok += clients.answer(i).status == 200;
+    return ok;
+  };
+  clients.wait(6s, [&] { return short_ones_answered() == 99 || clients.answer(first).status; });
+  int peak = server.waits().peak();
+  int answered = short_ones_answered();
+  bool first_answered = clients.answer(first).status != 0;
+  running.stop();  // before `server` goes: its handlers must not run once it has
+  EXPECT_BECAUSE(!first_answered,
+                 "the 99 waits of 100 ms were answered only after the 3000 ms wait that came "
+                 "first: the loop served the waits one after another. While it waits for a timer "
+                 "it must still watch the sockets: epoll_wait with the time to the nearest "
+                 "deadline as its timeout, then the timers that are due ("
+                     << answered << " of the 99 answered by then)");
+  EXPECT_BECAUSE(first_answered || answered == 99,
+                 "only " << answered << " of the 99 waits of 100 ms were answered within 6 s, "
+                         << "and at most " << peak << " of the 100 waits were in flight at once");
+}

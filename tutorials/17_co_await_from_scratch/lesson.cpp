@@ -1,0 +1,276 @@
+// Lesson 17: co_await from scratch. A Task and two awaiters over the toy loop (task.hpp); the
+// sleep server as coroutines; one co_await written out as the compiler does it; asio::awaitable
+// and co_spawn; and GCC 12's two coroutine pitfalls, caught by AddressSanitizer.
+
+#include "tutorials/17_co_await_from_scratch/lesson.hpp"
+
+#include "common/loop/loop.hpp"
+#include "tutorials/16_a_loop_from_scratch/sleep_client.hpp"
+#include "tutorials/16_a_loop_from_scratch/toy_loop.hpp"
+#include "tutorials/17_co_await_from_scratch/co_sleep_server.hpp"
+#include "tutorials/17_co_await_from_scratch/task.hpp"
+
+#include <fmt/format.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <cstdio>
+#include <optional>
+#include <thread>
+
+namespace parity::tutorials {
+namespace {
+
+using namespace std::chrono_literals;
+using toy::Task;
+
+std::string lines(const std::vector<std::string>& log) {
+  std::string text;
+  for (const auto& line : log) text += "  " + line + "\n";
+  return text;
+}
+
+// [excerpt: sleepy]
+Task sleepy(toy::Loop& loop, std::vector<std::string>& log) {
+  log.push_back("before the co_await");
+  co_await toy::sleep_for(loop, 10ms);
+  log.push_back("after it: resumed by the loop's timer");
+}
+// [/excerpt]
+
+// Runs `start(loop, scope, log)` with a callback at 5 ms beside it, until 30 ms; the log.
+template <class Start>
+std::vector<std::string> beside_a_callback(Start start) {
+  toy::Loop loop;
+  toy::Scope scope;  // after the loop: it goes first, with any frame still suspended
+  std::vector<std::string> log;
+  loop.call_later(5ms, [&] { log.push_back("meanwhile the loop runs a 5 ms callback"); });
+  loop.call_later(30ms, [&] { loop.stop(); });
+  start(loop, scope, log);
+  loop.run();
+  return log;
+}
+
+const std::vector<std::string> kSleepyLog{"before the co_await",
+                                          "meanwhile the loop runs a 5 ms callback",
+                                          "after it: resumed by the loop's timer"};
+
+StepResult a_task_and_its_awaiter() {
+  std::size_t suspended = 0;
+  auto log = beside_a_callback([&](toy::Loop& loop, toy::Scope& scope, auto& log) {
+    scope.spawn(sleepy(loop, log));
+    suspended = scope.live();  // 1: suspended in its co_await, owned by the scope
+  });
+  StepResult result;
+  result.output = "scope.spawn(sleepy(loop, log)); loop.run();\n\nthe log:\n" + lines(log);
+  result.notice =
+      "co_await handed the coroutine's handle to a timer and returned to the loop, which ran "
+      "something else; 10 ms later the timer's callback resumed the handle where it stopped.";
+  result.figures["in_order"] = log == kSleepyLog ? 1 : 0;
+  result.figures["suspended_after_spawn"] = static_cast<double>(suspended);
+  return result;
+}
+
+StepResult the_server_top_to_bottom() {
+  toy::Loop loop;
+  std::optional<toy::CoSleepServer> server;
+  server.emplace(loop, 100);
+  std::thread thread([&] { loop.run(); });
+  toy::Clients clients(server->port());
+  for (int i = 0; i < 100; ++i) clients.send(toy::get("/sleep?ms=200"));
+  clients.wait(10s);
+  loop.stop();
+  thread.join();
+  int ok = 0;
+  for (std::size_t i = 0; i < clients.size(); ++i) ok += clients.answer(i).status == 200;
+  StepResult result;
+  result.output = fmt::format(
+      "100 clients, each GET /sleep?ms=200, all at once, to one Task per client:\n"
+      "  answered 200: {}\n  waits in flight at once, at the most: {}\n"
+      "  threads the server ran on: {}\n",
+      ok, server->waits().peak(), server->waits().threads());
+  result.notice =
+      "the same barrier as 16.2, so the same proof: one thread held 100 waits at once. Each "
+      "client is now one function read top to bottom; the loop underneath has not changed.";
+  result.figures["answered_ok"] = ok;
+  result.figures["peak_waiting"] = server->waits().peak();
+  result.figures["threads"] = static_cast<double>(server->waits().threads());
+  return result;
+}
+
+// [excerpt: by_hand]
+// sleepy() as the compiler makes it, by hand: a frame with the parameters, the awaiter and where
+// to go on, and a resume() that is the body cut at the co_await. The awaiter is the same one.
+struct SleepyFrame {
+  toy::Loop& loop;
+  std::vector<std::string>& log;
+  int resume_point = 0;
+  std::optional<toy::SleepFor> awaiter;  // the co_await's operand lives in the frame
+
+  struct Handle {  // what await_suspend is given: a way back into this frame
+    SleepyFrame* frame;
+    void resume() const { frame->resume(); }
+  };
+
+  void resume() {
+    switch (resume_point) {
+      case 0:
+        log.push_back("before the co_await");
+        awaiter.emplace(toy::sleep_for(loop, 10ms));  // co_await toy::sleep_for(loop, 10ms):
+        if (!awaiter->await_ready()) {                //   not done at once, so suspend:
+          resume_point = 1;                           //   where to go on from,
+          awaiter->await_suspend(Handle{this});       //   the handle to the timer,
+          return;                                     //   and back to whoever ran us
+        }
+        [[fallthrough]];
+      case 1:                     // the timer's callback resumes here
+        awaiter->await_resume();  //   the co_await's value (none)
+        awaiter.reset();
+        log.push_back("after it: resumed by the loop's timer");
+    }
+  }
+};
+// [/excerpt]
+
+StepResult one_co_await_written_out() {
+  auto compiled = beside_a_callback(
+      [](toy::Loop& loop, toy::Scope& scope, auto& log) { scope.spawn(sleepy(loop, log)); });
+  std::optional<SleepyFrame> frame;
+  auto by_hand = beside_a_callback([&](toy::Loop& loop, toy::Scope&, auto& log) {
+    frame.emplace(SleepyFrame{loop, log});
+    frame->resume();  // what Scope::spawn does with a handle
+  });
+  StepResult result;
+  result.output =
+      "sleepy(), compiled:\n" + lines(compiled) + "SleepyFrame, by hand:\n" + lines(by_hand);
+  result.notice =
+      "co_await is await_ready, then await_suspend with a handle to the frame and a return to "
+      "the caller, then await_resume when someone calls handle.resume(). The compiler writes the "
+      "frame and the switch; the awaiter decides who resumes, and when.";
+  result.figures["same_log"] = compiled == by_hand && compiled == kSleepyLog ? 1 : 0;
+  return result;
+}
+
+// [excerpt: awaitable]
+asio::awaitable<void> on_the_loop(bool& started, bool& on_loops_executor,
+                                  Loop::executor_type loops) {
+  started = true;
+  auto executor = co_await asio::this_coro::executor;  // the one co_spawn gave it
+  on_loops_executor = executor == asio::any_io_executor(loops);
+  asio::steady_timer timer(executor, 10ms);  // its timers and sockets run there
+  co_await timer.async_wait(asio::use_awaitable);
+}
+// [/excerpt]
+
+StepResult awaitable_and_co_spawn() {
+  Loop loop;
+  bool started = false, on_loops_executor = false, finished = false;
+  // [excerpt: co_spawn]
+  auto coroutine = on_the_loop(started, on_loops_executor, loop.get_executor());
+  bool started_when_made = started;  // false: an awaitable is lazy, and has no loop yet
+  asio::co_spawn(loop.get_executor(), std::move(coroutine), [&](std::exception_ptr error) {
+    finished = !error;
+    loop.stop();
+  });
+  bool started_by_co_spawn = started;  // false: co_spawn posts its first step to the loop
+  loop.run();
+  // [/excerpt]
+  StepResult result;
+  result.output = fmt::format(
+      "auto coroutine = on_the_loop(...);   started: {}\n"
+      "asio::co_spawn(loop, coroutine, ...); started: {}\n"
+      "loop.run();                          started: {}, on the loop's executor: {}, finished: "
+      "{}\n",
+      started_when_made, started_by_co_spawn, started, on_loops_executor, finished);
+  result.notice =
+      "an asio::awaitable does nothing until co_spawn gives it an executor: its first step is "
+      "posted there, every co_await inside resumes there (this_coro::executor), and the handler "
+      "given to co_spawn gets its end, an exception included. The toy's Scope::spawn is the same "
+      "idea with the loop implied.";
+  result.figures["started_when_made"] = started_when_made ? 1 : 0;
+  result.figures["started_by_co_spawn"] = started_by_co_spawn ? 1 : 0;
+  result.figures["ran_on_the_loop"] = started && on_loops_executor ? 1 : 0;
+  result.figures["finished"] = finished ? 1 : 0;
+  return result;
+}
+
+// What a program printed (stdout and stderr) and how it ended.
+struct Ran {
+  std::string output;
+  int status = -1;
+};
+Ran run_program(const std::string& command) {
+  Ran ran;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return ran;
+  char buffer[4096];
+  for (std::size_t got; (got = fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+    if (ran.output.size() < (1 << 20)) ran.output.append(buffer, got);  // a report is short
+  ran.status = pclose(pipe);
+  return ran;
+}
+
+std::string first_error_line(const std::string& output) {
+  auto at = output.find("ERROR: AddressSanitizer");
+  if (at == std::string::npos) return "(no report)";
+  auto line = output.substr(at, output.find('\n', at) - at);
+  return line.substr(0, line.find(" on address")).substr(0, line.find(" on 0x"));
+}
+
+StepResult pitfalls_under_asan() {
+  StepResult result;
+#ifdef PARITY_PITFALLS_PATH
+  const std::string program = PARITY_PITFALLS_PATH;
+  auto lambda = run_program(program + " capturing-lambda");
+  auto lambda_fixed = run_program(program + " capturing-lambda-fixed");
+  auto temporary = run_program(program + " braced-temporary");
+  auto temporary_fixed = run_program(program + " braced-temporary-fixed");
+  auto clean = [](const Ran& ran) {
+    return ran.status == 0 && ran.output.find("AddressSanitizer") == std::string::npos;
+  };
+  result.output = fmt::format(
+      "tutorial-17-pitfalls capturing-lambda        {}\n"
+      "tutorial-17-pitfalls capturing-lambda-fixed  {}"
+      "tutorial-17-pitfalls braced-temporary        {}\n"
+      "tutorial-17-pitfalls braced-temporary-fixed  {}",
+      first_error_line(lambda.output), lambda_fixed.output, first_error_line(temporary.output),
+      temporary_fixed.output);
+  result.figures["built"] = 1;
+  result.figures["lambda_caught"] =
+      lambda.status != 0 && lambda.output.find("stack-use-after-scope") != std::string::npos;
+  result.figures["temporary_caught"] =
+      temporary.status != 0 && temporary.output.find("double-free") != std::string::npos;
+  result.figures["lambda_fixed_clean"] = clean(lambda_fixed);
+  result.figures["temporary_fixed_clean"] = clean(temporary_fixed);
+#else
+  result.output =
+      "tutorial-17-pitfalls is not built here: this build already has a sanitizer in its flags "
+      "(the tsan preset), and ThreadSanitizer and AddressSanitizer do not mix.\n";
+  result.figures["built"] = 0;
+#endif
+  result.notice =
+      "both are GCC 12 rules of this project, and both compile without a warning: a coroutine "
+      "lambda's captures live in the closure, not the frame; a braced temporary in a co_await "
+      "is destroyed twice. AddressSanitizer turns each into a report at the line that reads it.";
+  return result;
+}
+
+}  // namespace
+
+Lesson co_await_from_scratch_lesson() {
+  return {
+      .id = "17",
+      .folder = "tutorials/17_co_await_from_scratch",
+      .title = "co_await from scratch",
+      .seeds = "none (under the hood)",
+      .minutes = 20,
+      .steps = {{"17.1", "a task and its awaiter", a_task_and_its_awaiter},
+                {"17.2", "the same server, top to bottom", the_server_top_to_bottom},
+                {"17.3", "one co_await, written out", one_co_await_written_out},
+                {"17.4", "asio::awaitable needs an executor: co_spawn", awaitable_and_co_spawn},
+                {"17.5", "GCC 12's pitfalls, caught by AddressSanitizer", pitfalls_under_asan}}};
+}
+
+}  // namespace parity::tutorials

@@ -355,6 +355,49 @@ TEST(Tutorial15, AStallShowsInTheLatencyAtARateAndHidesFromTheClosedLoop) {
       << result.output;
 }
 
+TEST(Tutorial18, ASenderDoesNothingBeforeStart) {
+  auto result = run("18.1");
+  EXPECT_EQ(result.figures.at("calls_after_making"), 0) << result.output;
+  EXPECT_EQ(result.figures.at("calls_after_connect"), 0) << result.output;
+  EXPECT_EQ(result.figures.at("calls_after_start"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("told_value"), 21) << result.output;
+}
+
+TEST(Tutorial18, ThenAndLetValueComposeAndScheduleMovesToTheLoop) {
+  auto result = run("18.2");
+  EXPECT_EQ(result.figures.at("doubled"), 42) << result.output;
+  EXPECT_EQ(result.figures.at("tens"), 30) << result.output;
+  EXPECT_EQ(result.figures.at("let_ran_on_loop"), 1) << result.output;
+}
+
+TEST(Tutorial18, AnErrorSkipsThenAndIsRethrownBySyncWait) {
+  auto result = run("18.3");
+  EXPECT_EQ(result.figures.at("later_calls"), 0) << result.output;
+  EXPECT_EQ(result.figures.at("rethrown"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("code_rethrown"), 1) << result.output;
+}
+
+TEST(Tutorial18, WhenAllRunsBothAtOnceOnTwoLoopThreads) {
+  EXPECT_EQ(run("18.4").figures.at("both_met"), 1);  // a meeting, not a stopwatch
+}
+
+TEST(Tutorial18, TwoFetchesAsSendersWaitAtTheBarrierTogetherOnOneThread) {
+  auto result = run("18.5");
+  EXPECT_EQ(result.figures.at("first_status"), 200) << result.output;
+  EXPECT_EQ(result.figures.at("second_status"), 200) << result.output;
+}
+
+TEST(Tutorial18, TheSendersFetchAnswersAsTheCoroutineStylesDoes) {
+  auto result = run("18.6");
+  EXPECT_EQ(result.figures.at("senders_status"), 200) << result.output;
+  EXPECT_EQ(result.figures.at("same_body"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("page_status"), 200) << result.output;
+  EXPECT_EQ(result.figures.at("refused_status"), 502) << result.output;
+  EXPECT_NE(result.output.find("+    operation_ = start_owned(std::move(answered), Answered{this});"),
+            std::string::npos)
+      << result.output;
+}
+
 // Every lesson's README names each of its steps, so the text and the runner cannot drift apart.
 TEST(Tutorials, EveryLessonsReadmeNamesEachOfItsSteps) {
   for (const auto& lesson : tutorials::lessons()) {

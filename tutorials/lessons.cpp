@@ -15,6 +15,7 @@
 #include "tutorials/13_files/lesson.hpp"
 #include "tutorials/14_more_than_one_core/lesson.hpp"
 #include "tutorials/15_measuring/lesson.hpp"
+#include "tutorials/18_senders/lesson.hpp"
 
 #include <algorithm>
 
@@ -34,7 +35,8 @@ const std::vector<Lesson>& lessons() {
       futures_lesson(),      coroutines_lesson(),         blocking_inside_async_lesson(),
       many_at_once_lesson(), the_loop_lesson(),           periodic_work_lesson(),
       streams_lesson(),      web_framework_lesson(),      sdks_lesson(),
-      files_lesson(),        more_than_one_core_lesson(), measuring_lesson()};
+      files_lesson(),        more_than_one_core_lesson(), measuring_lesson(),
+      senders_lesson()};
   return all;
 }
 

@@ -35,11 +35,13 @@ using namespace parity::senders;
 class LoopThreads {
  public:
   explicit LoopThreads(unsigned threads) : runner_([this, threads] { loop_.run(threads); }) {}
-  ~LoopThreads() {
-    loop_.stop();
-    runner_.join();
-  }
+  ~LoopThreads() { stop(); }
   Loop& loop() { return loop_; }
+  // Before what runs on the loop goes (a client): its threads then touch it no more.
+  void stop() {
+    loop_.stop();
+    if (runner_.joinable()) runner_.join();
+  }
 
  private:
   Loop loop_;
@@ -215,6 +217,7 @@ StepResult two_fetches_on_one_thread() {
               });
   auto [statuses] = sync_wait(std::move(both)).value();
   // [/excerpt]
+  threads.stop();  // then the client may go
   StepResult result;
   result.output = fmt::format(
       "a loop on 1 thread; when_all of two async_fetch of {}\n"

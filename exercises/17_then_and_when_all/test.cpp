@@ -268,7 +268,8 @@ TEST(Exercise17, Part6_WhenAllPassesAnErrorOnOnceBothFinished) {
   auto told = std::make_shared<Told<int, int>>();
   auto running = connect_on_heap(when_all(gate.sender(), just(1)), Receiver<int, int>{told});
   running->operation.start();
-  REQUIRE_BECAUSE(gate.started(), "when_all never started its first sender");
+  REQUIRE_BECAUSE(gate.started(),
+                  "when_all never started its first sender: start() must start both children");
   gate.fail("the upstream said no");
   REQUIRE_BECAUSE(told->count() > 0,
                   "an error from one of when_all's senders never came out of it: keep the error "

@@ -53,8 +53,10 @@ class FromAsio {
         receiver_.set_error(std::current_exception());
       }
     }
+    // [/excerpt]
 
    private:
+    // [excerpt: complete]
     void complete(boost::system::error_code ec, T value) {
       if (ec == boost::asio::error::operation_aborted) return receiver_.set_stopped();
       if (ec) return receiver_.set_error(exception_for(ec, std::move(value)));

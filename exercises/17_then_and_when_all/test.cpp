@@ -171,8 +171,8 @@ TEST(Exercise17, Part1_ThenCallsTheFunctionWhenTheValueComesNeverBefore) {
                   "then's receiver never passed a value on: set_value must call f with the "
                   "values and send what it returns to next.set_value");
   EXPECT_BECAUSE(calls == 1, "then called the function " << calls << " times, not once");
-  EXPECT_BECAUSE(told->count() == 1, "the next receiver was told " << told->count()
-                                                                    << " times, not once");
+  EXPECT_BECAUSE(told->count() == 1,
+                 "the next receiver was told " << told->count() << " times, not once");
   REQUIRE_BECAUSE(told->values.has_value(),
                   "then sent an error or a stop instead of f's value (" << told->error << ")");
   EXPECT_BECAUSE(std::get<0>(*told->values) == 21,
@@ -197,9 +197,9 @@ TEST(Exercise17, Part2_ThenPassesAnErrorOnWithoutCallingTheFunction) {
   EXPECT_BECAUSE(!told->values,
                  "the error came out of then as a value: set_error must pass the error on, "
                  "untouched");
-  EXPECT_BECAUSE(told->error == "the upstream said no",
-                 "the next receiver did not get the error that came in (it got \""
-                     << told->error << "\")");
+  EXPECT_BECAUSE(
+      told->error == "the upstream said no",
+      "the next receiver did not get the error that came in (it got \"" << told->error << "\")");
 }
 
 TEST(Exercise17, Part3_AnExceptionFromTheFunctionBecomesTheError) {
@@ -213,11 +213,11 @@ TEST(Exercise17, Part3_AnExceptionFromTheFunctionBecomesTheError) {
   EXPECT_BECAUSE(!told->values,
                  "f threw, and then sent a value anyway: an exception from f must become "
                  "set_error, never a made-up value");
-  EXPECT_BECAUSE(told->error == "no such host",
-                 "the next receiver did not get the exception f threw (it got \"" << told->error
-                                                                                  << "\")");
-  EXPECT_BECAUSE(told->count() == 1, "the next receiver was told " << told->count()
-                                                                    << " times, not once");
+  EXPECT_BECAUSE(
+      told->error == "no such host",
+      "the next receiver did not get the exception f threw (it got \"" << told->error << "\")");
+  EXPECT_BECAUSE(told->count() == 1,
+                 "the next receiver was told " << told->count() << " times, not once");
 }
 
 TEST(Exercise17, Part4_WhenAllSendsBothValuesOnlyOnceBothCame) {
@@ -235,8 +235,8 @@ TEST(Exercise17, Part4_WhenAllSendsBothValuesOnlyOnceBothCame) {
                   "when_all never completed once both senders had sent their values: the second "
                   "child to finish sends both on, with receiver_.set_value(a, b)");
   EXPECT_BECAUSE(told->count() == 1, "when_all completed " << told->count() << " times, not once");
-  REQUIRE_BECAUSE(told->values.has_value(), "when_all sent an error or a stop, not the values ("
-                                                 << told->error << ")");
+  REQUIRE_BECAUSE(told->values.has_value(),
+                  "when_all sent an error or a stop, not the values (" << told->error << ")");
   EXPECT_BECAUSE(*told->values == std::make_tuple(1, 2),
                  "when_all(just(1), 2) sent (" << std::get<0>(*told->values) << ", "
                                                << std::get<1>(*told->values) << "), not (1, 2)");
@@ -245,7 +245,9 @@ TEST(Exercise17, Part4_WhenAllSendsBothValuesOnlyOnceBothCame) {
 TEST(Exercise17, Part5_WhenAllRunsBothAtOnceOnATwoThreadLoop) {
   Meeting meeting;  // before the loop: the loop's threads may still be in it as the loop stops
   LoopThreads loop(2);
-  auto side = [&] { return then(schedule(loop.executor()), [&meeting] { return meeting.meet(); }); };
+  auto side = [&] {
+    return then(schedule(loop.executor()), [&meeting] { return meeting.meet(); });
+  };
   auto told = std::make_shared<Told<bool, bool>>();
   auto running = connect_on_heap(when_all(side(), side()), Receiver<bool, bool>{told});
   running->operation.start();
@@ -254,8 +256,8 @@ TEST(Exercise17, Part5_WhenAllRunsBothAtOnceOnATwoThreadLoop) {
     FAIL() << "when_all of two senders on the loop never completed: start() must start both "
               "children, and the second to finish completes when_all";
   }
-  REQUIRE_BECAUSE(told->values.has_value(), "when_all sent an error or a stop, not the values ("
-                                                 << told->error << ")");
+  REQUIRE_BECAUSE(told->values.has_value(),
+                  "when_all sent an error or a stop, not the values (" << told->error << ")");
   auto [a_met, b_met] = *told->values;
   EXPECT_BECAUSE(a_met && b_met,
                  "the two senders never ran at the same time: when_all started the second only "
@@ -275,8 +277,8 @@ TEST(Exercise17, Part6_WhenAllPassesAnErrorOnOnceBothFinished) {
                   "an error from one of when_all's senders never came out of it: keep the error "
                   "and send it with receiver_.set_error once both have finished");
   EXPECT_BECAUSE(!told->values, "one sender failed, and when_all sent values anyway");
-  EXPECT_BECAUSE(told->error == "the upstream said no",
-                 "when_all did not pass on the error that came in (it got \"" << told->error
-                                                                              << "\")");
+  EXPECT_BECAUSE(
+      told->error == "the upstream said no",
+      "when_all did not pass on the error that came in (it got \"" << told->error << "\")");
   EXPECT_BECAUSE(told->count() == 1, "when_all completed " << told->count() << " times, not once");
 }

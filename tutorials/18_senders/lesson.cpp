@@ -127,7 +127,8 @@ StepResult an_error_skips_then() {
   std::string what, code_what;
   // [excerpt: error]
   int later_calls = 0;
-  auto failing = just(1) | then([](int) -> int { throw std::runtime_error("the upstream said no"); }) |
+  auto failing = just(1) |
+                 then([](int) -> int { throw std::runtime_error("the upstream said no"); }) |
                  then([&later_calls](int x) {
                    ++later_calls;  // never: an error passes every then by
                    return x;
@@ -238,7 +239,9 @@ class SendersServer {
  public:
   explicit SendersServer(std::string upstream_url)
       : client_(server_.loop().get_executor()),
-        context_{.upstream_url = std::move(upstream_url), .client = &client_, .pool = &pool_,
+        context_{.upstream_url = std::move(upstream_url),
+                 .client = &client_,
+                 .pool = &pool_,
                  .pool_size = 1} {
     auto app = std::make_shared<http::Application>();
     app->add<lesson18::FetchHandler>("/senders/fetch", "senders.fetch", &context_,
@@ -306,8 +309,8 @@ StepResult the_fetch_endpoint_with_senders() {
   SendersServer refused(fmt::format("http://127.0.0.1:{}", refusing.local_endpoint().port()));
   auto failed = get(refused.url("/senders/fetch?format=json"));
 
-  auto coroutine = styles::read_endpoint(styles::find_style_sources(std::nullopt), "coroutine",
-                                         "fetch");
+  auto coroutine =
+      styles::read_endpoint(styles::find_style_sources(std::nullopt), "coroutine", "fetch");
   auto diff = styles::unified_diff(coroutine, senders_fetch_source());
   StepResult result;
   result.output = fmt::format(
@@ -335,21 +338,21 @@ StepResult the_fetch_endpoint_with_senders() {
 }  // namespace
 
 Lesson senders_lesson() {
-  return {.id = "18",
-          .folder = "tutorials/18_senders",
-          .title = "Senders, C++26's way",
-          .seeds = "none",
-          .minutes = 25,
-          .steps = {
-              {"18.1", "a sender does nothing before connect and start", nothing_runs_before_start},
-              {"18.2", "then and let_value compose; sync_wait waits", then_and_let_value_compose},
-              {"18.3", "an error skips then and reaches sync_wait", an_error_skips_then},
-              {"18.4", "when_all runs both at once on a two-thread loop",
-               when_all_runs_both_at_once},
-              {"18.5", "the core's async_fetch as a sender: two at once on one thread",
-               two_fetches_on_one_thread},
-              {"18.6", "/fetch with senders, beside the coroutine style",
-               the_fetch_endpoint_with_senders}}};
+  return {
+      .id = "18",
+      .folder = "tutorials/18_senders",
+      .title = "Senders, C++26's way",
+      .seeds = "none",
+      .minutes = 25,
+      .steps = {
+          {"18.1", "a sender does nothing before connect and start", nothing_runs_before_start},
+          {"18.2", "then and let_value compose; sync_wait waits", then_and_let_value_compose},
+          {"18.3", "an error skips then and reaches sync_wait", an_error_skips_then},
+          {"18.4", "when_all runs both at once on a two-thread loop", when_all_runs_both_at_once},
+          {"18.5", "the core's async_fetch as a sender: two at once on one thread",
+           two_fetches_on_one_thread},
+          {"18.6", "/fetch with senders, beside the coroutine style",
+           the_fetch_endpoint_with_senders}}};
 }
 
 }  // namespace parity::tutorials

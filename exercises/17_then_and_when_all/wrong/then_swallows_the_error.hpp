@@ -163,10 +163,10 @@ class WhenAllOperation {
   Receiver receiver_;
   std::optional<value_t<A>> a_value_;
   std::optional<value_t<B>> b_value_;
-  std::exception_ptr error_;              // the first error, if any
-  std::atomic<bool> failed_{false};       // whether error_ is taken
+  std::exception_ptr error_;         // the first error, if any
+  std::atomic<bool> failed_{false};  // whether error_ is taken
   std::atomic<bool> stopped_{false};
-  std::atomic<int> remaining_{2};         // children still running
+  std::atomic<int> remaining_{2};  // children still running
   operation_t<A, ChildA> a_;
   operation_t<B, ChildB> b_;
 };

@@ -48,7 +48,8 @@ class FromAsio {
     // called later, from the loop, never from within start().
     void start() noexcept {
       try {
-        initiate_([this](boost::system::error_code ec, T value) { complete(ec, std::move(value)); });
+        initiate_(
+            [this](boost::system::error_code ec, T value) { complete(ec, std::move(value)); });
       } catch (...) {
         receiver_.set_error(std::current_exception());
       }

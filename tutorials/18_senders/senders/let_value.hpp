@@ -54,7 +54,8 @@ class LetValueOperation<Sender, F, Receiver, Values<Ts...>> {
     try {
       auto& kept = values_.emplace(std::forward<Us>(values)...);
       second_.emplace(Made{[&] {
-        return std::apply([this](Ts&... v) { return f_(v...); }, kept).connect(std::move(receiver_));
+        return std::apply([this](Ts&... v) { return f_(v...); }, kept)
+            .connect(std::move(receiver_));
       }});
     } catch (...) {
       return receiver_.set_error(std::current_exception());

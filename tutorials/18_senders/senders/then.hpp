@@ -61,7 +61,8 @@ class Then {
 
   template <class Receiver>
   auto connect(Receiver receiver) && {
-    return std::move(sender_).connect(ThenReceiver<F, Receiver>{std::move(f_), std::move(receiver)});
+    return std::move(sender_).connect(
+        ThenReceiver<F, Receiver>{std::move(f_), std::move(receiver)});
   }
 
  private:

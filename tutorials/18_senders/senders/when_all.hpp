@@ -65,7 +65,8 @@ class WhenAllOperation<A, B, Receiver, Values<As...>, Values<Bs...>> {
   };
 
   struct Stopped {};
-  using Failure = std::variant<std::monostate, std::exception_ptr, boost::system::error_code, Stopped>;
+  using Failure =
+      std::variant<std::monostate, std::exception_ptr, boost::system::error_code, Stopped>;
 
   // The first failure is kept; a second is dropped (one receiver, one completion).
   template <class Error>
@@ -83,7 +84,8 @@ class WhenAllOperation<A, B, Receiver, Values<As...>, Values<Bs...>> {
   // acq_rel: the last one to finish sees what the other wrote before its own decrement.
   void one_finished() noexcept {
     if (remaining_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
-    if (auto* error = std::get_if<std::exception_ptr>(&failure_)) return receiver_.set_error(*error);
+    if (auto* error = std::get_if<std::exception_ptr>(&failure_))
+      return receiver_.set_error(*error);
     if (auto* code = std::get_if<boost::system::error_code>(&failure_))
       return receiver_.set_error(*code);
     if (std::holds_alternative<Stopped>(failure_)) return receiver_.set_stopped();

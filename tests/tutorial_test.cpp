@@ -398,6 +398,26 @@ TEST(Tutorial18, TheSendersFetchAnswersAsTheCoroutineStylesDoes) {
       << result.output;
 }
 
+// The lesson's senders are a room of their own: the core, the styles and the app never include
+// them (issue 22), so what the lesson shows cannot leak into what the styles are compared on.
+TEST(Tutorial18, NoCoreStyleOrAppFileIncludesTheLessonsSenders) {
+  const auto root = std::filesystem::path(PARITY_SOURCE_DIR);
+  int files = 0;
+  for (const char* folder : {"common", "styles", "app", "upstream", "cli", "tools", "bench"}) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root / folder)) {
+      auto extension = entry.path().extension();
+      if (extension != ".hpp" && extension != ".cpp") continue;
+      ++files;
+      std::ifstream in(entry.path());
+      std::stringstream text;
+      text << in.rdbuf();
+      EXPECT_EQ(text.str().find("tutorials/18_senders"), std::string::npos)
+          << entry.path() << " includes lesson 18's senders";
+    }
+  }
+  EXPECT_GT(files, 50);  // the folders were found
+}
+
 // Every lesson's README names each of its steps, so the text and the runner cannot drift apart.
 TEST(Tutorials, EveryLessonsReadmeNamesEachOfItsSteps) {
   for (const auto& lesson : tutorials::lessons()) {

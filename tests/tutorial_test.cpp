@@ -370,11 +370,12 @@ TEST(Tutorial18, ThenAndLetValueComposeAndScheduleMovesToTheLoop) {
   EXPECT_EQ(result.figures.at("let_ran_on_loop"), 1) << result.output;
 }
 
-TEST(Tutorial18, AnErrorSkipsThenAndIsRethrownBySyncWait) {
+TEST(Tutorial18, AnErrorSkipsThenAndIsRethrownBySyncWaitAndAStopIsEmpty) {
   auto result = run("18.3");
   EXPECT_EQ(result.figures.at("later_calls"), 0) << result.output;
   EXPECT_EQ(result.figures.at("rethrown"), 1) << result.output;
   EXPECT_EQ(result.figures.at("code_rethrown"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("stopped_is_empty"), 1) << result.output;
 }
 
 TEST(Tutorial18, WhenAllRunsBothAtOnceOnTwoLoopThreads) {

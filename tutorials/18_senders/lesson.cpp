@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -145,22 +146,45 @@ StepResult an_error_skips_then() {
   } catch (const boost::system::system_error& e) {
     code_what = e.code().message();
   }
+
+  // The third way to end: an Asio wait, cancelled as soon as it started, on the loop's one thread
+  // (let_value starts it there). operation_aborted is set_stopped(): no value, no error.
+  LoopThreads threads(1);
+  asio::steady_timer timer(threads.loop().context(), std::chrono::hours(1));
+  // [excerpt: stopped]
+  auto cancelled = from_asio<int>([&timer](auto token) {
+    timer.async_wait(
+        [token = std::move(token)](boost::system::error_code ec) mutable { token(ec, 0); });
+    timer.cancel();  // the wait completes with operation_aborted
+  });
+  auto after_stop = schedule(threads.loop().get_executor()) |
+                    let_value([&cancelled] { return std::move(cancelled); }) |
+                    then([&later_calls](int x) {
+                      ++later_calls;  // never: a stop passes every then by too
+                      return x;
+                    });
+  std::optional<std::tuple<int>> nothing = sync_wait(std::move(after_stop));  // empty
+  // [/excerpt]
+  threads.stop();  // then the timer may go
   StepResult result;
   result.output = fmt::format(
       "just(1) | then(throw runtime_error) | then(++later_calls):\n"
       "  sync_wait threw:        runtime_error(\"{}\")\n"
       "just_error(errc::timed_out) | then(++later_calls):\n"
       "  sync_wait threw:        system_error(\"{}\")\n"
+      "a timer's wait, cancelled | then(++later_calls):\n"
+      "  sync_wait returned:     {}\n"
       "  later_calls:            {}\n",
-      what, code_what, later_calls);
+      what, code_what, nothing ? "a value (?)" : "an empty optional (set_stopped)", later_calls);
   result.notice =
       "an exception thrown in then becomes set_error(exception_ptr); every later then is "
       "skipped, as the lines after a throw are, and sync_wait rethrows it. An error_code travels "
-      "the same channel. A sender has three ways to end, and each adaptor passes on the two it "
-      "does not handle.";
+      "the same channel. A cancelled operation ends the third way, set_stopped(), which sync_wait "
+      "returns as an empty optional. Each adaptor passes on the ways it does not handle.";
   result.figures["later_calls"] = later_calls;
   result.figures["rethrown"] = what == "the upstream said no" ? 1 : 0;
   result.figures["code_rethrown"] = code_what.empty() ? 0 : 1;
+  result.figures["stopped_is_empty"] = nothing ? 0 : 1;
   return result;
 }
 
@@ -347,7 +371,8 @@ Lesson senders_lesson() {
       .steps = {
           {"18.1", "a sender does nothing before connect and start", nothing_runs_before_start},
           {"18.2", "then and let_value compose; sync_wait waits", then_and_let_value_compose},
-          {"18.3", "an error skips then and reaches sync_wait", an_error_skips_then},
+          {"18.3", "an error skips then and reaches sync_wait; a stop sends nothing",
+           an_error_skips_then},
           {"18.4", "when_all runs both at once on a two-thread loop", when_all_runs_both_at_once},
           {"18.5", "the core's async_fetch as a sender: two at once on one thread",
            two_fetches_on_one_thread},

@@ -17,6 +17,7 @@
 #include "tutorials/15_measuring/lesson.hpp"
 #include "tutorials/16_a_loop_from_scratch/lesson.hpp"
 #include "tutorials/17_co_await_from_scratch/lesson.hpp"
+#include "tutorials/18_senders/lesson.hpp"
 
 #include <algorithm>
 
@@ -37,7 +38,7 @@ const std::vector<Lesson>& lessons() {
       many_at_once_lesson(), the_loop_lesson(),           periodic_work_lesson(),
       streams_lesson(),      web_framework_lesson(),      sdks_lesson(),
       files_lesson(),        more_than_one_core_lesson(), measuring_lesson(),
-      loop_from_scratch_lesson(), co_await_from_scratch_lesson()};
+      loop_from_scratch_lesson(), co_await_from_scratch_lesson(), senders_lesson()};
   return all;
 }
 

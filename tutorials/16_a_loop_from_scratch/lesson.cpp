@@ -101,6 +101,20 @@ std::string served_text(const Served& served) {
       served.ok, served.first, served.peak, served.threads);
 }
 
+// What a hundred-at-once step shows and the figures its test asserts, with the server's count
+// of the waits it held together.
+StepResult served_result(Served served, const toy::Waits& waits, std::string notice) {
+  served.peak = waits.peak();
+  served.threads = waits.threads();
+  StepResult result;
+  result.output = served_text(served);
+  result.notice = std::move(notice);
+  result.figures["answered_ok"] = served.ok;
+  result.figures["peak_waiting"] = served.peak;
+  result.figures["threads"] = static_cast<double>(served.threads);
+  return result;
+}
+
 StepResult hundred_on_the_toy() {
   toy::Loop loop;
   toy::SleepServer<toy::Loop> server(loop, 100);
@@ -108,18 +122,10 @@ StepResult hundred_on_the_toy() {
   auto served = hundred_at_once(server);
   loop.stop();
   thread.join();
-  served.peak = server.waits().peak();
-  served.threads = server.waits().threads();
-  StepResult result;
-  result.output = served_text(served);
-  result.notice =
-      "the server answers no one until all 100 waits are in flight together, so 100 answers "
-      "prove that one thread held 100 waits at once: each was a timer in the heap and a socket "
-      "in epoll, not a thread asleep.";
-  result.figures["answered_ok"] = served.ok;
-  result.figures["peak_waiting"] = served.peak;
-  result.figures["threads"] = static_cast<double>(served.threads);
-  return result;
+  return served_result(served, server.waits(),
+                       "the server answers no one until all 100 waits are in flight together, so "
+                       "100 answers prove that one thread held 100 waits at once: each was a timer "
+                       "in the heap and a socket in epoll, not a thread asleep.");
 }
 
 StepResult limits_and_garbage() {
@@ -171,18 +177,11 @@ StepResult hundred_on_io_context() {
   auto served = hundred_at_once(server);
   loop.stop();
   thread.join();
-  served.peak = server.waits().peak();
-  served.threads = server.waits().threads();
-  StepResult result;
-  result.output = served_text(served);
-  result.notice =
-      "the same callbacks on asio::io_context: async_read_some where the toy had add_handler, "
-      "Loop::call_later over a steady_timer where it had the heap. io_context::run() is run_once "
-      "in a loop, with epoll and a timer queue inside.";
-  result.figures["answered_ok"] = served.ok;
-  result.figures["peak_waiting"] = served.peak;
-  result.figures["threads"] = static_cast<double>(served.threads);
-  return result;
+  return served_result(served, server.waits(),
+                       "the same callbacks on asio::io_context: async_read_some where the toy had "
+                       "add_handler, Loop::call_later over a steady_timer where it had the heap. "
+                       "io_context::run() is run_once in a loop, with epoll and a timer queue "
+                       "inside.");
 }
 
 struct Addition {

@@ -108,22 +108,32 @@ class Waits {
   std::set<std::thread::id> threads_;
 };
 
+// A non-blocking socket listening on a free port of 127.0.0.1, and that port. Throws
+// std::system_error naming `who` if it cannot.
+inline int listen_on_loopback(int& port, const char* who) {
+  int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  if (listener < 0 || bind(listener, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+      listen(listener, SOMAXCONN) != 0 ||
+      getsockname(listener, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    int error = errno;
+    if (listener >= 0) close(listener);
+    throw std::system_error(error, std::generic_category(), who);
+  }
+  port = ntohs(address.sin_port);
+  return listener;
+}
+
 template <class Loop>
 class SleepServer {
  public:
   // Listens on a free port of 127.0.0.1. Destroy it only once its loop has stopped.
   explicit SleepServer(Loop& loop, int together = 0, Limits limits = {})
       : loop_(loop), limits_(limits), waits_(together) {
-    listener_ = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    if (listener_ < 0 || bind(listener_, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
-        listen(listener_, SOMAXCONN) != 0 ||
-        getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size) != 0)
-      throw std::system_error(errno, std::generic_category(), "sleep server");
-    port_ = ntohs(address.sin_port);
+    listener_ = listen_on_loopback(port_, "sleep server");
     loop_.add_handler(listener_, EPOLLIN, [this](std::uint32_t) { on_accept(); });
   }
   ~SleepServer() {

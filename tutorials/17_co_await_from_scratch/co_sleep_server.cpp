@@ -35,16 +35,7 @@ struct Leaving {
 
 CoSleepServer::CoSleepServer(Loop& loop, int together, Limits limits)
     : loop_(loop), limits_(limits), waits_(together) {
-  listener_ = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  if (listener_ < 0 || bind(listener_, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
-      listen(listener_, SOMAXCONN) != 0 ||
-      getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size) != 0)
-    throw std::system_error(errno, std::generic_category(), "co sleep server");
-  port_ = ntohs(address.sin_port);
+  listener_ = listen_on_loopback(port_, "co sleep server");
   scope_.spawn(accept_all());
 }
 

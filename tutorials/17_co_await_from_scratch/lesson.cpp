@@ -9,6 +9,7 @@
 #include "tutorials/16_a_loop_from_scratch/toy_loop.hpp"
 #include "tutorials/17_co_await_from_scratch/co_sleep_server.hpp"
 #include "tutorials/17_co_await_from_scratch/task.hpp"
+#include "tools/process/process.hpp"
 
 #include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
@@ -16,7 +17,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <cstdio>
+#include <chrono>
 #include <optional>
 #include <thread>
 
@@ -196,20 +197,10 @@ StepResult awaitable_and_co_spawn() {
   return result;
 }
 
-// What a program printed (stdout and stderr) and how it ended.
-struct Ran {
-  std::string output;
-  int status = -1;
-};
-Ran run_program(const std::string& command) {
-  Ran ran;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return ran;
-  char buffer[4096];
-  for (std::size_t got; (got = fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-    if (ran.output.size() < (1 << 20)) ran.output.append(buffer, got);  // a report is short
-  ran.status = pclose(pipe);
-  return ran;
+#ifdef PARITY_PITFALLS_PATH
+// The program run with one argument: what it printed (stdout and stderr) and how it ended.
+compare::Finished run_pitfall(const char* which) {
+  return compare::run_program({PARITY_PITFALLS_PATH, which}, std::chrono::seconds(30));
 }
 
 std::string first_error_line(const std::string& output) {
@@ -218,17 +209,17 @@ std::string first_error_line(const std::string& output) {
   auto line = output.substr(at, output.find('\n', at) - at);
   return line.substr(0, line.find(" on address")).substr(0, line.find(" on 0x"));
 }
+#endif
 
 StepResult pitfalls_under_asan() {
   StepResult result;
 #ifdef PARITY_PITFALLS_PATH
-  const std::string program = PARITY_PITFALLS_PATH;
-  auto lambda = run_program(program + " capturing-lambda");
-  auto lambda_fixed = run_program(program + " capturing-lambda-fixed");
-  auto temporary = run_program(program + " braced-temporary");
-  auto temporary_fixed = run_program(program + " braced-temporary-fixed");
-  auto clean = [](const Ran& ran) {
-    return ran.status == 0 && ran.output.find("AddressSanitizer") == std::string::npos;
+  auto lambda = run_pitfall("capturing-lambda");
+  auto lambda_fixed = run_pitfall("capturing-lambda-fixed");
+  auto temporary = run_pitfall("braced-temporary");
+  auto temporary_fixed = run_pitfall("braced-temporary-fixed");
+  auto clean = [](const compare::Finished& ran) {
+    return ran.exit_code == 0 && ran.output.find("AddressSanitizer") == std::string::npos;
   };
   result.output = fmt::format(
       "tutorial-17-pitfalls capturing-lambda        {}\n"
@@ -239,9 +230,9 @@ StepResult pitfalls_under_asan() {
       temporary_fixed.output);
   result.figures["built"] = 1;
   result.figures["lambda_caught"] =
-      lambda.status != 0 && lambda.output.find("stack-use-after-scope") != std::string::npos;
+      lambda.exit_code != 0 && lambda.output.find("stack-use-after-scope") != std::string::npos;
   result.figures["temporary_caught"] =
-      temporary.status != 0 && temporary.output.find("double-free") != std::string::npos;
+      temporary.exit_code != 0 && temporary.output.find("double-free") != std::string::npos;
   result.figures["lambda_fixed_clean"] = clean(lambda_fixed);
   result.figures["temporary_fixed_clean"] = clean(temporary_fixed);
 #else

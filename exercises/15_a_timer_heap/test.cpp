@@ -7,6 +7,9 @@
 #include "tutorials/16_a_loop_from_scratch/sleep_client.hpp"
 #include "tutorials/16_a_loop_from_scratch/sleep_server.hpp"
 
+#include <pthread.h>
+#include <time.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -21,15 +24,57 @@ long long ms(std::chrono::steady_clock::duration d) {
 }
 
 // The student's loop, running on a thread of its own for the length of a test.
+// An exception out of run_once ends the thread and fails the test with what it said; a loop that
+// never runs its queued callbacks cannot be stopped, and is let go of instead of joined.
 struct Running {
-  Running() : thread([this] { loop.run(); }) {}
+  Running()
+      : thread([this] {
+          try {
+            loop.run();
+          } catch (const std::exception& e) {
+            // Said at once (gtest's assertions are thread-safe), so that it is the part's first
+            // failure, before the waits the dead loop then fails.
+            std::string what = e.what();
+            ADD_FAILURE() << "run_once threw, which ended the loop: " << what
+                          << (what.find("bad_function_call") != std::string::npos
+                                  ? ": an empty std::function was called. Was a removed "
+                                    "timeout's entry looked up with callbacks_[id], which makes "
+                                    "an empty one? Skip it when callbacks_.find(id) finds nothing"
+                                  : "");
+          }
+          std::lock_guard lock(mutex);
+          ended = true;
+          changed.notify_all();
+        }) {}
   ~Running() { stop(); }
   void stop() {
     if (!thread.joinable()) return;
     loop.stop();
+    std::unique_lock lock(mutex);
+    bool stopped = changed.wait_for(lock, 5s, [this] { return ended; });
+    lock.unlock();
+    if (!stopped) {
+      ADD_FAILURE() << "the loop never stopped: stop() queues a callback (add_callback), and "
+                       "run_once never ran it. Each turn ends with run_ready_callbacks()";
+      thread.detach();
+      leaked.release();  // the loop's thread still uses it
+      return;
+    }
     thread.join();
   }
-  exercise::Loop loop;
+  // The loop thread's CPU time so far.
+  std::chrono::nanoseconds cpu() {
+    clockid_t id;
+    timespec ts{};
+    if (pthread_getcpuclockid(thread.native_handle(), &id) != 0 || clock_gettime(id, &ts) != 0)
+      return {};
+    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+  }
+  std::unique_ptr<exercise::Loop> leaked = std::make_unique<exercise::Loop>();
+  exercise::Loop& loop = *leaked;
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool ended = false;
   std::thread thread;
 };
 
@@ -57,8 +102,16 @@ TEST(Exercise15, Part1_ATimerFiresOnALoopWithNothingElseToDo) {
   Record record;
   {
     Running running;
-    running.loop.add_callback([&] { running.loop.call_later(20ms, [&] { record.add(1); }); });
-    EXPECT_BECAUSE(record.wait_for(1, 2s),
+    std::atomic<bool> queued_ran{false};
+    running.loop.add_callback([&] {
+      queued_ran = true;
+      running.loop.call_later(20ms, [&] { record.add(1); });
+    });
+    bool fired = record.wait_for(1, 2s);
+    REQUIRE_BECAUSE(fired || queued_ran,
+                    "a callback queued with add_callback had not run 2 s later: run_once must "
+                    "end each turn with run_ready_callbacks()");
+    EXPECT_BECAUSE(fired,
                    "a 20 ms timer had not fired 2 s later, on a loop with nothing else to do: "
                    "run_once must not wait for the sockets past the nearest deadline (epoll_wait "
                    "with a timeout of -1 waits until a socket or add_callback wakes it)");
@@ -79,11 +132,43 @@ TEST(Exercise15, Part2_TimersFireInTheOrderOfTheirDeadlines) {
   }
   std::string order;
   for (int delay : record.fired) order += (order.empty() ? "" : ", ") + std::to_string(delay);
+  bool latest_first = record.fired == std::vector<int>{30, 20, 10};
   EXPECT_BECAUSE(record.fired == (std::vector<int>{10, 20, 30}),
                  "timers of 30, 10 and 20 ms fired in the order "
                      << order
-                     << " ms: in the order they were added, not by deadline. Keep them in a heap "
-                        "(std::priority_queue with std::greater<>) and pop the earliest first");
+                     << (latest_first
+                             ? " ms: the latest deadline first, the heap the wrong way round. "
+                               "std::priority_queue puts the greatest on top (std::less): give "
+                               "it std::greater<> (and Timer an operator>) so that top() is the "
+                               "earliest"
+                             : " ms: in the order they were added, not by deadline. Keep them in "
+                               "a heap (std::priority_queue with std::greater<>) and pop the "
+                               "earliest first"));
+}
+
+TEST(Exercise15, Part2b_EveryDueTimerRunsInOneTurn) {
+  // Two timers due at the same turn (the loop is held 30 ms past both deadlines); the first
+  // queues a callback. A turn runs every timer that is due, then the queued callbacks: 1, 2, 3.
+  Record record;
+  {
+    Running running;
+    running.loop.add_callback([&] {
+      auto& loop = running.loop;
+      loop.call_later(10ms, [&] {
+        record.add(1);
+        loop.add_callback([&] { record.add(3); });
+      });
+      loop.call_later(10ms, [&] { record.add(2); });
+      std::this_thread::sleep_for(30ms);  // both are due by the next turn
+    });
+    REQUIRE_BECAUSE(record.wait_for(3, 2s),
+                    "of two 10 ms timers and a callback, " << record.fired.size()
+                                                           << " had run within 2 s");
+  }
+  EXPECT_BECAUSE(record.fired == (std::vector<int>{1, 2, 3}),
+                 "a callback queued by the first of two due timers ran before the second timer: "
+                 "run_once ran one due timer per turn. Run every timer that is due (while "
+                 "top().when <= now), then the queued callbacks");
 }
 
 TEST(Exercise15, Part3_NoTimerFiresBeforeItsDeadline) {
@@ -91,19 +176,33 @@ TEST(Exercise15, Part3_NoTimerFiresBeforeItsDeadline) {
   std::chrono::steady_clock::time_point set_at;
   {
     Running running;
+    std::chrono::nanoseconds cpu_at_set{};
     running.loop.add_callback([&] {
+      cpu_at_set = running.cpu();
       set_at = std::chrono::steady_clock::now();
       running.loop.call_later(300ms, [&] { record.add(1); });
       running.loop.add_callback([] {});  // wakes the loop long before the timer is due
     });
     REQUIRE_BECAUSE(record.wait_for(1, 2s), "a 300 ms timer had not fired 2 s later");
+    auto busy = running.cpu() - cpu_at_set;
+    EXPECT_BECAUSE(busy < 30ms,  // a loop asleep in epoll_wait uses next to none
+                   "the loop's thread used "
+                       << ms(busy)
+                       << " ms of CPU while it waited 300 ms for a timer: run_once never blocks. "
+                          "Give wait_for_sockets the time to the nearest deadline (rounded up), "
+                          "not 0, so that epoll_wait sleeps until then");
   }
   auto after = record.fired_at - set_at;
-  EXPECT_BECAUSE(after >= 300ms, "a 300 ms timer fired "
-                                     << ms(after)
-                                     << " ms after it was set, before its deadline: something "
-                                        "else woke the loop (here a callback), and run_once ran "
-                                        "the nearest timer without checking that it was due");
+  EXPECT_BECAUSE(after >= 300ms,
+                 "a 300 ms timer fired "
+                     << std::chrono::duration_cast<std::chrono::microseconds>(300ms - after).count()
+                     << " us before its deadline"
+                     << (after >= 295ms
+                             ? ", just before: is the timeout rounded down (duration_cast), or a "
+                               "timer run when due \"within a millisecond\"? Round the timeout "
+                               "up (std::chrono::ceil) and run only those with when <= now"
+                             : ": something else woke the loop (here a callback), and run_once "
+                               "ran the nearest timer without checking that it was due"));
 }
 
 TEST(Exercise15, Part4_ARemovedTimeoutNeverRuns) {

@@ -5,12 +5,12 @@
 #include <exercise.hpp>  // angle brackets: from the include path, never from beside this file
 
 #include <algorithm>
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace std::chrono_literals;
-using parity::toy::Scope;
-using parity::toy::Task;
 
 namespace {
 
@@ -18,11 +18,33 @@ long long ms(parity::toy::Clock::duration d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
 }
 
-// A coroutine that sets `ran` once resumed. The toy Task starts suspended, so its handle, taken
-// before anyone resumed it, is a coroutine waiting to be resumed, as at a co_await.
-Task probe(bool& ran) {
-  ran = true;
-  co_return;
+// A coroutine of the test's own, whose frame stays after its end (final_suspend suspends), so
+// that what the awaiter did with its handle shows: how often it was resumed, on which thread, and
+// whether the awaiter destroyed it.
+struct Probe {
+  struct State {
+    std::atomic<int> resumed{0};
+    std::atomic<bool> destroyed{false};
+    std::atomic<std::thread::id> on{};
+  };
+  struct promise_type {
+    State* state = nullptr;  // set before its first resume
+    ~promise_type() {
+      if (state) state->destroyed = true;
+    }
+    Probe get_return_object() { return {std::coroutine_handle<promise_type>::from_promise(*this)}; }
+    std::suspend_always initial_suspend() noexcept { return {}; }
+    std::suspend_always final_suspend() noexcept { return {}; }
+    void return_void() {}
+    void unhandled_exception() noexcept {}
+  };
+  std::coroutine_handle<promise_type> handle;
+};
+Probe probe(Probe::State& state) {
+  state.on = std::this_thread::get_id();
+  ++state.resumed;
+  co_await std::suspend_always{};  // a second resume goes on from here
+  ++state.resumed;
 }
 
 // Runs the loop until `done()`, 2 s at most.
@@ -37,13 +59,14 @@ struct Log {
   std::vector<std::string> lines;
   std::string error;  // what the co_await threw
   bool after_inside_spawn = false;
+  std::thread::id after_on;
   parity::toy::Clock::time_point after_at;
   bool has(const std::string& line) const {
     return std::find(lines.begin(), lines.end(), line) != lines.end();
   }
 };
 
-Task sleeper(exercise::Loop& loop, Log& log, const bool& spawning) {
+Probe sleeper(exercise::Loop& loop, Log& log, const bool& spawning) {
   log.lines.push_back("before");
   auto sleep = exercise::sleep_for(loop, 50ms);  // named: GCC 12 wants no temporaries in co_await
   try {
@@ -54,6 +77,7 @@ Task sleeper(exercise::Loop& loop, Log& log, const bool& spawning) {
   }
   log.after_inside_spawn = spawning;
   log.after_at = parity::toy::Clock::now();
+  log.after_on = std::this_thread::get_id();
   log.lines.push_back("after");
 }
 
@@ -70,8 +94,9 @@ TEST(Exercise16, Part1_AwaitReadyIsFalseWhileThereIsTimeToWait) {
 
 TEST(Exercise16, Part2_AwaitSuspendLeavesTheHandleToTheLoop) {
   exercise::Loop loop;
-  bool ran = false;
-  auto handle = probe(ran).release();
+  Probe::State state;
+  auto handle = probe(state).handle;
+  handle.promise().state = &state;
   auto awaiter = exercise::sleep_for(loop, 50ms);
   std::string thrown;
   try {
@@ -81,35 +106,62 @@ TEST(Exercise16, Part2_AwaitSuspendLeavesTheHandleToTheLoop) {
   }
   if (!thrown.empty()) handle.destroy();
   REQUIRE_BECAUSE(thrown.empty(), "await_suspend threw: " << thrown);
-  // Resumed, the probe ran to its end, and its frame freed itself.
-  REQUIRE_BECAUSE(!ran,
+  REQUIRE_BECAUSE(state.resumed == 0,
                   "the coroutine was resumed inside await_suspend, before the call returned: "
                   "hand the handle to the loop (loop.call_later) and return; the loop resumes it "
                   "from run_once, while other work goes on meanwhile");
-  run_until(loop, [&] { return ran; });
-  if (!ran) handle.destroy();
-  EXPECT_BECAUSE(ran,
-                 "the handle was lost: 2 s later nobody had resumed the coroutine. The timer's "
-                 "callback must keep the handle and call handle.resume()");
+  run_until(loop, [&] { return state.resumed > 0 || state.destroyed; });
+  bool waited = false;  // 100 ms more: room for a second resume
+  loop.call_later(100ms, [&] { waited = true; });
+  while (!waited) loop.run_once();
+  bool destroyed = state.destroyed;
+  if (!destroyed) handle.destroy();
+  REQUIRE_BECAUSE(!destroyed,
+                  "the awaiter destroyed the coroutine (handle.destroy()): the handle it is given "
+                  "is for resuming, once; the coroutine's frame is not the awaiter's to free");
+  REQUIRE_BECAUSE(state.resumed > 0,
+                  "the handle was lost: 2 s later nobody had resumed the coroutine. The timer's "
+                  "callback must keep the handle and call handle.resume()");
+  EXPECT_BECAUSE(state.resumed == 1,
+                 "the coroutine was resumed twice: resume the handle once, from one timer");
+  EXPECT_BECAUSE(state.on.load() == std::this_thread::get_id(),
+                 "the coroutine was resumed on another thread, not the loop's: resume it from "
+                 "the loop's timer (loop.call_later), so that it goes on inside run_once");
 }
 
 TEST(Exercise16, Part3_TheCoroutineGoesOnAfterItsTimeWhileTheLoopRunsOthers) {
   exercise::Loop loop;
-  Scope scope;  // after the loop: goes first, with the frame if it is still suspended
   Log log;
+  Probe::State state;
   bool spawning = true;
   loop.call_later(10ms, [&] { log.lines.push_back("meanwhile"); });
   auto started = parity::toy::Clock::now();
-  scope.spawn(sleeper(loop, log, spawning));
+  auto handle = sleeper(loop, log, spawning).handle;
+  handle.promise().state = &state;
+  handle.resume();  // to its co_await
   spawning = false;
   run_until(loop, [&] { return (log.has("after") && log.has("meanwhile")) || !log.error.empty(); });
-  REQUIRE_BECAUSE(log.error.empty(), "the co_await threw: " << log.error);
+  bool destroyed = state.destroyed;
+  if (!destroyed) handle.destroy();  // ended or still suspended: the test's to free
+  REQUIRE_BECAUSE(!destroyed,
+                  "the awaiter destroyed the coroutine (handle.destroy()): the handle it is given "
+                  "is for resuming, once; the coroutine's frame is not the awaiter's to free");
+  REQUIRE_BECAUSE(log.error.empty(),
+                  "the co_await threw: " << log.error
+                                         << ". What await_resume returns or throws is what the "
+                                            "co_await gives back: await_resume gives back the "
+                                            "value of the co_await (nothing, for a sleep), and "
+                                            "must not throw once the time has passed");
   REQUIRE_BECAUSE(log.has("after"),
                   "2 s later the coroutine had not gone on after its co_await: nobody resumed its "
                   "handle");
+  EXPECT_BECAUSE(log.after_on == std::this_thread::get_id(),
+                 "the coroutine went on on another thread, not the loop's: resume it from the "
+                 "loop's timer (loop.call_later), so that it goes on inside run_once");
   EXPECT_BECAUSE(!log.after_inside_spawn,
-                 "the coroutine went on inside scope.spawn, before the loop had run at all: it "
-                 "never really suspended (await_ready true, or resumed inside await_suspend)");
+                 "the coroutine went on inside its first resume, before the loop had run at all: it "
+                 "never really suspended (await_ready true, await_suspend returning false (which "
+                 "means: do not suspend) or its own handle, or resumed inside await_suspend)");
   EXPECT_BECAUSE(log.after_at - started >= 50ms,
                  "the coroutine went on " << ms(log.after_at - started)
                                           << " ms after its co_await of 50 ms, before its time: "

@@ -9,6 +9,9 @@
 #include <string>
 #include <thread>
 #include <tuple>
+#include <vector>
+#include <atomic>
+#include <algorithm>
 
 using namespace std::chrono_literals;
 using exercise::then;
@@ -152,6 +155,52 @@ struct Meeting {
   }
 };
 
+// A value that counts its copies: then must move what it is given, never copy it.
+struct Counted {
+  int value;
+  std::shared_ptr<int> copies;
+  Counted() : value(0), copies(std::make_shared<int>(0)) {}  // a default, for a solution that wants one
+  Counted(int v, std::shared_ptr<int> c) : value(v), copies(std::move(c)) {}
+  Counted(Counted&&) noexcept = default;
+  Counted& operator=(Counted&&) noexcept = default;
+  Counted(const Counted& other) : value(other.value), copies(other.copies) { ++*copies; }
+  Counted& operator=(const Counted& other) {
+    value = other.value;
+    copies = other.copies;
+    ++*copies;
+    return *this;
+  }
+};
+
+// A receiver that counts completions: all of them, and the second ones of one operation.
+struct Count {
+  std::atomic<int>* done;
+  std::atomic<int>* twice;
+  std::shared_ptr<std::atomic<int>> mine;
+  void set_value(int, int) noexcept { finish(); }
+  template <class E>
+  void set_error(E&&) noexcept { finish(); }
+  void set_stopped() noexcept { finish(); }
+  void finish() noexcept {
+    if (mine->fetch_add(1) > 0) ++*twice;
+    ++*done;
+  }
+};
+
+// A sender that is stopped (cancelled) when started, as if it had been asked to stop.
+struct JustStopped {
+  using values = Values<int>;
+  template <class R>
+  struct Operation {
+    R receiver;
+    void start() noexcept { receiver.set_stopped(); }
+  };
+  template <class R>
+  Operation<R> connect(R receiver) && {
+    return {std::move(receiver)};
+  }
+};
+
 }  // namespace
 
 TEST(Exercise17, Part1_ThenCallsTheFunctionWhenTheValueComesNeverBefore) {
@@ -177,6 +226,19 @@ TEST(Exercise17, Part1_ThenCallsTheFunctionWhenTheValueComesNeverBefore) {
                   "then sent an error or a stop instead of f's value (" << told->error << ")");
   EXPECT_BECAUSE(std::get<0>(*told->values) == 21,
                  "just(20) then x + 1 sent " << std::get<0>(*told->values) << ", not 21");
+
+  // A value then is given is moved on, never copied (a move-only one would not compile).
+  auto copies = std::make_shared<int>(0);
+  auto told_counted = std::make_shared<Told<Counted>>();
+  auto moving = connect_on_heap(then(just(Counted(20, copies)), [](Counted c) { return c; }),
+                                Receiver<Counted>{told_counted});
+  *copies = 0;  // what just() and connect did is theirs, not then's
+  moving->operation.start();
+  EXPECT_BECAUSE(*copies == 0,
+                 "then copied the value " << *copies
+                     << " times on its way: a std::unique_ptr would not even compile. Forward the "
+                        "values to f (std::forward<Ts>(values)...) and move f's result on "
+                        "(next.set_value(std::move(*result)))");
 }
 
 TEST(Exercise17, Part2_ThenPassesAnErrorOnWithoutCallingTheFunction) {
@@ -239,7 +301,10 @@ TEST(Exercise17, Part4_WhenAllSendsBothValuesOnlyOnceBothCame) {
                   "when_all sent an error or a stop, not the values (" << told->error << ")");
   EXPECT_BECAUSE(*told->values == std::make_tuple(1, 2),
                  "when_all(just(1), 2) sent (" << std::get<0>(*told->values) << ", "
-                                               << std::get<1>(*told->values) << "), not (1, 2)");
+                                               << std::get<1>(*told->values)
+                                               << "), not (1, 2): does a child call "
+                                                  "one_finished() before it keeps its value? The "
+                                                  "second to finish must find both kept");
 }
 
 TEST(Exercise17, Part5_WhenAllRunsBothAtOnceOnATwoThreadLoop) {
@@ -281,4 +346,96 @@ TEST(Exercise17, Part6_WhenAllPassesAnErrorOnOnceBothFinished) {
       told->error == "the upstream said no",
       "when_all did not pass on the error that came in (it got \"" << told->error << "\")");
   EXPECT_BECAUSE(told->count() == 1, "when_all completed " << told->count() << " times, not once");
+}
+
+TEST(Exercise17, Part6b_WhenAllWaitsForTheOtherSenderAfterAnError) {
+  Gate first, second;
+  auto told = std::make_shared<Told<int, int>>();
+  auto running =
+      connect_on_heap(when_all(first.sender(), second.sender()), Receiver<int, int>{told});
+  running->operation.start();
+  REQUIRE_BECAUSE(first.started() && second.started(),
+                  "when_all did not start both of its senders: start() must start both children");
+  first.fail("the upstream said no");
+  REQUIRE_BECAUSE(told->count() == 0,
+                  "when_all sent the error while its other sender was still running: keep the "
+                  "error, and send it only once both have finished (the second to finish "
+                  "completes when_all); the operation may be destroyed as soon as it completes, "
+                  "under the sender still running");
+  second.open(2);
+  REQUIRE_BECAUSE(told->count() > 0,
+                  "one sender failed, the other then sent its value, and when_all never "
+                  "completed: the second to finish sends the error on");
+  EXPECT_BECAUSE(!told->values, "one sender failed, and when_all sent values anyway");
+  EXPECT_BECAUSE(
+      told->error == "the upstream said no",
+      "when_all did not pass on the error that came in (it got \"" << told->error << "\")");
+  EXPECT_BECAUSE(told->count() == 1, "when_all completed " << told->count() << " times, not once");
+}
+
+TEST(Exercise17, Part7_AStopPassesThroughThenAndWhenAll) {
+  int calls = 0;
+  auto told = std::make_shared<Told<int>>();
+  auto through_then = connect_on_heap(then(JustStopped{},
+                                           [&calls](int x) {
+                                             ++calls;
+                                             return x;
+                                           }),
+                                      Receiver<int>{told});
+  through_then->operation.start();
+  EXPECT_BECAUSE(calls == 0, "then called its function although a stop came, not a value");
+  REQUIRE_BECAUSE(told->count() > 0,
+                  "a stop sent into then never came out of it: then's set_stopped must call "
+                  "next.set_stopped()");
+  EXPECT_BECAUSE(told->stopped, "a stop came into then, and something else came out of it");
+
+  auto told_both = std::make_shared<Told<int, int>>();
+  auto through_when_all =
+      connect_on_heap(when_all(JustStopped{}, just(1)), Receiver<int, int>{told_both});
+  through_when_all->operation.start();
+  REQUIRE_BECAUSE(told_both->count() > 0,
+                  "one of when_all's senders was stopped, and when_all never completed: a "
+                  "stopped child has finished too (set stopped_, then one_finished()), and "
+                  "when_all then sends set_stopped()");
+  EXPECT_BECAUSE(told_both->stopped && !told_both->values,
+                 "one of when_all's senders was stopped, and when_all sent "
+                     << (told_both->values ? "values" : "an error") << " instead of a stop");
+  EXPECT_BECAUSE(told_both->count() == 1,
+                 "when_all completed " << told_both->count() << " times, not once");
+}
+
+TEST(Exercise17, Part8_WhenAllCompletesOnceEachTimeOnATwoThreadLoop) {
+  // Many when_alls of two senders scheduled on two threads: each must complete exactly once.
+  constexpr int rounds = 200000;
+  std::atomic<int> done{0};
+  std::atomic<int> twice{0};
+  LoopThreads loop(2);  // after the counts: its threads are joined before they go
+  auto one = [] { return 1; };
+  using Op = decltype(connect_on_heap(
+      when_all(then(schedule(loop.executor()), one), then(schedule(loop.executor()), one)),
+      Count{}));
+  std::vector<Op> ops;
+  ops.reserve(rounds);
+  for (int i = 0; i < rounds; ++i) {
+    ops.push_back(connect_on_heap(
+        when_all(then(schedule(loop.executor()), one), then(schedule(loop.executor()), one)),
+        Count{&done, &twice, std::make_shared<std::atomic<int>>(0)}));
+    ops.back()->operation.start();
+  }
+  auto until = std::chrono::steady_clock::now() + 10s;
+  while (done < rounds && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
+  std::this_thread::sleep_for(50ms);
+  int completed = done;
+  if (completed < rounds)
+    for (auto& op : ops) (void)op.release();  // some may still run: let them go
+  REQUIRE_BECAUSE(completed > 0,
+                  "when_all of two senders on the loop never completed: start() must start both "
+                  "children, and the second to finish completes when_all");
+  EXPECT_BECAUSE(completed == rounds && twice == 0,
+                 "of " << rounds << " when_alls of two senders on a two-thread loop, "
+                       << rounds - std::min(completed, rounds) << " never completed and "
+                       << twice.load()
+                       << " completed twice: the two children finished at the same time and "
+                          "both, or neither, took themselves for the second. Count them down "
+                          "with one indivisible step (remaining_.fetch_sub(1) == 1)");
 }

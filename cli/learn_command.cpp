@@ -58,14 +58,6 @@ std::filesystem::path installed_share_or_throw(const char* command) {
       command));
 }
 
-void write_file(const std::string& name, const std::string& text) {
-  std::filesystem::path file(name);
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
-  std::ofstream out(file);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + name);
-}
-
 int init(const LearnArgs& args) {
   learn::InitOptions options{args.dir, args.numbers, !args.no_configure};
   fmt::print("{}", learn::init_project(installed_share_or_throw("init"), options));
@@ -77,12 +69,11 @@ int grade(const LearnArgs& args) {
   learn::GradeOptions options;
   for (const auto& project : args.projects) options.projects.emplace_back(project);
   options.build = std::filesystem::absolute(args.build_dir);
-  auto grades = learn::grade(share, options, [](const std::string& line) {
-    fmt::print(stderr, "{}\n", line);
-  });
+  auto grades = learn::grade(share, options,
+                             [](const std::string& line) { fmt::print(stderr, "{}\n", line); });
   fmt::print("{}", learn::grade_table(grades));
-  if (!args.json.empty()) write_file(args.json, learn::grade_json(grades));
-  if (!args.junit.empty()) write_file(args.junit, learn::grade_junit(grades));
+  if (!args.json.empty()) learn::write_file(args.json, learn::grade_json(grades));
+  if (!args.junit.empty()) learn::write_file(args.junit, learn::grade_junit(grades));
   return 0;
 }
 
@@ -134,7 +125,7 @@ int check(const Paths& paths, const learn::Exercise& exercise, const std::string
         "(exercises/{}/test.cpp differs from the tests the build was configured with. It is "
         "not used: check grades with the tests as shipped.)\n",
         exercise.folder);
-  if (!junit.empty()) write_file(junit, learn::junit_of(exercise, result));
+  if (!junit.empty()) learn::write_file(junit, learn::junit_of(exercise, result));
   auto progress = learn::progress_of(paths, exercise);
   progress.state = result.passed() ? State::passing : State::failing;
   learn::save_progress(paths, exercise, progress);

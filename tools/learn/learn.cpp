@@ -1,8 +1,8 @@
 #include "tools/learn/learn.hpp"
 
-#include "tools/process/process.hpp"
 #include "common/http/html.hpp"
 #include "common/text/wrap.hpp"
+#include "tools/process/process.hpp"
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
@@ -21,8 +21,6 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-namespace {
-
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return {};
@@ -30,6 +28,15 @@ std::string read_file(const fs::path& path) {
   text << in.rdbuf();
   return text.str();
 }
+
+void write_file(const fs::path& path, const std::string& text) {
+  if (path.has_parent_path()) fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+namespace {
 
 fs::path progress_file(const Paths& paths) {
   return paths.build / "learn" / "progress.json";

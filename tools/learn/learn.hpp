@@ -47,6 +47,11 @@ struct WrongSolution {
 };
 std::vector<WrongSolution> wrong_solutions(const Exercise& exercise);
 
+// A file's whole text ("" if it cannot be read); a file written whole, its folder made, or
+// std::runtime_error.
+std::string read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, const std::string& text);
+
 // Every exercise, in order. Throws std::runtime_error if exercises/ is missing.
 std::vector<Exercise> exercises(const Paths& paths);
 // "1", "01" or "01_callback_fetch"; nullopt if there is none.

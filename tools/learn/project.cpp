@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -53,20 +52,6 @@ std::string first_error(const std::string& output) {
 
 namespace {
 
-void write(const fs::path& file, const std::string& text) {
-  fs::create_directories(file.parent_path());
-  std::ofstream out(file);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + file.string());
-}
-
-std::string read(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // clangd reads build/compile_commands.json.
 constexpr const char* kClangd =
     "# clangd: the compile commands are CMake's, in build/ (`parity learn init` configures it).\n"
@@ -82,21 +67,24 @@ constexpr const char* kVsCode =
 // "3", "03" or "03_coroutine_fetch" -> "03"; anything else is refused.
 std::string number_of(const std::string& wanted) {
   auto digits = [](std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
   };
   if (wanted.size() == 1 && digits(wanted)) return "0" + wanted;
   if (wanted.size() == 2 && digits(wanted)) return wanted;
-  if (wanted.size() > 3 && digits(wanted.substr(0, 2)) && wanted[2] == '_') return wanted.substr(0, 2);
+  if (wanted.size() > 3 && digits(wanted.substr(0, 2)) && wanted[2] == '_')
+    return wanted.substr(0, 2);
   return {};
 }
 
-std::vector<Exercise> choose(const std::vector<Exercise>& all, const std::vector<std::string>& only) {
+std::vector<Exercise> choose(const std::vector<Exercise>& all,
+                             const std::vector<std::string>& only) {
   if (only.empty()) return all;
   std::set<std::string> numbers;
   for (const auto& wanted : only) {
     auto number = number_of(wanted);
-    bool known = std::any_of(all.begin(), all.end(),
-                             [&](const Exercise& e) { return e.number == number; });
+    bool known =
+        std::any_of(all.begin(), all.end(), [&](const Exercise& e) { return e.number == number; });
     if (number.empty() || !known)
       throw std::runtime_error(fmt::format("no exercise {} (they are {} to {})", wanted,
                                            all.front().number, all.back().number));
@@ -120,7 +108,7 @@ std::string readme_for_project(const fs::path& share, std::string text) {
 
 void copy_exercise(const fs::path& share, const Exercise& exercise, const fs::path& to) {
   fs::create_directories(to);
-  write(to / "README.md", readme_for_project(share, read(exercise.dir / "README.md")));
+  write_file(to / "README.md", readme_for_project(share, read_file(exercise.dir / "README.md")));
   for (const char* file : {"hints.md", "test.cpp"})
     if (fs::exists(exercise.dir / file)) fs::copy_file(exercise.dir / file, to / file);
   fs::copy_file(exercise.starter_file(), to / "exercise.hpp");
@@ -136,8 +124,11 @@ std::string quoted(const fs::path& path) {
 bool configure_project(const fs::path& share, const fs::path& project, const fs::path& build,
                        std::string& output, const std::optional<fs::path>& source) {
   auto package = data::installed_package_dir();
-  std::vector<std::string> argv{"cmake", "-S", source ? source->string() : project.string(),
-                                "-B", build.string(),
+  std::vector<std::string> argv{"cmake",
+                                "-S",
+                                source ? source->string() : project.string(),
+                                "-B",
+                                build.string(),
                                 "-DParity_DIR=" + (package ? *package : share).string(),
                                 "-DPARITY_PROJECT_DIR=" + project.string()};
   if (compare::program_exists("ninja") && !fs::exists(build / "CMakeCache.txt")) {
@@ -165,8 +156,8 @@ std::string init_project(const fs::path& share, const InitOptions& options) {
   auto around = project_around(dir);
   bool adding = around && fs::equivalent(*around, dir, ec);
   if (around && !adding)
-    throw std::runtime_error(dir.string() + " is inside the exercises project " +
-                             around->string() + ": give its top folder to add exercises to it");
+    throw std::runtime_error(dir.string() + " is inside the exercises project " + around->string() +
+                             ": give its top folder to add exercises to it");
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
     throw std::runtime_error(dir.string() + " is a file, not a folder");
   if (!adding && fs::exists(dir, ec) && !fs::is_empty(dir, ec))
@@ -180,7 +171,8 @@ std::string init_project(const fs::path& share, const InitOptions& options) {
 
   fs::create_directories(dir);
   auto project = fs::canonical(dir);
-  for (const auto& exercise : added) copy_exercise(share, exercise, project / "exercises" / exercise.folder);
+  for (const auto& exercise : added)
+    copy_exercise(share, exercise, project / "exercises" / exercise.folder);
   std::string out;
   if (adding) {
     out = fmt::format("Added {} exercise{} to {} ({} there already).\n", added.size(),
@@ -189,12 +181,12 @@ std::string init_project(const fs::path& share, const InitOptions& options) {
     auto from = share / "learn" / "project";
     fs::copy_file(from / "CMakeLists.txt", project / "CMakeLists.txt");
     fs::copy_file(from / "README.md", project / "README.md");
-    write(project / ".clangd", kClangd);
-    write(project / ".vscode" / "settings.json", kVsCode);
-    write(project / ".gitignore", "/build/\n/compile_commands.json\n");
+    write_file(project / ".clangd", kClangd);
+    write_file(project / ".vscode" / "settings.json", kVsCode);
+    write_file(project / ".gitignore", "/build/\n/compile_commands.json\n");
     // Last: a folder that holds the marker is a whole project.
-    write(project / kProjectMarker,
-          "This folder is a Parity exercises project, made by `parity learn init`.\n");
+    write_file(project / kProjectMarker,
+               "This folder is a Parity exercises project, made by `parity learn init`.\n");
     out = fmt::format("Made {} with {} exercise{}.\n", project.string(), chosen.size(),
                       chosen.size() == 1 ? "" : "s");
   }

@@ -3,12 +3,12 @@
 // Enter between steps; otherwise it runs straight through. Every server a step starts runs in
 // this process and goes with it, Ctrl-C included.
 
-#include "cli/commands.hpp"
 #include "app/demo/uploads.hpp"
+#include "cli/commands.hpp"
 #include "common/text/wrap.hpp"
+#include "tools/data/data.hpp"
 #include "tutorials/lesson.hpp"
 #include "tutorials/support.hpp"
-#include "tools/data/data.hpp"
 
 #include <fmt/format.h>
 
@@ -21,7 +21,8 @@ namespace parity::cli {
 namespace {
 
 void list_lessons() {
-  fmt::print("The lessons ({} has the whole path):\n\n", data::readable_path("tutorials/README.md"));
+  fmt::print("The lessons ({} has the whole path):\n\n",
+             data::readable_path("tutorials/README.md"));
   for (const auto& lesson : tutorials::lessons()) {
     fmt::print("  {}  {:<34} seeds {:<16} ~{} min\n", lesson.id, lesson.title, lesson.seeds,
                lesson.minutes);

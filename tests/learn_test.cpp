@@ -3,8 +3,8 @@
 // and running every starter, solution and wrong solution is the ctest
 // Exercises.StartersFailSolutionsPassWrongSolutionsFailWithTheirSentence.)
 
-#include "tools/learn/grade.hpp"
 #include "tools/learn/learn.hpp"
+#include "tools/learn/grade.hpp"
 #include "tools/learn/project.hpp"
 
 #include <gtest/gtest.h>
@@ -240,7 +240,8 @@ TEST_F(LearnTest, InitCopiesTheStarterAsTheStudentsFileAndKeepsTheSolutionOut) {
   std::ofstream(root / "notes" / "todo.txt") << "x\n";
   EXPECT_THROW(init_project(share, {root / "notes", {}, false}), std::runtime_error);
   for (const char* wrong : {"09", "077", "x7"})
-    EXPECT_THROW(init_project(share, {root / "other", {wrong}, false}), std::runtime_error) << wrong;
+    EXPECT_THROW(init_project(share, {root / "other", {wrong}, false}), std::runtime_error)
+        << wrong;
   EXPECT_FALSE(fs::exists(root / "other"));
 }
 

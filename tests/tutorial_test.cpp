@@ -467,8 +467,9 @@ TEST(Tutorial18, TheSendersFetchAnswersAsTheCoroutineStylesDoes) {
   EXPECT_EQ(result.figures.at("same_body"), 1) << result.output;
   EXPECT_EQ(result.figures.at("page_status"), 200) << result.output;
   EXPECT_EQ(result.figures.at("refused_status"), 502) << result.output;
-  EXPECT_NE(result.output.find("+    operation_ = start_owned(std::move(answered), Answered{this});"),
-            std::string::npos)
+  EXPECT_NE(
+      result.output.find("+    operation_ = start_owned(std::move(answered), Answered{this});"),
+      std::string::npos)
       << result.output;
 }
 
@@ -502,8 +503,8 @@ TEST(Tutorials, TheToyLoopTaskAndSendersAreUsedOnlyByTheLessonsAndExercises) {
       std::ifstream in(entry.path());
       std::stringstream text;
       text << in.rdbuf();
-      for (const char* room : {"16_a_loop_from_scratch", "17_co_await_from_scratch",
-                               "18_senders", "parity::toy", "parity::senders"})
+      for (const char* room : {"16_a_loop_from_scratch", "17_co_await_from_scratch", "18_senders",
+                               "parity::toy", "parity::senders"})
         EXPECT_EQ(text.str().find(room), std::string::npos) << entry.path() << " uses " << room;
     }
   }

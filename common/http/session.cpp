@@ -73,7 +73,8 @@ Session::~Session() {
 }
 
 void Session::start() {
-  asio::dispatch(get_executor(), beast::bind_front_handler(&Session::read_header, shared_from_this()));
+  asio::dispatch(get_executor(),
+                 beast::bind_front_handler(&Session::read_header, shared_from_this()));
 }
 
 void Session::expire_if_due(Clock::time_point now) {
@@ -364,7 +365,8 @@ void Session::on_response_written(boost::system::error_code ec, bool keep_alive)
   }
   for (auto& item : outgoing_) {  // after a write error: tell those still waiting
     if (item.done)
-      complete_later(std::move(item.done), ec ? ec : asio::error::operation_aborted, get_executor());
+      complete_later(std::move(item.done), ec ? ec : asio::error::operation_aborted,
+                     get_executor());
   }
   outgoing_.clear();
   if (ec) return close();
@@ -456,7 +458,8 @@ void Session::close() {
   // if the loop has stopped (the server's destructor closes sessions then), and the two would
   // keep each other alive. The bytes stay: a write in progress still reads them.
   for (auto& item : outgoing_) {
-    if (item.done) complete_later(std::move(item.done), asio::error::operation_aborted, get_executor());
+    if (item.done)
+      complete_later(std::move(item.done), asio::error::operation_aborted, get_executor());
   }
 }
 

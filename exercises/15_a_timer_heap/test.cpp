@@ -133,17 +133,17 @@ TEST(Exercise15, Part2_TimersFireInTheOrderOfTheirDeadlines) {
   std::string order;
   for (int delay : record.fired) order += (order.empty() ? "" : ", ") + std::to_string(delay);
   bool latest_first = record.fired == std::vector<int>{30, 20, 10};
-  EXPECT_BECAUSE(record.fired == (std::vector<int>{10, 20, 30}),
-                 "timers of 30, 10 and 20 ms fired in the order "
-                     << order
-                     << (latest_first
-                             ? " ms: the latest deadline first, the heap the wrong way round. "
-                               "std::priority_queue puts the greatest on top (std::less): give "
-                               "it std::greater<> (and Timer an operator>) so that top() is the "
-                               "earliest"
-                             : " ms: in the order they were added, not by deadline. Keep them in "
-                               "a heap (std::priority_queue with std::greater<>) and pop the "
-                               "earliest first"));
+  EXPECT_BECAUSE(
+      record.fired == (std::vector<int>{10, 20, 30}),
+      "timers of 30, 10 and 20 ms fired in the order "
+          << order
+          << (latest_first ? " ms: the latest deadline first, the heap the wrong way round. "
+                             "std::priority_queue puts the greatest on top (std::less): give "
+                             "it std::greater<> (and Timer an operator>) so that top() is the "
+                             "earliest"
+                           : " ms: in the order they were added, not by deadline. Keep them in "
+                             "a heap (std::priority_queue with std::greater<>) and pop the "
+                             "earliest first"));
 }
 
 TEST(Exercise15, Part2b_EveryDueTimerRunsInOneTurn) {
@@ -161,9 +161,8 @@ TEST(Exercise15, Part2b_EveryDueTimerRunsInOneTurn) {
       loop.call_later(10ms, [&] { record.add(2); });
       std::this_thread::sleep_for(30ms);  // both are due by the next turn
     });
-    REQUIRE_BECAUSE(record.wait_for(3, 2s),
-                    "of two 10 ms timers and a callback, " << record.fired.size()
-                                                           << " had run within 2 s");
+    REQUIRE_BECAUSE(record.wait_for(3, 2s), "of two 10 ms timers and a callback, "
+                                                << record.fired.size() << " had run within 2 s");
   }
   EXPECT_BECAUSE(record.fired == (std::vector<int>{1, 2, 3}),
                  "a callback queued by the first of two due timers ran before the second timer: "

@@ -158,10 +158,11 @@ TEST(Exercise16, Part3_TheCoroutineGoesOnAfterItsTimeWhileTheLoopRunsOthers) {
   EXPECT_BECAUSE(log.after_on == std::this_thread::get_id(),
                  "the coroutine went on on another thread, not the loop's: resume it from the "
                  "loop's timer (loop.call_later), so that it goes on inside run_once");
-  EXPECT_BECAUSE(!log.after_inside_spawn,
-                 "the coroutine went on inside its first resume, before the loop had run at all: it "
-                 "never really suspended (await_ready true, await_suspend returning false (which "
-                 "means: do not suspend) or its own handle, or resumed inside await_suspend)");
+  EXPECT_BECAUSE(
+      !log.after_inside_spawn,
+      "the coroutine went on inside its first resume, before the loop had run at all: it "
+      "never really suspended (await_ready true, await_suspend returning false (which "
+      "means: do not suspend) or its own handle, or resumed inside await_suspend)");
   EXPECT_BECAUSE(log.after_at - started >= 50ms,
                  "the coroutine went on " << ms(log.after_at - started)
                                           << " ms after its co_await of 50 ms, before its time: "

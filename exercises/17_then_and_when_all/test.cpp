@@ -2,6 +2,8 @@
 
 #include <exercise.hpp>  // angle brackets: from the include path, never from beside this file
 
+#include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -10,8 +12,6 @@
 #include <thread>
 #include <tuple>
 #include <vector>
-#include <atomic>
-#include <algorithm>
 
 using namespace std::chrono_literals;
 using exercise::then;
@@ -159,7 +159,8 @@ struct Meeting {
 struct Counted {
   int value;
   std::shared_ptr<int> copies;
-  Counted() : value(0), copies(std::make_shared<int>(0)) {}  // a default, for a solution that wants one
+  Counted()
+      : value(0), copies(std::make_shared<int>(0)) {}  // a default, for a solution that wants one
   Counted(int v, std::shared_ptr<int> c) : value(v), copies(std::move(c)) {}
   Counted(Counted&&) noexcept = default;
   Counted& operator=(Counted&&) noexcept = default;
@@ -179,7 +180,9 @@ struct Count {
   std::shared_ptr<std::atomic<int>> mine;
   void set_value(int, int) noexcept { finish(); }
   template <class E>
-  void set_error(E&&) noexcept { finish(); }
+  void set_error(E&&) noexcept {
+    finish();
+  }
   void set_stopped() noexcept { finish(); }
   void finish() noexcept {
     if (mine->fetch_add(1) > 0) ++*twice;
@@ -235,7 +238,8 @@ TEST(Exercise17, Part1_ThenCallsTheFunctionWhenTheValueComesNeverBefore) {
   *copies = 0;  // what just() and connect did is theirs, not then's
   moving->operation.start();
   EXPECT_BECAUSE(*copies == 0,
-                 "then copied the value " << *copies
+                 "then copied the value "
+                     << *copies
                      << " times on its way: a std::unique_ptr would not even compile. Forward the "
                         "values to f (std::forward<Ts>(values)...) and move f's result on "
                         "(next.set_value(std::move(*result)))");
@@ -423,7 +427,8 @@ TEST(Exercise17, Part8_WhenAllCompletesOnceEachTimeOnATwoThreadLoop) {
     ops.back()->operation.start();
   }
   auto until = std::chrono::steady_clock::now() + 10s;
-  while (done < rounds && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
+  while (done < rounds && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(1ms);
   std::this_thread::sleep_for(50ms);
   int completed = done;
   if (completed < rounds)

@@ -35,13 +35,15 @@ std::string to_string(Mark mark) {
 }
 
 int StudentGrade::passed() const {
-  return static_cast<int>(std::count_if(exercises.begin(), exercises.end(),
-                                        [](const ExerciseGrade& e) { return e.mark == Mark::passed; }));
+  return static_cast<int>(
+      std::count_if(exercises.begin(), exercises.end(),
+                    [](const ExerciseGrade& e) { return e.mark == Mark::passed; }));
 }
 
 int StudentGrade::present() const {
-  return static_cast<int>(std::count_if(exercises.begin(), exercises.end(),
-                                        [](const ExerciseGrade& e) { return e.mark != Mark::missing; }));
+  return static_cast<int>(
+      std::count_if(exercises.begin(), exercises.end(),
+                    [](const ExerciseGrade& e) { return e.mark != Mark::missing; }));
 }
 
 namespace {
@@ -143,7 +145,7 @@ std::string grade_table(const std::vector<StudentGrade>& grades) {
       continue;
     }
     for (const auto& e : s.exercises) {
-      std::string cell = e.mark == Mark::passed           ? (e.is_the_solution ? "pass*" : "pass")
+      std::string cell = e.mark == Mark::passed ? (e.is_the_solution ? "pass*" : "pass")
                          : e.mark == Mark::failed || e.mark == Mark::crashed
                              ? fmt::format("{}/{}", e.parts_passed, e.parts)
                          : e.mark == Mark::starter        ? "start"
@@ -195,10 +197,14 @@ std::string grade_junit(const std::vector<StudentGrade>& grades) {
       cases += fmt::format(
           "    <testcase classname=\"students.{}\" name=\"exercise {}\">{}</testcase>\n",
           http::escape_html(s.name), e.number,
-          passed ? "" : "<failure message=\"" + http::escape_html(to_string(e.mark) + (e.why.empty() ? "" : ": " + e.why)) + "\"/>");
+          passed ? ""
+                 : "<failure message=\"" +
+                       http::escape_html(to_string(e.mark) + (e.why.empty() ? "" : ": " + e.why)) +
+                       "\"/>");
     }
-    suites += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\">\n{}  </testsuite>\n",
-                          http::escape_html(s.name), s.exercises.size(), failures, cases);
+    suites +=
+        fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\">\n{}  </testsuite>\n",
+                    http::escape_html(s.name), s.exercises.size(), failures, cases);
   }
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n" + suites + "</testsuites>\n";
 }

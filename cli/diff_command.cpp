@@ -31,11 +31,12 @@ Command add_diff_command(CLI::App& app) {
       "  parity diff --all callback future\n"
       "Endpoints: hello fetch sleep chain parallel compute cmdb_search cmdb_import upload "
       "stream.\nStyles: sync callback future coroutine threadpool.");
-  auto words = std::make_shared<std::vector<std::string>>();
-  cmd->add_option("ENDPOINT STYLE_A STYLE_B", *words,
-                  "The endpoint and two styles (with --all, the two styles only)")
-      ->required()
-      ->expected(2, 3);
+  // Three words, or two with --all: CLI11 fills the positionals in order, so with --all the two
+  // styles arrive as ENDPOINT and STYLE_A and are moved along below.
+  auto words = std::make_shared<std::vector<std::string>>(3);
+  cmd->add_option("ENDPOINT", (*words)[0], "The endpoint (with --all, leave it out)")->required();
+  cmd->add_option("STYLE_A", (*words)[1], "The style on the left (-)")->required();
+  cmd->add_option("STYLE_B", (*words)[2], "The style on the right (+)");
   cmd->add_flag("--all", args->all, "Every endpoint, one diff after the other");
   cmd->add_flag("--stat", args->stat, "Only count the lines each diff removes and adds");
   cmd->add_option("--color", args->color, "Colour the diff: auto (on a terminal), always, never")
@@ -47,12 +48,12 @@ Command add_diff_command(CLI::App& app) {
   return [args, words] {
     std::vector<std::string> endpoints;
     if (args->all) {
-      if (words->size() != 2) throw CLI::ValidationError("with --all, give two styles only");
+      if (!(*words)[2].empty()) throw CLI::ValidationError("with --all, give two styles only");
       endpoints = styles::endpoint_names();
       args->style_a = (*words)[0];
       args->style_b = (*words)[1];
     } else {
-      if (words->size() != 3)
+      if ((*words)[2].empty())
         throw CLI::ValidationError(
             "give an endpoint and two styles: parity diff fetch sync coroutine");
       endpoints = {(*words)[0]};

@@ -59,7 +59,8 @@ std::string host_name(const http::RequestHandler& handler) {
 std::string service_base(const http::RequestHandler& handler, const Classroom& classroom) {
   if (classroom.service_url.empty()) return {};
   auto url = boost::urls::parse_uri(classroom.service_url);
-  return fmt::format("http://{}:{}", host_name(handler), url ? url->port() : "80");
+  return fmt::format("http://{}:{}", host_name(handler),
+                     url ? std::string_view(url->port()) : std::string_view("80"));
 }
 
 // GET /: the page, with the styles and every endpoint filled in; or, when the page runs on a

@@ -66,7 +66,7 @@ PreparedTarget prepare(const Target& target,
   prepared.head = target.method == "HEAD";
   std::string& out = prepared.bytes;
   out = fmt::format("{} {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: parity-siege\r\nAccept: */*\r\n",
-                    target.method, path, url->encoded_host_and_port());
+                    target.method, path, std::string_view(url->encoded_host_and_port()));
   bool has_content_type = false;
   for (const auto& [name, value] : headers) {
     out += fmt::format("{}: {}\r\n", name, value);

@@ -166,7 +166,9 @@ std::string RequestHandler::describe() const {
   std::string route = route_ && !route_->handler_name.empty()
                           ? fmt::format(" (route {}, {})", route_->pattern, route_->handler_name)
                           : std::string();
-  return fmt::format("{} {}{}", request_.method_string(), request_.target(), route);
+  // Beast's string_view is Boost's own since 1.83, which fmt 10 cannot format: the std one can.
+  return fmt::format("{} {}{}", std::string_view(request_.method_string()),
+                     std::string_view(request_.target()), route);
 }
 
 void RequestHandler::connection_lost() {

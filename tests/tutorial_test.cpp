@@ -418,12 +418,24 @@ TEST(Tutorial17, AnAwaitableStartsOnlyOnTheExecutorCoSpawnGaveIt) {
   EXPECT_EQ(result.figures.at("finished"), 1) << result.output;
 }
 
-// Under the tsan preset the ASan program is not built (the sanitizers do not mix).
-TEST(Tutorial17, AddressSanitizerCatchesBothGcc12PitfallsAndNeitherFix) {
+// Under the tsan preset the ASan program is not built (the sanitizers do not mix). The capturing
+// lambda is caught with every compiler; the braced temporary is caught where the compiler has the
+// bug (GCC 12) and runs clean where it has not (GCC 14, Clang); one not tried must do one of those.
+TEST(Tutorial17, AddressSanitizerCatchesEachPitfallWhereTheCompilerHasItAndNeitherFix) {
   auto result = run("17.5");
   if (result.figures.at("built") == 0) GTEST_SKIP() << result.output;
   EXPECT_EQ(result.figures.at("lambda_caught"), 1) << result.output;
-  EXPECT_EQ(result.figures.at("temporary_caught"), 1) << result.output;
+  switch (static_cast<int>(result.figures.at("compiler_has_temporary_bug"))) {
+    case 1:
+      EXPECT_EQ(result.figures.at("temporary_caught"), 1) << result.output;
+      break;
+    case 0:
+      EXPECT_EQ(result.figures.at("temporary_clean"), 1) << result.output;
+      break;
+    default:
+      EXPECT_EQ(result.figures.at("temporary_caught") + result.figures.at("temporary_clean"), 1)
+          << result.output;
+  }
   EXPECT_EQ(result.figures.at("lambda_fixed_clean"), 1) << result.output;
   EXPECT_EQ(result.figures.at("temporary_fixed_clean"), 1) << result.output;
 }

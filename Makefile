@@ -1,17 +1,23 @@
 # The two commands of README.md. Each installs what is missing, builds, then runs.
-.PHONY: demo test sanitize build deps package install clean
+.PHONY: demo test sanitize build configure deps package install clean
 
+# release (the default), debug, or clang: Debian's clang with libstdc++ (make test PRESET=clang).
 PRESET ?= release
 
 deps:
-	@scripts/install-deps.sh
+	@PARITY_CLANG=$(if $(filter clang,$(PRESET)),1,0) scripts/install-deps.sh
 
-build: deps
+configure: deps
 	@cmake --preset $(PRESET) >/dev/null
+
+build: configure
 	@cmake --build --preset $(PRESET)
 
 # The main job: every style side by side, first in the tutorials' conditions, then unleashed.
-demo: build
+# It runs the `parity` command alone, so it builds that and what it links, not the tests, the
+# bench's own programs or the exercises' (make test builds those).
+demo: configure
+	@cmake --build --preset $(PRESET) --target parity
 	build/$(PRESET)/cli/parity compare --profile seed --peer tornado --report build/report/seed
 	build/$(PRESET)/cli/parity compare --profile unleashed --endpoints fetch,hello --peer tornado \
 	  --report build/report/unleashed

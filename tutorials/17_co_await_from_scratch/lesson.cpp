@@ -283,8 +283,8 @@ StepResult pitfalls_under_asan() {
   result.notice =
       "both are rules of this project for GCC 12, and both compile without a warning: a "
       "coroutine lambda's captures live in the closure, not the frame (so in every compiler); "
-      "a braced temporary in a co_await is destroyed twice (GCC 12's bug). AddressSanitizer "
-      "turns each into a report at the line that reads it.";
+      "a braced temporary in a co_await is destroyed twice (GCC 12's bug). Where the mistake "
+      "is made, AddressSanitizer turns it into a report at the line that reads it.";
   return result;
 }
 

@@ -197,13 +197,15 @@ StepResult awaitable_and_co_spawn() {
   return result;
 }
 
+#ifdef PARITY_PITFALLS_PATH
 // A captured variable read through a dead closure is wrong in every compiler. The braced temporary
-// destroyed twice is GCC 12's bug alone: GCC 14 and Clang destroy it once (GCC 13 is not tried).
+// destroyed twice is GCC 12's bug alone: GCC 14 and Clang destroy it once (GCC 13, and GCC before
+// 12, are not tried).
 enum class TemporaryBug { absent = 0, present = 1, untried = 2 };
 constexpr TemporaryBug kTemporaryBug =
 #if defined(__clang__)
     TemporaryBug::absent;
-#elif defined(__GNUC__) && __GNUC__ <= 12
+#elif defined(__GNUC__) && __GNUC__ == 12
     TemporaryBug::present;
 #elif defined(__GNUC__) && __GNUC__ >= 14
     TemporaryBug::absent;
@@ -221,7 +223,6 @@ std::string compiler_name() {
 #endif
 }
 
-#ifdef PARITY_PITFALLS_PATH
 // The program run with one argument: what it printed (stdout and stderr) and how it ended.
 compare::Finished run_pitfall(const char* which) {
   return compare::run_program({PARITY_PITFALLS_PATH, which}, std::chrono::seconds(30));

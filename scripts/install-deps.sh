@@ -11,7 +11,9 @@ set -euo pipefail
 
 cmakelists=$(dirname "$0")/../CMakeLists.txt
 boost_lowest=$(sed -n 's/^find_package(Boost \([0-9.]*\) .*/\1/p' "$cmakelists")
-readonly boost_lowest=${boost_lowest:-1.81}
+[[ -n $boost_lowest ]] ||
+  { echo "install-deps: no find_package(Boost VERSION ...) line in $cmakelists" >&2; exit 1; }
+readonly boost_lowest
 readonly boost_components=(json url regex)
 
 packages=(
@@ -43,10 +45,9 @@ distribution() {
 }
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
-  say "found $(distribution), which has no apt; Parity installs its dependencies on Debian 12" \
-      "or 13 (or Ubuntu 24.04). Elsewhere install by hand Boost >= $boost_lowest (json, url), fmt," \
-      "CLI11, GoogleTest, Google Benchmark, CMake >= 3.25, Ninja and a C++20 compiler, then" \
-      "run cmake as docs/building.md says."
+  say "found $(distribution), which has no apt, so install by hand Boost >= $boost_lowest" \
+      "(with json, url and regex), fmt, CLI11, GoogleTest, Google Benchmark, CMake >= 3.25," \
+      "Ninja and a C++20 compiler, then run cmake as docs/building.md says."
   exit 1
 fi
 
@@ -76,16 +77,17 @@ installed_boost() {
 candidate() {
   apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p' | grep -v '(none)' || true
 }
+all_offered() { local p; for p in "$@"; do [[ -n $(candidate "$p") ]] || return 1; done; }
 offered_boost() {
   local default v
   default=$(candidate libboost-dev)
-  if [[ -n $default ]] && newer_or_same "${default#*:}"; then echo ""; return; fi
+  if [[ -n $default ]] && newer_or_same "${default#*:}" && all_offered $(boost_names ""); then
+    echo ""
+    return
+  fi
   for v in $(apt-cache pkgnames libboost1. 2>/dev/null |
              sed -n 's/^libboost\(1\.[0-9]*\)-dev$/\1/p' | sort -t. -k2 -nr); do
-    newer_or_same "$v" || continue
-    local p ok=1
-    for p in $(boost_names "$v"); do [[ -n $(candidate "$p") ]] || ok=0; done
-    [[ $ok == 1 ]] && { echo "$v"; return; }
+    newer_or_same "$v" && all_offered $(boost_names "$v") && { echo "$v"; return; }
   done
   echo none
 }
@@ -101,15 +103,16 @@ if [[ $(id -u) -ne 0 ]]; then
   sudo="sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
+$sudo apt-get update -qq ||
+  { say "apt-get update failed (above), so check the network and apt's sources"; exit 1; }
 
 if [[ -z $boost ]]; then
   suffix=$(offered_boost)
   if [[ $suffix == none ]]; then
+    default=$(candidate libboost-dev)
     say "found $(distribution), whose apt offers no Boost $boost_lowest or newer with" \
-        "${boost_components[*]} (it has libboost-dev $(candidate libboost-dev))." \
-        "Parity is built on Debian 12 or 13 (or Ubuntu 24.04): use one of those, or install" \
-        "Boost >= $boost_lowest by hand and run cmake as docs/building.md says."
+        "${boost_components[*]} (its libboost-dev is ${default:-none}), so use Debian 12 or 13" \
+        "or install Boost >= $boost_lowest by hand and run cmake as docs/building.md says."
     exit 1
   fi
   missing+=($(boost_names "$suffix"))
@@ -119,11 +122,12 @@ fi
 unknown=()
 for p in "${missing[@]}"; do [[ -n $(candidate "$p") ]] || unknown+=("$p"); done
 if [[ ${#unknown[@]} -gt 0 ]]; then
-  say "found $(distribution), whose apt has no ${unknown[*]}. Parity's set-up is tried on" \
-      "Debian 12 and 13; install the same software under this system's names, or check that" \
-      "its main archive is in /etc/apt/sources.list."
+  say "found $(distribution), whose apt has no ${unknown[*]}, so check that its main archive" \
+      "is in apt's sources (/etc/apt/sources.list or sources.list.d), or install the same" \
+      "software under this system's names (Parity's set-up is tried on Debian 12 and 13)."
   exit 1
 fi
 
 say "installing ${missing[*]}"
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+  { say "apt-get could not install ${missing[*]} (its error is above)"; exit 1; }

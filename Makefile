@@ -32,7 +32,7 @@ sanitize: deps
 	  cmake --preset $$p >/dev/null && cmake --build --preset $$p && ctest --preset $$p || exit 1; \
 	done
 
-# Parity outside its build tree: a .deb for Debian 12 (build/$(PRESET)/parity_*.deb), or an
+# Parity outside its build tree: a .deb for this Debian (build/$(PRESET)/parity_*.deb), or an
 # install under PREFIX (default /usr/local).
 package: build
 	@cmake --build --preset $(PRESET) --target package
@@ -42,4 +42,4 @@ install: build
 	cmake --install build/$(PRESET) --prefix $(PREFIX)
 
 clean:
-	rm -rf build
+	rm -rf --one-file-system build

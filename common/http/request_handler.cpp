@@ -166,7 +166,8 @@ std::string RequestHandler::describe() const {
   std::string route = route_ && !route_->handler_name.empty()
                           ? fmt::format(" (route {}, {})", route_->pattern, route_->handler_name)
                           : std::string();
-  // Beast's string_view is Boost's own since 1.83, which fmt 10 cannot format: the std one can.
+  // Beast's string_view is Boost's own, which fmt 10 no longer formats by its conversion to the
+  // std one: that conversion is made here.
   return fmt::format("{} {}{}", std::string_view(request_.method_string()),
                      std::string_view(request_.target()), route);
 }

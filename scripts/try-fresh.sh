@@ -3,22 +3,24 @@
 #
 #   scripts/try-fresh.sh trixie|bookworm [--keep]
 #
-# makes a minimal Debian root under build/fresh/SUITE (debootstrap --variant=minbase, with only
+# makes a minimal Debian root in /var/tmp/parity-fresh/SUITE (debootstrap --variant=minbase, only
 # git, ca-certificates, make and sudo, as a newcomer's machine), clones this checkout's HEAD into
 # it, and runs `make demo` then `make test` there as root, as a person would. It prints each
 # command's wall time and ctest's summary line, and keeps the whole log in build/fresh/SUITE.log.
 # Whatever happens, it unmounts what it mounted on exit; --keep leaves the root in place to look
-# into (`chroot build/fresh/SUITE`), otherwise it is removed.
+# into (`chroot /var/tmp/parity-fresh/SUITE`), otherwise it is removed. The root is outside the
+# checkout so that `make clean` can never meet the host's /dev or /sys mounted inside it.
 #
-# Needs root, debootstrap and Debian's mirror; takes 30 to 60 minutes on 2 cores. Not part of
-# `make test`. Only committed work is tried: the clone is of HEAD.
+# Needs root, debootstrap and Debian's mirror (PARITY_MIRROR, default deb.debian.org); takes 40 to
+# 60 minutes on 2 cores. Not part of `make test`. Only committed work is tried: the clone is of
+# HEAD. The chroot shares the host's network and processes: run it on a machine that is not busy.
 set -euo pipefail
 
 usage() { echo "usage: $0 trixie|bookworm [--keep]" >&2; exit 2; }
-[[ $# -ge 1 ]] || usage
+[[ $# -ge 1 && $# -le 2 ]] || usage
 suite=$1
 keep=0
-[[ ${2:-} == --keep ]] && keep=1
+if [[ $# == 2 ]]; then [[ $2 == --keep ]] && keep=1 || usage; fi
 [[ $suite =~ ^[a-z]+$ ]] || usage
 [[ $(id -u) -eq 0 ]] ||
   { echo "try-fresh: debootstrap and chroot need root; run it with sudo" >&2; exit 2; }
@@ -27,10 +29,9 @@ command -v debootstrap >/dev/null ||
 
 checkout=$(cd "$(dirname "$0")/.." && pwd)
 mirror=${PARITY_MIRROR:-http://deb.debian.org/debian}
-fresh=$checkout/build/fresh
-root=$fresh/$suite
-log=$fresh/$suite.log
-mkdir -p "$fresh"
+root=/var/tmp/parity-fresh/$suite
+log=$checkout/build/fresh/$suite.log
+mkdir -p "$(dirname "$root")" "$(dirname "$log")"
 
 unmount() {
   for m in dev/pts dev/shm dev sys proc; do
@@ -57,10 +58,10 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
 chmod +x "$root/usr/sbin/policy-rc.d"
 mount -t proc proc "$root/proc"
-mount --rbind /sys "$root/sys" && mount --make-rslave "$root/sys"
-mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev"
+mount --rbind --make-rslave /sys "$root/sys"
+mount --rbind --make-rslave /dev "$root/dev"
 git clone -q --no-hardlinks "$checkout" "$root/root/parity"
-step "$(. "$root/etc/os-release" && echo "$PRETTY_NAME"),"\
+step "$(sed -n 's/^PRETTY_NAME="\(.*\)"$/\1/p' "$root/etc/os-release"),"\
      "checkout at $(git -C "$checkout" rev-parse --short HEAD)"
 
 # Each of README.md's two commands, timed, as root in the new system (no sudo needed).

@@ -26,19 +26,6 @@ StepResult three_queues() {
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_NONBLOCK | O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
   // [excerpt: three_queues]
-  loop.call_later(30ms, [&] {
-    ran.push_back("timer C (30 ms)");
-    loop.stop();
-  });
-  loop.call_later(10ms, [&] { ran.push_back("timer A (10 ms)"); });
-  auto b = loop.call_later(20ms, [&] { ran.push_back("timer B (20 ms)"); });
-  loop.remove_timeout(b);
-  loop.add_handler(pipe_fds[0], toy::READ, [&](std::uint32_t) {
-    char byte;
-    [[maybe_unused]] auto got = read(pipe_fds[0], &byte, 1);
-    ran.push_back("the pipe's handler: readable");
-    loop.remove_handler(pipe_fds[0]);
-  });
   const auto loop_thread = std::this_thread::get_id();
   bool on_loop_thread = false;
   std::thread([&] {
@@ -48,22 +35,36 @@ StepResult three_queues() {
       [[maybe_unused]] auto sent = write(pipe_fds[1], "x", 1);
     });
   }).join();
+  loop.call_later(300ms, [&] {
+    ran.push_back("timer C (300 ms)");
+    loop.stop();
+  });
+  loop.call_later(100ms, [&] { ran.push_back("timer A (100 ms)"); });
+  auto b = loop.call_later(200ms, [&] { ran.push_back("timer B (200 ms)"); });
+  loop.remove_timeout(b);
+  loop.add_handler(pipe_fds[0], toy::READ, [&](std::uint32_t) {
+    char byte;
+    [[maybe_unused]] auto got = read(pipe_fds[0], &byte, 1);
+    ran.push_back("the pipe's handler: readable");
+    loop.remove_handler(pipe_fds[0]);
+  });
   loop.run();
   // [/excerpt]
   close(pipe_fds[0]);
   close(pipe_fds[1]);
   const std::vector<std::string> expected{"add_callback, queued from another thread",
-                                          "the pipe's handler: readable", "timer A (10 ms)",
-                                          "timer C (30 ms)"};
+                                          "the pipe's handler: readable", "timer A (100 ms)",
+                                          "timer C (300 ms)"};
   std::string text;
   for (const auto& line : ran) text += "  " + line + "\n";
   StepResult result;
-  result.output = "what ran, in order:\n" + text;
+  result.output = "what ran, in order:\n" + text + "the callback ran on the loop's thread: " +
+                  (on_loop_thread ? "yes\n" : "no\n");
   result.notice =
       "the ready queue ran first (the turn had work, so epoll_wait did not wait), the pipe's "
       "handler in the next turn, then the timers by deadline; B was removed and never ran.";
   result.figures["in_order"] = ran == expected ? 1 : 0;
-  result.figures["b_ran"] = std::count(ran.begin(), ran.end(), "timer B (20 ms)");
+  result.figures["b_ran"] = std::count(ran.begin(), ran.end(), "timer B (200 ms)");
   result.figures["callback_on_loop_thread"] = on_loop_thread ? 1 : 0;
   return result;
 }

@@ -58,8 +58,8 @@ StepResult three_queues() {
   std::string text;
   for (const auto& line : ran) text += "  " + line + "\n";
   StepResult result;
-  result.output = "what ran, in order:\n" + text + "the callback ran on the loop's thread: " +
-                  (on_loop_thread ? "yes\n" : "no\n");
+  result.output = "what ran, in order:\n" + text +
+                  "the callback ran on the loop's thread: " + (on_loop_thread ? "yes\n" : "no\n");
   result.notice =
       "the ready queue ran first (the turn had work, so epoll_wait did not wait), the pipe's "
       "handler in the next turn, then the timers by deadline; B was removed and never ran.";

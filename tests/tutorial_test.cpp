@@ -419,12 +419,17 @@ TEST(Tutorial17, AnAwaitableStartsOnlyOnTheExecutorCoSpawnGaveIt) {
 }
 
 // Under the tsan preset the ASan program is not built (the sanitizers do not mix). The capturing
-// lambda is caught with every compiler; the braced temporary is caught where the compiler has the
-// bug (GCC 12) and runs clean where it has not (GCC 14, Clang); one not tried must do one of those.
+// lambda is caught with GCC, and with Clang (whose ASan does not report it) the step says so; the
+// braced temporary is caught where the compiler has the bug (GCC 12) and runs clean where it has
+// not (GCC 14, Clang); one not tried must do one of those.
 TEST(Tutorial17, AddressSanitizerCatchesEachPitfallWhereTheCompilerHasItAndNeitherFix) {
   auto result = run("17.5");
   if (result.figures.at("built") == 0) GTEST_SKIP() << result.output;
-  EXPECT_EQ(result.figures.at("lambda_caught"), 1) << result.output;
+  if (result.figures.at("asan_catches_lambda") == 1)
+    EXPECT_EQ(result.figures.at("lambda_caught"), 1) << result.output;
+  else  // Clang: the step must say that its ASan did not report it
+    EXPECT_NE(result.output.find("did not report the capturing lambda"), std::string::npos)
+        << result.output;
   switch (static_cast<int>(result.figures.at("compiler_has_temporary_bug"))) {
     case 1:
       EXPECT_EQ(result.figures.at("temporary_caught"), 1) << result.output;

@@ -14,7 +14,7 @@
 namespace parity::cli {
 namespace {
 
-struct Settings {
+struct CompareSettings {
   compare::Settings compare;
   std::string profile = "seed";
   // Set only when given, to override the profile's value.
@@ -33,7 +33,7 @@ CLI::Validator one_of_each(std::vector<std::string> allowed) {
       "");
 }
 
-int run_compare(Settings& s, CLI::App& command) {
+int run_compare(CompareSettings& s, CLI::App& command) {
   auto& c = s.compare;
   c.profile = *compare::find_profile(s.profile);
   if (s.concurrency) c.profile.concurrency = *s.concurrency;
@@ -68,7 +68,7 @@ int run_compare(Settings& s, CLI::App& command) {
 }  // namespace
 
 Command add_compare_command(CLI::App& app) {
-  auto s = std::make_shared<Settings>();
+  auto s = std::make_shared<CompareSettings>();
   auto& c = s->compare;
   auto* command = app.add_subcommand(
       "compare", "Measure every style side by side against Little's-law limits, with a report");

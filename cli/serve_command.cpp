@@ -20,7 +20,7 @@
 namespace parity::cli {
 namespace {
 
-struct Settings {
+struct ServeSettings {
   std::string host = "127.0.0.1";
   unsigned short port = 8000;
   std::string upstream;
@@ -36,7 +36,7 @@ struct Settings {
   http::ServerOptions server;
 };
 
-styles::ServiceOptions service_options(const Settings& s, const std::string& upstream_url) {
+styles::ServiceOptions service_options(const ServeSettings& s, const std::string& upstream_url) {
   return {.upstream_url = upstream_url,
           .upload_dir = s.upload_dir,
           .max_clients = s.max_clients,
@@ -45,7 +45,7 @@ styles::ServiceOptions service_options(const Settings& s, const std::string& ups
           .loop_threads = s.threads};
 }
 
-void print_banner(const Settings& s, unsigned short port, const std::string& upstream_url,
+void print_banner(const ServeSettings& s, unsigned short port, const std::string& upstream_url,
                   bool embedded, const std::string& classroom_url = "") {
   fmt::print("Parity serving on http://{}:{} ({} process(es), {} thread(s) each)\n", s.host, port,
              s.processes, s.threads);
@@ -65,7 +65,7 @@ void print_banner(const Settings& s, unsigned short port, const std::string& ups
   std::fflush(stdout);
 }
 
-int run_single_process(const Settings& s) {
+int run_single_process(const ServeSettings& s) {
   std::unique_ptr<upstream::EmbeddedUpstream> embedded;
   std::string upstream_url = s.upstream;
   if (upstream_url.empty()) {
@@ -88,7 +88,7 @@ int run_single_process(const Settings& s) {
 }
 
 // Children share the listening socket; the embedded upstream, if any, is one more child.
-int run_processes(const Settings& s) {
+int run_processes(const ServeSettings& s) {
   int listener = http::bind_listening_socket(s.host, s.port);
   int upstream_listener = -1;
   std::string upstream_url = s.upstream;
@@ -125,7 +125,7 @@ int run_processes(const Settings& s) {
 }  // namespace
 
 Command add_serve_command(CLI::App& app) {
-  auto s = std::make_shared<Settings>();
+  auto s = std::make_shared<ServeSettings>();
   auto* command = app.add_subcommand("serve", "Serve the demo service (every style) over one loop");
   command->add_option("--host", s->host, "Address to listen on")->capture_default_str();
   command->add_option("--port", s->port, "Port to listen on (0: any free port)")

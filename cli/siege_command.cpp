@@ -13,13 +13,13 @@
 namespace parity::cli {
 namespace {
 
-struct Settings {
+struct SiegeSettings {
   siege::Options options;
   std::vector<std::string> urls;
   std::string urls_file;
 };
 
-int run_siege(Settings& s) {
+int run_siege(SiegeSettings& s) {
   siege::finish_options(s.options, s.urls, s.urls_file);
   const auto& o = s.options;
   std::ofstream log;
@@ -57,7 +57,7 @@ int run_siege(Settings& s) {
 }  // namespace
 
 Command add_siege_command(CLI::App& app) {
-  auto s = std::make_shared<Settings>();
+  auto s = std::make_shared<SiegeSettings>();
   auto* command = app.add_subcommand(
       "siege", "Load a URL as siege does: concurrent users, a summary in siege's terms");
   command->footer(

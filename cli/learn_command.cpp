@@ -116,6 +116,13 @@ int list(const Paths& paths) {
 }
 
 int check(const Paths& paths, const learn::Exercise& exercise, const std::string& junit) {
+  // The student's file is made from the starter, never tracked: one deleted comes back as new.
+  if (!std::filesystem::exists(exercise.student_file()) &&
+      std::filesystem::exists(exercise.starter_file())) {
+    std::filesystem::copy_file(exercise.starter_file(), exercise.student_file());
+    fmt::print("exercises/{}/exercise.hpp was missing: it is the starter again.\n",
+               exercise.folder);
+  }
   fmt::print("Building exercise {} ...\n", exercise.number);
   std::fflush(stdout);
   auto result = learn::check(paths, exercise, learn::Version::student);
@@ -266,6 +273,7 @@ Command add_learn_command(CLI::App& app) {
   for (auto* sub : {check_cmd, verify_cmd})
     sub->add_option("--junit", args->junit, "Also write the results as JUnit XML here");
   verify_cmd->add_flag("--no-build", args->no_build, "Use the targets as they are built");
+  verify_cmd->add_option("NN", args->numbers, "Only these exercises (default: all)");
 
   return [=] {
     if (init_cmd->parsed()) return init(*args);
@@ -288,7 +296,14 @@ Command add_learn_command(CLI::App& app) {
     if (verify_cmd->parsed()) {
       std::optional<std::filesystem::path> junit;
       if (!args->junit.empty()) junit = args->junit;
-      auto verification = learn::verify(paths, !args->no_build, junit);
+      std::vector<std::string> only;
+      for (const auto& which : args->numbers) {
+        auto exercise = learn::find_exercise(paths, which);
+        if (!exercise)
+          throw std::runtime_error("there is no exercise " + which + " (`parity learn` lists them)");
+        only.push_back(exercise->number);
+      }
+      auto verification = learn::verify(paths, !args->no_build, junit, only);
       fmt::print("{}", verification.report);
       return verification.ok ? 0 : 1;
     }

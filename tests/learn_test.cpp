@@ -190,9 +190,38 @@ TEST(LearnCrash, ACoAwaitOverABracedTemporaryGetsGcc12sRuleAndTheFix) {
   EXPECT_NE(text.find("http::FetchRequest request{\"GET\", url};"), std::string::npos) << text;
 }
 
-TEST(LearnCrash, AHangSaysItRanPastTheLimit) {
-  auto text = explain_crash(128 + 9, true, "", "");
-  EXPECT_NE(text.find("ran past 60 s"), std::string::npos) << text;
+TEST(LearnCrash, AHangSaysItRanPastTheLimitAndWhichPartHung) {
+  auto text = explain_crash(128 + 9, true,
+                            "[ RUN      ] Exercise16.Part1_Ready\n[       OK ] Exercise16.Part1_Ready"
+                            "\n[ RUN      ] Exercise16.Part2_TwoSleepers\n",
+                            "");
+  EXPECT_NE(text.find("ran past 60 s and were stopped during Part2_TwoSleepers"),
+            std::string::npos)
+      << text;
+}
+
+// Never "killed by signal 11" alone: which part, what signal, and what most often causes it.
+TEST(LearnCrash, ASegfaultNamesThePartThatRanAndTheLikelyCause) {
+  auto text = explain_crash(128 + 11, false,
+                            "[ RUN      ] Exercise16.Part1_Ready\n[       OK ] Exercise16.Part1_Ready"
+                            "\n[ RUN      ] Exercise16.Part4_TwoSleepersAtOnce\n",
+                            "void get() {}");
+  EXPECT_NE(text.find("signal 11 (Segmentation fault) during Part4_TwoSleepersAtOnce"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("a coroutine resumed or destroyed after its frame was gone"),
+            std::string::npos)
+      << text;
+}
+
+TEST(LearnCrash, TerminateIsToldAsAnExceptionThatLeftANoexceptFunction) {
+  auto text = explain_crash(128 + 6, false,
+                            "terminate called after throwing an instance of 'std::runtime_error'\n",
+                            "");
+  EXPECT_NE(text.find("std::terminate ran: an exception left a noexcept function"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find(" during "), std::string::npos) << text;
 }
 
 TEST_F(LearnTest, WrongSolutionsAreReadWithTheirMistakeAndSentence) {

@@ -325,22 +325,72 @@ bool has_braced_temporary_in_co_await(const std::string& source) {
   return false;
 }
 
+// The part that was running when the tests died: gtest prints "[ RUN      ] Suite.Part" as a
+// part starts and "[       OK ]" or "[  FAILED  ]" as it ends. "" if none was.
+std::string part_running(const std::string& output) {
+  std::istringstream in(output);
+  std::string running;
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("[ RUN      ] ")) {
+      running = line.substr(13);
+      if (auto dot = running.find('.'); dot != std::string::npos) running.erase(0, dot + 1);
+    } else if (line.starts_with("[       OK ] ") || line.starts_with("[  FAILED  ] ")) {
+      running.clear();
+    }
+  }
+  return running;
+}
+
+// What most often makes a test binary die so, from the signal and the report's first line.
+std::string likely_cause(int signal, const std::string& report) {
+  if (report.find("terminate called") != std::string::npos)
+    return "std::terminate ran: an exception left a noexcept function (a receiver's set_value, a "
+           "destructor) or a thread's function, or a std::thread was destroyed still joinable.";
+  if (report.find("double free") != std::string::npos ||
+      report.find("free(): ") != std::string::npos ||
+      report.find("corrupted ") != std::string::npos ||
+      report.find("malloc(): ") != std::string::npos ||
+      report.find("munmap_chunk") != std::string::npos)
+    return "the heap was corrupted: memory freed twice, or written after it was freed or past its "
+           "end.";
+  switch (signal) {
+    case SIGSEGV:
+      return "memory was used that was no longer (or never) valid: a coroutine resumed or "
+             "destroyed after its frame was gone, a handle or pointer kept past its owner (in a "
+             "`static`, or a lambda's reference to a local), or a null pointer.";
+    case SIGABRT:
+      return "the program aborted itself: a failed assertion, or the C++ runtime gave up.";
+    case SIGFPE:
+      return "an arithmetic fault: an integer divided by zero.";
+    case SIGKILL:
+      return "it was killed from outside: the machine ran out of memory, or someone stopped it.";
+    default:
+      return {};
+  }
+}
+
 }  // namespace
 
 std::string explain_crash(int exit_code, bool timed_out, const std::string& output,
                           const std::string& source) {
   std::string out;
+  auto report = first_report_line(output);
+  auto part = part_running(output);
+  auto during = part.empty() ? std::string() : " during " + part;
   if (timed_out) {
-    out +=
-        "The tests ran past 60 s and were stopped: something waits forever (a request never "
-        "finished, a lock never released, a loop never left).\n";
+    out += "The tests ran past 60 s and were stopped" + during +
+           ": something waits forever (a request never finished, a lock never released, a loop "
+           "never left, a coroutine never resumed).\n";
   } else if (exit_code > 128) {
     int signal = exit_code - 128;
-    out += fmt::format("The tests were killed by signal {} ({}).\n", signal, ::strsignal(signal));
+    out += fmt::format("The tests were killed by signal {} ({}){}.\n", signal,
+                       ::strsignal(signal), during);
+    if (auto cause = likely_cause(signal, report); !cause.empty())
+      out += "  The likely cause: " + cause + "\n";
   } else {
-    out += fmt::format("The tests exited with code {} without a report.\n", exit_code);
+    out += fmt::format("The tests exited with code {}{} without a report.\n", exit_code, during);
   }
-  if (auto line = first_report_line(output); !line.empty()) out += "  It said: " + line + "\n";
+  if (!report.empty()) out += "  It said: " + report + "\n";
   if (auto complaint = last_complaint(output); !complaint.empty())
     out += "  The server's last complaint: " + complaint + "\n";
   // `co_await f({...}, {}, ...)`: a braced temporary inside a co_await expression.
@@ -470,7 +520,8 @@ std::string wrong_problem(const Exercise& exercise, const WrongSolution& wrong,
 
 }  // namespace
 
-Verification verify(const Paths& paths, bool build, const std::optional<fs::path>& junit) {
+Verification verify(const Paths& paths, bool build, const std::optional<fs::path>& junit,
+                    const std::vector<std::string>& only) {
   Verification v;
   std::string cases;
   int count = 0, failures = 0;
@@ -490,6 +541,8 @@ Verification verify(const Paths& paths, bool build, const std::optional<fs::path
     return held;
   };
   for (const auto& exercise : exercises(paths)) {
+    if (!only.empty() && std::find(only.begin(), only.end(), exercise.number) == only.end())
+      continue;
     ++starters;
     auto starter = check(paths, exercise, Version::starter, build);
     starters_fail += record(exercise, "the starter builds and fails its tests",

@@ -120,12 +120,14 @@ std::string describe(const Exercise& exercise, const CheckResult& result, std::s
 
 // `parity learn verify`: every starter builds and fails, every solution passes, every wrong
 // solution fails with its sentence. Writes JUnit XML to `junit` if given. Returns the lines of
-// its report, ending with the three counts, and whether all held.
+// its report, ending with the three counts, and whether all held. `only` (numbers, "07") keeps
+// those exercises; empty, all of them.
 struct Verification {
   bool ok = true;
   std::string report;
 };
 Verification verify(const Paths& paths, bool build,
-                    const std::optional<std::filesystem::path>& junit);
+                    const std::optional<std::filesystem::path>& junit,
+                    const std::vector<std::string>& only = {});
 
 }  // namespace parity::learn

@@ -227,10 +227,10 @@ TEST(LearnCrash, TerminateIsToldAsAnExceptionThatLeftANoexceptFunction) {
 TEST_F(LearnTest, WrongSolutionsAreReadWithTheirMistakeAndSentence) {
   auto dir = root / "source" / "exercises" / "07_a_thing" / "wrong";
   fs::create_directories(dir);
-  std::ofstream(dir / "b_second.hpp") << "#pragma once\n// Mistake: it blocks\n"
+  std::ofstream(dir / "b_second.patch") << "#pragma once\n// Mistake: it blocks\n"
                                       << "// Fails with: is the handler still\n// blocking\n\n"
                                       << "// not part of it\n";
-  std::ofstream(dir / "a_first.hpp") << "// Mistake: m\n// Fails with: s\n";
+  std::ofstream(dir / "a_first.patch") << "// Mistake: m\n// Fails with: s\n";
   std::ofstream(dir / "notes.txt") << "not a wrong solution\n";
   auto wrongs = wrong_solutions(*find_exercise(paths, "07"));
   ASSERT_EQ(wrongs.size(), 2u);

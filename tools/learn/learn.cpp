@@ -252,7 +252,7 @@ std::vector<WrongSolution> wrong_solutions(const Exercise& exercise) {
   auto dir = exercise.reference / "wrong";
   if (!fs::is_directory(dir)) return all;
   for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.path().extension() != ".hpp") continue;
+    if (entry.path().extension() != ".patch") continue;
     WrongSolution wrong{entry.path().stem().string(), entry.path(), {}, {}};
     // Each field runs on over the comment lines that follow it, until the next field or code.
     std::istringstream in(read_file(entry.path()));

@@ -35,8 +35,8 @@ struct Exercise {
   std::filesystem::path test_file() const { return dir / "test.cpp"; }
 };
 
-// A mistake a class makes, kept as exercises/NN/wrong/NAME.hpp, whose header says what it is and
-// the sentence its tests must fail with:
+// A mistake a class makes, kept as exercises/NN/wrong/NAME.patch against the solution (the build
+// applies it), whose first lines say what it is and the sentence its tests must fail with:
 //   // Mistake: finish() from a thread of its own
 //   // Fails with: finish() was called from a thread that is not running the handler's strand
 struct WrongSolution {

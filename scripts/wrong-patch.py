@@ -36,6 +36,16 @@ def split_header(lines):
     return header, body
 
 
+def opening_comment(lines):
+    """The comment lines right after `#pragma once`."""
+    block = []
+    for line in lines[1:]:
+        if not line.startswith("//"):
+            break
+        block.append(line)
+    return block
+
+
 def main():
     if len(sys.argv) != 3 or not sys.argv[2].endswith(".patch"):
         sys.exit(__doc__)
@@ -47,12 +57,12 @@ def main():
     if not any(h.startswith(FIELDS[0]) for h in header) or not any(
             h.startswith(FIELDS[1]) for h in header):
         sys.exit(f"wrong-patch: {copy} needs a '// Mistake: ' and a '// Fails with: ' line")
-    # Where the fields replaced the solution's own opening comment, put that back: the diff is
-    # the mistake, not the comment.
+    # Where the fields replaced (some of) the solution's opening comment, put it back whole: the
+    # diff is the mistake, not the comment.
     original = solution.read_text().splitlines(keepends=True)
-    if (len(original) > 1 and original[1].startswith("// Exercise") and len(body) > 1 and
-            body[1] != original[1]):
-        body.insert(1, original[1])
+    theirs, ours = opening_comment(body), opening_comment(original)
+    if theirs != ours and all(line in ours for line in theirs):
+        body[1:1 + len(theirs)] = ours
     with tempfile.NamedTemporaryFile("w", suffix=".hpp") as wrong:
         wrong.write("".join(body))
         wrong.flush()

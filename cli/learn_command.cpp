@@ -126,6 +126,17 @@ int check(const Paths& paths, const learn::Exercise& exercise, const std::string
   fmt::print("Building exercise {} ...\n", exercise.number);
   std::fflush(stdout);
   auto result = learn::check(paths, exercise, learn::Version::student);
+  // Where lifetimes or threads are the lesson, the same tests again under a sanitizer: a data
+  // race or memory used after it was freed often passes the tests by luck. Its report becomes a
+  // part of its own.
+  if (result.built) {
+    for (const auto& sanitizer : learn::sanitizers_of(paths, exercise)) {
+      fmt::print("Checking again under {} ...\n", learn::sanitizer_name(sanitizer));
+      std::fflush(stdout);
+      result.parts.push_back(
+          learn::check_sanitized(paths, exercise, learn::Version::student, sanitizer).part);
+    }
+  }
   fmt::print("{}", learn::describe(exercise, result, text::terminal_width()));
   if (learn::tests_were_edited(paths, exercise))
     fmt::print(

@@ -224,6 +224,168 @@ TEST(LearnCrash, TerminateIsToldAsAnExceptionThatLeftANoexceptFunction) {
   EXPECT_EQ(text.find(" during "), std::string::npos) << text;
 }
 
+// The sanitizers' reports, as they print them (real runs, shortened), told in a sentence.
+// AddressSanitizer, exercise 16's mistake of resuming the handle and then destroying it.
+const char* const kCoroutineUsedAfterDestroy = R"(=================================================================
+==950==ERROR: AddressSanitizer: heap-use-after-free on address 0x606000000028 at pc 0x5617267294be bp 0x7ffe784f2eb0 sp 0x7ffe784f2ea8
+READ of size 8 at 0x606000000028 thread T0
+    #0 0x5617267294bd in std::__n4861::coroutine_handle<Task::promise_type>::operator bool() const /usr/include/c++/12/coroutine:236
+    #1 0x5617267294bd in Task::~Task() /work/after/exercises/16_a_timer_awaiter/test.cpp:2
+    #2 0x561726728524 in main /work/after/exercises/16_a_timer_awaiter/test.cpp:4
+    #3 0x7f784fa45249 in __libc_start_call_main ../sysdeps/nptl/libc_start_call_main.h:58
+
+0x606000000028 is located 8 bytes inside of 64-byte region [0x606000000020,0x606000000060)
+freed by thread T0 here:
+    #0 0x7f78508b9f08 in operator delete(void*) ../../../../src/libsanitizer/asan/asan_new_delete.cpp:152
+    #1 0x56172672803a in sleeper /work/after/exercises/16_a_timer_awaiter/test.cpp:3
+    #2 0x5617267285f6 in sleeper /work/after/exercises/16_a_timer_awaiter/test.cpp:3
+    #3 0x561726728709 in std::__n4861::coroutine_handle<void>::destroy() const /usr/include/c++/12/coroutine:137
+    #4 0x561726728709 in exercise::SleepFor::await_suspend(std::__n4861::coroutine_handle<void>)::{lambda()#1}::operator()() const /work/after/exercises/16_a_timer_awaiter/exercise.hpp:13
+    #5 0x561726728709 in void std::__invoke_impl<void, exercise::SleepFor::await_suspend(std::__n4861::coroutine_handle<void>)::{lambda()#1}&>(std::__invoke_other, exercise::SleepFor::await_suspend(std::__n4861::coroutine_handle<void>)::{lambda()#1}&) /usr/include/c++/12/bits/invoke.h:61
+    #6 0x561726728709 in std::_Function_handler<void (), exercise::SleepFor::await_suspend(std::__n4861::coroutine_handle<void>)::{lambda()#1}>::_M_invoke(std::_Any_data const&) /usr/include/c++/12/bits/std_function.h:290
+    #7 0x56172672936d in exercise::Loop::run() /work/after/exercises/16_a_timer_awaiter/exercise.hpp:6
+
+previously allocated by thread T0 here:
+    #0 0x7f78508b94c8 in operator new(unsigned long) ../../../../src/libsanitizer/asan/asan_new_delete.cpp:95
+    #1 0x561726728197 in sleeper(exercise::Loop&) /work/after/exercises/16_a_timer_awaiter/test.cpp:3
+
+SUMMARY: AddressSanitizer: heap-use-after-free /usr/include/c++/12/coroutine:236 in std::__n4861::coroutine_handle<Task::promise_type>::operator bool() const
+Shadow bytes around the buggy address:
+)";
+
+// ThreadSanitizer, exercise 09's mistake of reading `done` before taking the lock.
+const char* const kDataRace = R"(==================
+WARNING: ThreadSanitizer: data race (pid=995)
+  Read of size 1 at 0x7ffd150f9048 by main thread:
+    #0 exercise::IntFuture::add_done_callback(std::function<void ()>) /work/after/exercises/09_a_future_by_hand/exercise.hpp:14 (r+0x1aa2)
+    #1 main /work/after/exercises/09_a_future_by_hand/test.cpp:3 (r+0x14f9)
+
+  Previous write of size 1 at 0x7ffd150f9048 by thread T1 (mutexes: write M9):
+    #0 exercise::IntFuture::set_result(int) /work/after/exercises/09_a_future_by_hand/exercise.hpp:11 (r+0x13c1)
+    #1 operator() /work/after/exercises/09_a_future_by_hand/test.cpp:3 (r+0x13c1)
+    #2 __invoke_impl<void, main()::<lambda()> > /usr/include/c++/12/bits/invoke.h:61 (r+0x13c1)
+    #7 <null> <null> (libstdc++.so.6+0xd44a2)
+
+  Location is stack of main thread.
+
+  Mutex M9 (0x7ffd150f9020) created at:
+    #0 pthread_mutex_lock ../../../../src/libsanitizer/sanitizer_common/sanitizer_common_interceptors.inc:4324 (libtsan.so.2+0x558e1)
+    #4 exercise::IntFuture::set_result(int) /work/after/exercises/09_a_future_by_hand/exercise.hpp:9 (r+0x13a4)
+
+  Thread T1 (tid=997, finished) created by main thread at:
+    #0 pthread_create ../../../../src/libsanitizer/tsan/tsan_interceptors_posix.cpp:1001 (libtsan.so.2+0x5e686)
+    #1 std::thread::_M_start_thread(std::unique_ptr<std::thread::_State, std::default_delete<std::thread::_State> >, void (*)()) <null> (libstdc++.so.6+0xd4578)
+
+SUMMARY: ThreadSanitizer: data race /work/after/exercises/09_a_future_by_hand/exercise.hpp:14 in exercise::IntFuture::add_done_callback(std::function<void ()>)
+==================
+)";
+
+TEST(LearnSanitizer, ACoroutineFrameUsedAfterItWasDestroyedNamesWhereTheStudentDestroyedIt) {
+  auto report = read_sanitizer_report(kCoroutineUsedAfterDestroy, "exercise.hpp");
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->sanitizer, "AddressSanitizer");
+  EXPECT_EQ(report->kind, "heap-use-after-free");
+  EXPECT_EQ(report->sentence,
+            "a coroutine's frame was used after it was destroyed (heap-use-after-free), destroyed "
+            "in `SleepFor::await_suspend`'s callback (exercise.hpp:13)");
+}
+
+TEST(LearnSanitizer, ADataRaceNamesItsTwoAccessesInTheStudentsFile) {
+  auto report = read_sanitizer_report(kDataRace, "exercise.hpp");
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->sanitizer, "ThreadSanitizer");
+  EXPECT_EQ(report->kind, "data race");
+  EXPECT_EQ(report->sentence,
+            "two threads used the same memory at once, one writing, with nothing ordering them "
+            "(data race): read in `IntFuture::add_done_callback` (exercise.hpp:14), and written "
+            "in `IntFuture::set_result` (exercise.hpp:11)");
+}
+
+// Not in the student's file: the first frame outside the sanitizer and the libraries.
+TEST(LearnSanitizer, ElsewhereTheFirstFrameOutsideTheLibrariesIsNamed) {
+  auto report = read_sanitizer_report(kCoroutineUsedAfterDestroy, "other.hpp");
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->sentence,
+            "a coroutine's frame was used after it was destroyed (heap-use-after-free) in "
+            "`Task::~Task` (test.cpp:2)");
+}
+
+TEST(LearnSanitizer, ALocalKeptByALambdaPastItsFunctionIsNamedWithItsVariable) {
+  auto report = read_sanitizer_report(R"(=================================================================
+==1504==ERROR: AddressSanitizer: stack-use-after-return on address 0x7f3ada400030 at pc 0x5640c610941f bp 0x7fff58157fc0 sp 0x7fff58157fb8
+READ of size 4 at 0x7f3ada400030 thread T0
+    #0 0x5640c610941e in operator() /work/after/exercises/10_wrap_a_callback_api/exercise.hpp:7
+    #1 0x5640c610941e in __invoke_impl<void, exercise::async_lookup(int)::<lambda()>&> /usr/include/c++/12/bits/invoke.h:61
+    #4 0x5640c6109f68 in std::function<void ()>::operator()() const /usr/include/c++/12/bits/std_function.h:591
+    #5 0x5640c6109f68 in main /work/after/exercises/10_wrap_a_callback_api/test.cpp:10
+
+Address 0x7f3ada400030 is located in stack of thread T0 at offset 48 in frame
+    #0 0x5640c610961c in exercise::async_lookup(int) /work/after/exercises/10_wrap_a_callback_api/exercise.hpp:5
+
+  This frame has 9 object(s):
+    [48, 52) 'copy' (line 6) <== Memory access at offset 48 is inside this variable
+    [64, 72) '<unknown>'
+HINT: this may be a false positive if your program uses some custom stack unwind mechanism, swapcontext or vfork
+SUMMARY: AddressSanitizer: stack-use-after-return /work/after/exercises/10_wrap_a_callback_api/exercise.hpp:7 in operator()
+)",
+                                      "exercise.hpp");
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->sentence,
+            "`copy`, a local variable of `async_lookup`, was used after that function had "
+            "returned (stack-use-after-return) in a lambda (exercise.hpp:7): a reference or "
+            "pointer to it outlived it, as a lambda's capture by reference does when the lambda "
+            "runs later");
+}
+
+TEST(LearnSanitizer, ALeakSaysHowMuchAndWhereItWasAllocated) {
+  auto report = read_sanitizer_report(R"(
+=================================================================
+==1485==ERROR: LeakSanitizer: detected memory leaks
+
+Direct leak of 40 byte(s) in 1 object(s) allocated from:
+    #0 0x7f83ddcb94c8 in operator new(unsigned long) ../../../../src/libsanitizer/asan/asan_new_delete.cpp:95
+    #1 0x55675d983717 in sleeper() /work/after/exercises/16_a_timer_awaiter/test.cpp:7
+    #2 0x55675d983818 in main /work/after/exercises/16_a_timer_awaiter/test.cpp:8
+
+SUMMARY: AddressSanitizer: 40 byte(s) leaked in 1 allocation(s).
+)",
+                                      "exercise.hpp");
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->sanitizer, "LeakSanitizer");
+  EXPECT_EQ(report->sentence,
+            "memory was never freed: 40 byte(s) in 1 object(s) (a leak, LeakSanitizer), allocated "
+            "in `sleeper` (test.cpp:7)");
+}
+
+TEST(LearnSanitizer, UndefinedBehaviourIsQuotedAndAPlainRunHasNoReport) {
+  auto report = read_sanitizer_report(
+      "[ RUN      ] Exercise09.Part7\n"
+      "/work/after/exercises/09_a_future_by_hand/exercise.hpp:44:13: runtime error: load of value "
+      "190, which is not a valid value for type 'bool'\n",
+      "exercise.hpp");
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->sentence,
+            "undefined behaviour: load of value 190, which is not a valid value for type 'bool' "
+            "(UndefinedBehaviorSanitizer) in exercise.hpp:44");
+  EXPECT_FALSE(read_sanitizer_report("[ RUN      ] E.Part1\n[  FAILED  ] E.Part1\n"
+                                     "ThreadSanitizer: reported 0 warnings\n",
+                                     "exercise.hpp"));
+}
+
+// A crash says what the sanitized run found, not only the signal.
+TEST(LearnSanitizer, ACrashIsDescribedWithTheSanitizersPart) {
+  CheckResult result;
+  result.built = true;
+  result.crashed = true;
+  result.crash = "The tests were killed by signal 11 (Segmentation fault) during Part2.\n";
+  result.parts = {{"Sanitizer_AddressSanitizer", false, "memory was used after it was freed", 0}};
+  auto text = describe({"16", "16_x", "X", {}}, result);
+  EXPECT_NE(text.find("FAIL Sanitizer_AddressSanitizer\n           memory was used after it was "
+                      "freed"),
+            std::string::npos)
+      << text;
+}
+
 TEST_F(LearnTest, WrongSolutionsAreReadWithTheirMistakeAndSentence) {
   auto dir = root / "source" / "exercises" / "07_a_thing" / "wrong";
   fs::create_directories(dir);
@@ -232,12 +394,31 @@ TEST_F(LearnTest, WrongSolutionsAreReadWithTheirMistakeAndSentence) {
                                       << "// not part of it\n";
   std::ofstream(dir / "a_first.patch") << "// Mistake: m\n// Fails with: s\n";
   std::ofstream(dir / "notes.txt") << "not a wrong solution\n";
+  // Still a whole file (being converted), and one that only a sanitizer catches.
+  std::ofstream(dir / "c_third.hpp") << "#pragma once\n// Mistake: a race\n// Fails with: two "
+                                        "threads\n// Caught by: tsan\n";
+  std::ofstream(dir / "a_first.hpp") << "// Mistake: the patch's older self\n";
   auto wrongs = wrong_solutions(*find_exercise(paths, "07"));
-  ASSERT_EQ(wrongs.size(), 2u);
+  ASSERT_EQ(wrongs.size(), 3u);
   EXPECT_EQ(wrongs[0].name, "a_first");
+  EXPECT_EQ(wrongs[0].mistake, "m");
   EXPECT_EQ(wrongs[1].name, "b_second");
   EXPECT_EQ(wrongs[1].mistake, "it blocks");
   EXPECT_EQ(wrongs[1].sentence, "is the handler still blocking");
+  EXPECT_EQ(wrongs[1].caught_by, "");
+  EXPECT_EQ(wrongs[2].name, "c_third");
+  EXPECT_EQ(wrongs[2].sentence, "two threads");
+  EXPECT_EQ(wrongs[2].caught_by, "tsan");
+}
+
+TEST_F(LearnTest, TheSanitizersOfAnExerciseAreTheBuildTreesList) {
+  auto exercise = *find_exercise(paths, "07");
+  EXPECT_TRUE(sanitizers_of(paths, exercise).empty());  // a tree without the list has none
+  fs::create_directories(root / "build" / "learn");
+  std::ofstream(root / "build" / "learn" / "sanitizers.txt")
+      << "# exercise sanitizer\n07 asan\n09 tsan\n07 tsan\n";
+  EXPECT_EQ(sanitizers_of(paths, exercise), (std::vector<std::string>{"asan", "tsan"}));
+  EXPECT_EQ(sanitizer_name("tsan"), "ThreadSanitizer");
 }
 
 // A student's project (learn init) made from a shipped set with one exercise, not configured.

@@ -39,11 +39,16 @@ struct Exercise {
 // applies it), whose first lines say what it is and the sentence its tests must fail with:
 //   // Mistake: finish() from a thread of its own
 //   // Fails with: finish() was called from a thread that is not running the handler's strand
+// (Still being converted: some are a whole wrong/NAME.hpp, with the same lines; both are read.)
+// A mistake that only a sanitizer shows (a data race, memory used after it was freed, that the
+// tests pass by luck) says which, and its sentence is then that sanitizer's:
+//   // Caught by: tsan
 struct WrongSolution {
   std::string name;  // NAME
   std::filesystem::path file;
   std::string mistake;
   std::string sentence;
+  std::string caught_by;  // "asan", "tsan", or "" for the tests alone
 };
 std::vector<WrongSolution> wrong_solutions(const Exercise& exercise);
 
@@ -96,11 +101,50 @@ CheckResult check(const Paths& paths, const Exercise& exercise, Version version,
 CheckResult check(const Paths& paths, const Exercise& exercise, const WrongSolution& wrong,
                   bool build = true);
 
+// The sanitizers an exercise's tests run under too, in this build tree ("asan": AddressSanitizer
+// with UndefinedBehaviorSanitizer; "tsan": ThreadSanitizer): the exercises whose lesson is
+// lifetimes or threads (exercises/CMakeLists.txt lists them, into learn/sanitizers.txt). None in
+// a tree without that list (a student's project, a build instrumented whole).
+std::vector<std::string> sanitizers_of(const Paths& paths, const Exercise& exercise);
+// "ThreadSanitizer" for "tsan", "AddressSanitizer" for "asan".
+std::string sanitizer_name(const std::string& sanitizer);
+
+// A sanitizer's first report in a test run's output, in a sentence for a student: what happened
+// in plain words, the report's own name for it in parentheses, and where: the first frame in the
+// student's file (`file`, e.g. "exercise.hpp"), else the first outside the sanitizer and the
+// standard library. nullopt if `output` holds no report.
+//   two threads used the same memory at once, one writing, with nothing ordering them (data
+//   race) in `IntFuture::add_done_callback` (exercise.hpp:51) and `IntFuture::complete`
+//   (exercise.hpp:66)
+struct SanitizerReport {
+  std::string sanitizer;  // "ThreadSanitizer", "AddressSanitizer", "LeakSanitizer", ...
+  std::string kind;       // the report's: "data race", "heap-use-after-free", "SEGV", ...
+  std::string sentence;
+};
+std::optional<SanitizerReport> read_sanitizer_report(const std::string& output,
+                                                     const std::string& file);
+
 // Why a test binary died, for a student: the signal (or the time limit), the first line of
 // glibc's or a sanitizer's report in `output`, the server's last complaint, and, where `source`
 // has a co_await over a braced temporary, GCC 12's rule and the two-line fix.
 std::string explain_crash(int exit_code, bool timed_out, const std::string& output,
-                          const std::string& source);
+                          const std::string& source, int limit_seconds = 60);
+
+// The tests run a second time under `sanitizer` (exercise_NN_SAN, its _solution_ or _wrong_NAME_
+// version), built first unless `build` is false. `part` is what the check adds: a part named
+// Sanitizer_ThreadSanitizer (or the sanitizer's name), failing with the report's sentence (or why
+// the sanitized tests did not run to the end), passing when the run was clean. `run` is that run
+// itself. (Its own parts do not count: the plain run grades them, and a part bounded in time may
+// run out of it under ThreadSanitizer.)
+struct SanitizedCheck {
+  CheckResult run;
+  Part part;
+};
+SanitizedCheck check_sanitized(const Paths& paths, const Exercise& exercise, Version version,
+                               const std::string& sanitizer, bool build = true);
+SanitizedCheck check_sanitized(const Paths& paths, const Exercise& exercise,
+                               const WrongSolution& wrong, const std::string& sanitizer,
+                               bool build = true);
 
 // True if the student's test.cpp is not the one that grades (it is not used).
 bool tests_were_edited(const Paths& paths, const Exercise& exercise);
@@ -118,8 +162,9 @@ std::filesystem::path reset(const Paths& paths, const Exercise& exercise);
 // What `parity learn check` prints for a result, each failing part's reason wrapped to `width`.
 std::string describe(const Exercise& exercise, const CheckResult& result, std::size_t width = 80);
 
-// `parity learn verify`: every starter builds and fails, every solution passes, every wrong
-// solution fails with its sentence. Writes JUnit XML to `junit` if given. Returns the lines of
+// `parity learn verify`: every starter builds and fails, every solution passes (also under each
+// of its exercise's sanitizers), every wrong solution fails with its sentence (one "caught by" a
+// sanitizer, with its sentence under that sanitizer). Writes JUnit XML to `junit` if given. Returns the lines of
 // its report, ending with the three counts, and whether all held. `only` (numbers, "07") keeps
 // those exercises; empty, all of them.
 struct Verification {

@@ -1,7 +1,8 @@
 #pragma once
 // when_all(a, b): a sender that starts both, and sends a's values then b's once both have sent
 // theirs. P2300 [exec.when.all]. If either fails, it sends the first error once both have
-// finished (the real one also asks the other to stop; see the lesson's README).
+// finished (the real one also asks the other to stop; see the lesson's README); else, if either
+// was stopped, it stops.
 //
 // Both are started in start(), one after the other, without waiting: a and b run at once as
 // far as they allow (two senders scheduled on a two-thread loop run on both threads). So the
@@ -59,22 +60,20 @@ class WhenAllOperation<A, B, Receiver, Values<As...>, Values<Bs...>> {
       op->one_finished();
     }
     void set_stopped() noexcept {
-      op->fail(Stopped{});
+      op->stopped_.store(true, std::memory_order_relaxed);  // published by one_finished's acq_rel
       op->one_finished();
     }
   };
 
-  struct Stopped {};
-  using Failure =
-      std::variant<std::monostate, std::exception_ptr, boost::system::error_code, Stopped>;
+  using Failure = std::variant<std::monostate, std::exception_ptr, boost::system::error_code>;
 
-  // The first failure is kept; a second is dropped (one receiver, one completion).
+  // The first error is kept; a second is dropped (one receiver, one completion). A stop is kept
+  // apart: an error wins over it, whichever came first, as in P2300.
   template <class Error>
   void fail(Error&& error) noexcept {
     if (failed_.exchange(true)) return;
     if constexpr (std::is_same_v<std::decay_t<Error>, std::exception_ptr> ||
-                  std::is_same_v<std::decay_t<Error>, boost::system::error_code> ||
-                  std::is_same_v<std::decay_t<Error>, Stopped>)
+                  std::is_same_v<std::decay_t<Error>, boost::system::error_code>)
       failure_ = std::forward<Error>(error);
     else
       failure_ = std::make_exception_ptr(std::forward<Error>(error));
@@ -88,7 +87,7 @@ class WhenAllOperation<A, B, Receiver, Values<As...>, Values<Bs...>> {
       return receiver_.set_error(*error);
     if (auto* code = std::get_if<boost::system::error_code>(&failure_))
       return receiver_.set_error(*code);
-    if (std::holds_alternative<Stopped>(failure_)) return receiver_.set_stopped();
+    if (stopped_.load(std::memory_order_relaxed)) return receiver_.set_stopped();
     std::apply(
         [this](auto&... a) {
           std::apply([&](auto&... b) { receiver_.set_value(std::move(a)..., std::move(b)...); },
@@ -103,6 +102,7 @@ class WhenAllOperation<A, B, Receiver, Values<As...>, Values<Bs...>> {
   std::optional<std::tuple<Bs...>> b_values_;
   std::atomic<int> remaining_{2};
   std::atomic<bool> failed_{false};
+  std::atomic<bool> stopped_{false};
   Failure failure_;
   operation_t<A, Child<0>> a_;
   operation_t<B, Child<1>> b_;

@@ -27,3 +27,30 @@ TEST(Exercise08, Part1_APingIsAnsweredWhileTheCrunchRuns) {
                  "GET /ping was answered only after the crunch gave up: the CPU work held the "
                  "loop's thread. Run it on the pool.");
 }
+
+TEST(Exercise08, Part2_ACrunchNobodyReleasesGivesUp) {
+  // Two servers, each with a library of its own. The first one's crunch is released before it
+  // starts, so it ends at once; the second one's is never released, so it spins its 3 s and gives
+  // up. Each /crunch answers what its own crunch returned.
+  World first(exercise::mount);
+  first.library().release();
+  auto released = first.get("/crunch", 10s);
+  REQUIRE_BECAUSE(released.status == 200, "GET /crunch answered " << released.status << ": "
+                                                                  << released.body
+                                                                  << first.server_said());
+  EXPECT_BECAUSE(released.body == R"({"gave_up":false})",
+                 "GET /crunch answered " << released.body << ", but its crunch was released: "
+                                         << R"(it should answer {"gave_up":false})");
+  World second(exercise::mount);
+  auto given_up = second.get("/crunch", 10s);
+  REQUIRE_BECAUSE(given_up.status == 200, "GET /crunch on a second server answered "
+                                              << given_up.status << ": " << given_up.body
+                                              << second.server_said());
+  EXPECT_BECAUSE(given_up.body == R"({"gave_up":true})",
+                 "GET /crunch on a second server answered "
+                     << given_up.body
+                     << R"(, but nothing released that server's crunch: it should give up after )"
+                        R"(3 s and answer {"gave_up":true}. Only the first server's crunch was )"
+                        "released: is something kept from the first request (a static)? Each "
+                        "request crunches with its own services_->library and answers its result.");
+}

@@ -4,34 +4,21 @@
 #include "exercises/support/world.hpp"
 
 #include <boost/asio/experimental/coro.hpp>
-#include <boost/asio/experimental/use_coro.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/json.hpp>
 
 namespace exercise {
 
 using namespace parity;
 using asio::experimental::coro;
 
-inline double now_ms() {
-  return std::chrono::duration<double, std::milli>(Clock::now().time_since_epoch()).count();
-}
-
-// The generator: `count` lines, 100 ms apart, each {"line": i, "at": when it was made}. It
-// takes its executor from get_executor(). Leave it as it is.
+// The generator: it yields the response's lines, each ending in "\n", and it may fail (throw)
+// part-way. Its body is in the tests (test.cpp): they decide how many lines there are, when each
+// one is made, and whether it fails, as a real source (a log, a search) would. It takes its
+// executor from get_executor(). Leave it as it is.
 struct Lines {
   asio::any_io_executor executor;
   asio::any_io_executor get_executor() const { return executor; }
-  coro<std::string> make(int count) {
-    asio::steady_timer timer(executor);
-    for (int i = 1; i <= count; ++i) {
-      timer.expires_after(std::chrono::milliseconds(100));
-      co_await timer.async_wait(asio::experimental::use_coro);
-      std::string line = boost::json::serialize(boost::json::object{{"line", i}, {"at", now_ms()}});
-      co_yield line + "\n";
-    }
-  }
+  coro<std::string> make();
 };
 
 class LinesHandler : public http::RequestHandler {
@@ -39,7 +26,7 @@ class LinesHandler : public http::RequestHandler {
   asio::awaitable<void> get() {
     set_header(http::field::content_type, "application/x-ndjson");
     Lines lines{get_executor()};
-    auto generator = lines.make(4);
+    auto generator = lines.make();
     for (;;) {
       auto line = co_await generator.async_resume(asio::use_awaitable);
       if (!line) break;

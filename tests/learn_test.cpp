@@ -394,10 +394,10 @@ TEST_F(LearnTest, WrongSolutionsAreReadWithTheirMistakeAndSentence) {
                                       << "// not part of it\n";
   std::ofstream(dir / "a_first.patch") << "// Mistake: m\n// Fails with: s\n";
   std::ofstream(dir / "notes.txt") << "not a wrong solution\n";
-  // Still a whole file (being converted), and one that only a sanitizer catches.
-  std::ofstream(dir / "c_third.hpp") << "#pragma once\n// Mistake: a race\n// Fails with: two "
-                                        "threads\n// Caught by: tsan\n";
-  std::ofstream(dir / "a_first.hpp") << "// Mistake: the patch's older self\n";
+  std::ofstream(dir / "a_first.hpp") << "// Mistake: a whole copy is no wrong solution\n";
+  // One that only a sanitizer catches.
+  std::ofstream(dir / "c_third.patch") << "// Mistake: a race\n// Fails with: two threads\n"
+                                          "// Caught by: tsan\n";
   auto wrongs = wrong_solutions(*find_exercise(paths, "07"));
   ASSERT_EQ(wrongs.size(), 3u);
   EXPECT_EQ(wrongs[0].name, "a_first");

@@ -255,7 +255,7 @@ CheckResult check(const Paths& paths, const Exercise& exercise, const WrongSolut
 namespace {
 
 // The tests under a sanitizer, and the part that says what it found. `file` is the name of the
-// file the mistakes are in, as the report's frames name it (exercise.hpp, wrong/NAME.hpp).
+// file the mistakes are in, as the report's frames name it (exercise.hpp).
 SanitizedCheck sanitized(const Paths& paths, const std::string& target, const fs::path& source,
                          const std::string& file, const std::string& sanitizer, bool build) {
   SanitizedCheck out;
@@ -295,10 +295,9 @@ SanitizedCheck check_sanitized(const Paths& paths, const Exercise& exercise, Ver
 SanitizedCheck check_sanitized(const Paths& paths, const Exercise& exercise,
                                const WrongSolution& wrong, const std::string& sanitizer,
                                bool build) {
-  // A patch is applied into an exercise.hpp of its own; a whole wrong/NAME.hpp is included.
-  auto file = wrong.file.extension() == ".hpp" ? wrong.file.filename().string() : "exercise.hpp";
+  // A patch is applied into an exercise.hpp of its own, which the report's frames name.
   return sanitized(paths, "exercise_" + exercise.number + "_wrong_" + wrong.name + "_" + sanitizer,
-                   wrong.file, file, sanitizer, build);
+                   wrong.file, "exercise.hpp", sanitizer, build);
 }
 
 std::string sanitizer_name(const std::string& sanitizer) {
@@ -323,11 +322,7 @@ std::vector<WrongSolution> wrong_solutions(const Exercise& exercise) {
   auto dir = exercise.reference / "wrong";
   if (!fs::is_directory(dir)) return all;
   for (const auto& entry : fs::directory_iterator(dir)) {
-    auto extension = entry.path().extension();
-    if (extension != ".patch" && extension != ".hpp") continue;
-    // A NAME.hpp beside its NAME.patch is one being converted: the patch is the one built.
-    if (extension == ".hpp" && fs::exists(fs::path(entry.path()).replace_extension(".patch")))
-      continue;
+    if (entry.path().extension() != ".patch") continue;
     WrongSolution wrong{entry.path().stem().string(), entry.path(), {}, {}, {}};
     // Each field runs on over the comment lines that follow it, until the next field or code.
     std::istringstream in(read_file(entry.path()));

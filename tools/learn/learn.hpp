@@ -39,7 +39,6 @@ struct Exercise {
 // applies it), whose first lines say what it is and the sentence its tests must fail with:
 //   // Mistake: finish() from a thread of its own
 //   // Fails with: finish() was called from a thread that is not running the handler's strand
-// (Still being converted: some are a whole wrong/NAME.hpp, with the same lines; both are read.)
 // A mistake that only a sanitizer shows (a data race, memory used after it was freed, that the
 // tests pass by luck) says which, and its sentence is then that sanitizer's:
 //   // Caught by: tsan

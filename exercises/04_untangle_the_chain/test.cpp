@@ -44,3 +44,55 @@ TEST(Exercise04, Part3_AFailedCallIs502) {
   EXPECT_BECAUSE(r.status == 502, "with the upstream down, GET /chain answered "
                                       << r.status << ", not 502: catch the fetch's error");
 }
+
+namespace {
+// Each step's "step" and "previous", as text: "1 2<-1 3<-2".
+std::string describe_steps(const boost::json::array& steps) {
+  std::string out;
+  for (const auto& s : steps) {
+    const auto* o = s.if_object();
+    const auto* step = o ? o->if_contains("step") : nullptr;
+    const auto* previous = o ? o->if_contains("previous") : nullptr;
+    out += out.empty() ? "" : " ";
+    out += step && step->is_string() ? std::string(step->as_string()) : std::string("?");
+    if (previous) out += "<-" + (previous->is_string() ? std::string(previous->as_string()) : "?");
+  }
+  return out;
+}
+}  // namespace
+
+TEST(Exercise04, Part4_TheGivenCallbackChainStillWorks) {
+  {
+    World world(exercise::mount);
+    auto r = world.get("/callback-chain");
+    REQUIRE_BECAUSE(r.status == 200, "GET /callback-chain (the given CallbackChainHandler) answered "
+                                         << r.status << ": " << r.body << world.server_said()
+                                         << ". Leave the callback version as it was given");
+    auto steps = boost::json::parse(r.body).at("steps").as_array();
+    EXPECT_BECAUSE(describe_steps(steps) == "1 2<-1 3<-2",
+                   "GET /callback-chain gave the steps [" << describe_steps(steps)
+                       << "], expected [1 2<-1 3<-2] (step<-previous): leave the callback "
+                          "version as it was given");
+  }
+  World world(exercise::mount, parity::exercises::closed_upstream());
+  auto r = world.get("/callback-chain");
+  EXPECT_BECAUSE(r.status == 502, "with the upstream down, GET /callback-chain answered "
+                                      << r.status
+                                      << ", not 502: leave the callback version as it was given");
+}
+
+TEST(Exercise04, Part5_TwoChainsInARowEachHaveOnlyTheirOwnSteps) {
+  World world(exercise::mount);
+  for (const char* which : {"first", "second"}) {
+    auto r = world.get("/chain");
+    REQUIRE_BECAUSE(r.status == 200, "the " << which << " GET /chain answered " << r.status
+                                            << ": " << r.body << world.server_said());
+    auto steps = boost::json::parse(r.body).at("steps").as_array();
+    EXPECT_BECAUSE(describe_steps(steps) == "1 2<-1 3<-2",
+                   "the " << which << " of two GET /chain in a row gave the steps ["
+                          << describe_steps(steps)
+                          << "], expected [1 2<-1 3<-2] (step<-previous): each request starts "
+                             "with nothing of the one before (is something kept from one request "
+                             "to the next, a static variable?)");
+  }
+}

@@ -43,6 +43,23 @@ TEST(Exercise09, Part1_SetResultThenResult) {
   future.set_result(42);
   EXPECT_BECAUSE(future.done(), "after set_result(42), done() is still false");
   EXPECT_BECAUSE(future.result() == 42, "after set_result(42), result() is " << future.result());
+  // result() must let go of the State's mutex: done() and add_done_callback after it, asked from
+  // another thread, are answered. A mutex never unlocked would hold that thread forever, so it is
+  // a thread of its own, detached, waited for 2 s at most.
+  auto answered = std::make_shared<std::promise<void>>();
+  auto after = answered->get_future();
+  std::thread([future, answered]() mutable {
+    try {
+      (void)future.done();
+      future.add_done_callback([](IntFuture) {});
+    } catch (...) {
+    }
+    answered->set_value();
+  }).detach();
+  EXPECT_BECAUSE(after.wait_for(2s) == std::future_status::ready,
+                 "after result(), done() and add_done_callback on the same future, from another "
+                 "thread, had no answer within 2 s: they wait for the State's mutex, which "
+                 "result() never let go of (a lock that outlives the call, a static one?)");
 }
 
 TEST(Exercise09, Part2_ACallbackRunsOnTheLoopWhenTheResultComesFromAnotherThread) {
@@ -219,4 +236,55 @@ TEST(Exercise09, Part9_ACallbackAddedWhileTheResultIsSetIsNeverLost) {
                  "a callback added while set_result ran was lost: add_done_callback looked at "
                  "done under one lock and added the callback under another, and set_result ran "
                  "in between. Look and add under one lock");
+}
+
+TEST(Exercise09, Part10_TwoFuturesSetAtOnceEachRunTheirOwnCallback) {
+  // Future b is set while a's set_result is between its unlock of a's mutex and the posting of
+  // a's callbacks, the test holding it there (as in Part9): two futures set at once, every time.
+  parity::Loop loop;
+  IntFuture a(loop.get_executor()), b(loop.get_executor());
+  std::atomic<int> a_ran{0}, b_ran{0};
+  std::string b_thrown;
+  auto thrown = on_a_thread([&] {
+    a.add_done_callback([&](IntFuture) { ++a_ran; });
+    b.add_done_callback([&](IntFuture) { ++b_ran; });
+    parity::exercises::CheckedMutex::after_next_unlock(
+        [&] { b_thrown = on_a_thread([b]() mutable { b.set_result(2); }); });
+    a.set_result(1);
+    if (parity::exercises::CheckedMutex::pending_after_unlock()) {
+      parity::exercises::CheckedMutex::after_next_unlock(nullptr);
+      b.set_result(2);
+    }
+  });
+  REQUIRE_BECAUSE(thrown.empty() && b_thrown.empty(),
+                  "add_done_callback or set_result threw: " << thrown << b_thrown);
+  // The loop run here, 5 s at most, until both callbacks ran; what a posted callback threw is
+  // kept for the sentence.
+  std::string loop_thrown;
+  loop.context().restart();
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!(a_ran > 0 && b_ran > 0) && std::chrono::steady_clock::now() < deadline) {
+    try {
+      loop.context().run_one_for(10ms);
+    } catch (const std::exception& e) {
+      loop_thrown = e.what();
+    }
+  }
+  loop.context().restart();
+  try {
+    loop.context().poll();  // a second run of either callback, if one was posted twice
+  } catch (const std::exception& e) {
+    loop_thrown = e.what();
+  }
+  EXPECT_BECAUSE(loop_thrown.empty(), "with two futures set at once, a callback posted to the "
+                                      "loop threw: "
+                                          << loop_thrown
+                                          << " (an empty std::function was posted: are the "
+                                             "callbacks to post kept somewhere both share, a "
+                                             "static vector?)");
+  EXPECT_BECAUSE(a_ran == 1 && b_ran == 1,
+                 "two futures set at once, each with one callback: a's ran "
+                     << a_ran << " times and b's " << b_ran
+                     << " times, expected once each: each set_result posts only its own future's "
+                        "callbacks");
 }

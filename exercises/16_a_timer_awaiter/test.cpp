@@ -21,6 +21,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -263,9 +264,11 @@ struct Child {
   using Handle = std::coroutine_handle<promise_type>;
 
   Child(Handle handle, Record* record) : handle(handle), record(record) {}
+  // Clang moves the return object out of get_return_object() (GCC 12 elides the move).
+  Child(Child&& other) noexcept : handle(std::exchange(other.handle, {})), record(other.record) {}
   Child(const Child&) = delete;
   ~Child() {
-    if (!record->destroyed) handle.destroy();  // unless the awaiter did it already
+    if (handle && !record->destroyed) handle.destroy();  // unless the awaiter did it already
   }
   // co_await child: start it, and be resumed by it once it has a value.
   bool await_ready() const { return false; }

@@ -33,6 +33,9 @@ TEST(Tutorial02, OneRequestShowsTheTimeCostPage) {
   EXPECT_EQ(result.figures.at("status"), 200);
   EXPECT_NE(result.output.find("Time Cost"), std::string::npos) << result.output;
   EXPECT_GE(result.figures.at("request_seconds"), 0.1);  // the upstream's timer, at least
+  // The blocking call holds the loop for the upstream's 100 ms at least: no beat in between.
+  EXPECT_GE(result.figures.at("longest_gap_ms"), 100) << result.output;
+  EXPECT_NE(result.output.find("the longest gap between two:"), std::string::npos);
 }
 
 TEST(Tutorial02, TheSyncServerRunsTwoRequestsOneAfterTheOtherAndTheCoroutineOneAtOnce) {
@@ -40,6 +43,9 @@ TEST(Tutorial02, TheSyncServerRunsTwoRequestsOneAfterTheOtherAndTheCoroutineOneA
   EXPECT_LE(result.figures.at("sync_overlap_ms"), 0) << result.output;
   EXPECT_GT(result.figures.at("coroutine_overlap_ms"), 0) << result.output;
   EXPECT_GE(result.figures.at("sync_total_ms"), 1000) << result.output;  // 2 x 500 ms, in turn
+  // A sync handler holds the loop through its sleep: the heartbeat cannot beat inside it.
+  EXPECT_EQ(result.figures.at("sync_beats"), 0) << result.output;
+  EXPECT_GE(result.figures.at("coroutine_beats"), 1) << result.output;  // 10 ms beats, 500 ms waits
 }
 
 TEST(Tutorial02, SiegeAtTheSyncServerStaysUnderLittlesLaw) {
@@ -49,6 +55,10 @@ TEST(Tutorial02, SiegeAtTheSyncServerStaysUnderLittlesLaw) {
   EXPECT_EQ(result.figures.at("failed"), 0) << result.output;
   // One request in flight and 100 ms each: no run can beat 10 per second.
   EXPECT_LE(result.figures.at("transaction_rate"), 10.0) << result.output;
+  // siege's Concurrency counts the users waiting, queued ones too: what the output explains.
+  EXPECT_NE(result.output.find("siege's Concurrency counts something else"), std::string::npos)
+      << result.output;
+  EXPECT_GE(result.figures.at("concurrency"), 0) << result.output;
 }
 
 TEST(Tutorial03, TheCallbackHandlerDiffersFromTheSyncOneByItsWaitOnly) {
@@ -131,6 +141,8 @@ TEST(Tutorial06, ABlockingCallInACoroutineSerializesAndThePoolFixesIt) {
   auto result = run("06.1");
   EXPECT_LE(result.figures.at("inside_overlap_ms"), 0) << result.output;
   EXPECT_GT(result.figures.at("wrapped_overlap_ms"), 0) << result.output;
+  EXPECT_EQ(result.figures.at("inside_beats"), 0) << result.output;   // the loop was held
+  EXPECT_GE(result.figures.at("wrapped_beats"), 1) << result.output;  // and here it was free
 }
 
 TEST(Tutorial06, ACpuLoopHoldsTheCoroutinesLoopButNotTheThreadpools) {
@@ -143,6 +155,9 @@ TEST(Tutorial06, APoolOfFiveServesTenInTwoWaves) {
   auto result = run("06.3");
   // Five threads, each held 200 ms: five of the ten cannot finish before 400 ms have passed.
   EXPECT_GE(result.figures.at("second_wave"), 5) << result.output;
+  EXPECT_NE(result.output.find("\"started\" is when the loop began a request's handler"),
+            std::string::npos)
+      << result.output;
 }
 
 TEST(Tutorial07, AwaitedOneByOneTheBarrierFailsEachAndMultiPassesAll) {
@@ -360,6 +375,13 @@ TEST(Tutorial16, TheToyLoopRunsTheQueuedCallbackThenTheSocketThenTheTimersByDead
   EXPECT_EQ(result.figures.at("in_order"), 1) << result.output;
   EXPECT_EQ(result.figures.at("b_ran"), 0) << result.output;  // removed before its time
   EXPECT_EQ(result.figures.at("callback_on_loop_thread"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("queued_elsewhere"), 1) << result.output;
+  EXPECT_NE(result.output.find("the callback ran on the loop's thread: yes"), std::string::npos);
+  // A timer may run late on a busy machine, never early; the pipe's handler ran before A.
+  EXPECT_GE(result.figures.at("timer_a_ms"), 100) << result.output;
+  EXPECT_GE(result.figures.at("timer_c_ms"), 300) << result.output;
+  EXPECT_GE(result.figures.at("pipe_ms"), 0) << result.output;
+  EXPECT_LE(result.figures.at("pipe_ms"), result.figures.at("timer_a_ms")) << result.output;
 }
 
 // The server holds every answer until all 100 waits are in flight (a barrier): 100 answers prove
@@ -378,6 +400,8 @@ TEST(Tutorial16, GarbageAndFloodsGetTheirStatusesNotACrash) {
   EXPECT_EQ(result.figures.at("too_long_a_wait"), 400) << result.output;
   EXPECT_EQ(result.figures.at("too_large"), 431) << result.output;
   EXPECT_EQ(result.figures.at("one_too_many"), 503) << result.output;
+  // Nothing before its request: the 503 comes once the request is read, not at connect.
+  EXPECT_EQ(result.figures.at("answered_before_request"), 0) << result.output;
 }
 
 TEST(Tutorial16, TheSameServerOnIoContextHoldsAHundredWaitsAtOnce) {
@@ -397,6 +421,10 @@ TEST(Tutorial17, TheCoroutineSuspendsAndTheLoopRunsSomethingElseBeforeResumingIt
   auto result = run("17.1");
   EXPECT_EQ(result.figures.at("in_order"), 1) << result.output;
   EXPECT_EQ(result.figures.at("suspended_after_spawn"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("logged_at_spawn"), 1) << result.output;  // ran to its co_await
+  // Timers run late on a busy machine, never early: bounds from below only.
+  EXPECT_GE(result.figures.at("callback_ms"), 5) << result.output;
+  EXPECT_GE(result.figures.at("resumed_ms"), 10) << result.output;
 }
 
 TEST(Tutorial17, OneTaskPerClientHoldsAHundredWaitsAtOnceOnOneThread) {
@@ -412,6 +440,8 @@ TEST(Tutorial17, TheFrameWrittenByHandDoesWhatTheCompiledCoroutineDoes) {
 
 TEST(Tutorial17, AnAwaitableStartsOnlyOnTheExecutorCoSpawnGaveIt) {
   auto result = run("17.4");
+  EXPECT_EQ(result.figures.at("toy_started_when_made"), 0) << result.output;
+  EXPECT_EQ(result.figures.at("toy_started_by_spawn"), 1) << result.output;  // resumed at once
   EXPECT_EQ(result.figures.at("started_when_made"), 0) << result.output;
   EXPECT_EQ(result.figures.at("started_by_co_spawn"), 0) << result.output;
   EXPECT_EQ(result.figures.at("ran_on_the_loop"), 1) << result.output;
@@ -425,14 +455,16 @@ TEST(Tutorial17, AnAwaitableStartsOnlyOnTheExecutorCoSpawnGaveIt) {
 TEST(Tutorial17, AddressSanitizerCatchesEachPitfallWhereTheCompilerHasItAndNeitherFix) {
   auto result = run("17.5");
   if (result.figures.at("built") == 0) GTEST_SKIP() << result.output;
-  if (result.figures.at("asan_catches_lambda") == 1)
+  if (result.figures.at("asan_catches_lambda") == 1) {
     EXPECT_EQ(result.figures.at("lambda_caught"), 1) << result.output;
-  else  // Clang: the step must say that its ASan did not report it
+    EXPECT_EQ(result.figures.at("lambda_line_named"), 1) << result.output;  // "at pitfalls.cpp:"
+  } else  // Clang: the step must say that its ASan did not report it
     EXPECT_NE(result.output.find("did not report the capturing lambda"), std::string::npos)
         << result.output;
   switch (static_cast<int>(result.figures.at("compiler_has_temporary_bug"))) {
     case 1:
       EXPECT_EQ(result.figures.at("temporary_caught"), 1) << result.output;
+      EXPECT_EQ(result.figures.at("temporary_line_named"), 1) << result.output;
       break;
     case 0:
       EXPECT_EQ(result.figures.at("temporary_clean"), 1) << result.output;
@@ -458,6 +490,8 @@ TEST(Tutorial18, ThenAndLetValueComposeAndScheduleMovesToTheLoop) {
   EXPECT_EQ(result.figures.at("doubled"), 42) << result.output;
   EXPECT_EQ(result.figures.at("tens"), 30) << result.output;
   EXPECT_EQ(result.figures.at("let_ran_on_loop"), 1) << result.output;
+  EXPECT_NE(result.output.find("then(n * 10) ran on:  thread 2, the loop's"), std::string::npos)
+      << result.output;
 }
 
 TEST(Tutorial18, AnErrorSkipsThenAndIsRethrownBySyncWaitAndAStopIsEmpty) {
@@ -484,6 +518,11 @@ TEST(Tutorial18, TheSendersFetchAnswersAsTheCoroutineStylesDoes) {
   EXPECT_EQ(result.figures.at("same_body"), 1) << result.output;
   EXPECT_EQ(result.figures.at("page_status"), 200) << result.output;
   EXPECT_EQ(result.figures.at("refused_status"), 502) << result.output;
+  // cancel_on_close(): the client that hung up ended the chain in set_stopped(), and the
+  // upstream saw its caller go.
+  EXPECT_EQ(result.figures.at("left_stopped"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("left_abandoned"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("left_waiting"), 0) << result.output;
   EXPECT_NE(
       result.output.find("+    operation_ = start_owned(std::move(answered), Answered{this});"),
       std::string::npos)

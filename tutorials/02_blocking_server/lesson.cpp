@@ -4,11 +4,15 @@
 
 #include "tutorials/02_blocking_server/lesson.hpp"
 
-#include "tools/process/process.hpp"
 #include "common/http/client.hpp"
+#include "tools/process/process.hpp"
+#include "tutorials/02_blocking_server/heartbeat.hpp"
 #include "tutorials/support.hpp"
 
 #include <fmt/format.h>
+
+#include <regex>
+#include <sstream>
 
 namespace parity::tutorials {
 namespace {
@@ -16,24 +20,46 @@ namespace {
 StepResult one_request() {
   Demo demo;
   auto url = demo.service.url("/sync/fetch");
+  Heartbeat heartbeat(demo.service.loop());
   auto response = http::fetch_blocking({"GET", url});
+  heartbeat.next();  // the beat that ends the gap
+  const double gap = heartbeat.longest_gap();
   StepResult result;
-  result.output = fmt::format("$ curl {}\nHTTP {}\n{}", url, response.status, response.body);
+  result.output = fmt::format(
+      "$ curl {}\nHTTP {}\n{}\n"
+      "Meanwhile the server's loop kept a heartbeat, a callback every 10 ms:\n"
+      "  beats: {}, the longest gap between two: {:.0f} ms (the upstream takes {} ms)\n",
+      url, response.status, response.body, heartbeat.beats().size(), gap, kLatency.count());
   result.notice =
-      "the handler waited about 0.1 s for the upstream, and blocked the loop while it waited: no "
-      "other request of this server could run meanwhile.";
+      "the handler waited about 0.1 s for the upstream, and held the loop while it waited: the "
+      "heartbeat, which asks for nothing but the loop's thread, missed its beats for as long. A "
+      "second request would have waited as long (the next step sends two).";
   result.figures["status"] = response.status;
   result.figures["request_seconds"] = response.request_time.count();
+  result.figures["longest_gap_ms"] = gap;
   return result;
 }
 
 StepResult two_at_once() {
   Demo demo;
+  Heartbeat heartbeat(demo.service.loop());
   auto sync = at_once(demo.service.url("/sync/sleep?ms=500"), 2);
   auto coroutine = at_once(demo.service.url("/coroutine/sleep?ms=500"), 2);
+  auto beats_during = [&](const std::vector<Timed>& timed) {
+    int beats = 0;
+    // The 500 ms before each answer: its sleep, whatever ran between the start and the sleep.
+    for (const auto& t : timed) beats += heartbeat.between(t.finished_at - 500, t.finished_at);
+    return beats;
+  };
+  const int sync_beats = beats_during(sync), coroutine_beats = beats_during(coroutine);
   StepResult result;
   result.output = timeline("GET /sync/sleep?ms=500, two at once", sync) +
-                  timeline("GET /coroutine/sleep?ms=500, two at once", coroutine);
+                  timeline("GET /coroutine/sleep?ms=500, two at once", coroutine) +
+                  fmt::format(
+                      "the loop's heartbeat (a callback every 10 ms), beats during the requests' "
+                      "500 ms sleeps:\n"
+                      "  sync:      {}\n  coroutine: {}\n",
+                      sync_beats, coroutine_beats);
   result.notice =
       "the sync server started the second request only when the first had finished (seed 002: 5 "
       "s, then 10 s); the coroutine server ran both at once.";
@@ -41,6 +67,8 @@ StepResult two_at_once() {
   result.figures["coroutine_overlap_ms"] = overlap_ms(coroutine);
   result.figures["sync_total_ms"] = total_ms(sync);
   result.figures["coroutine_total_ms"] = total_ms(coroutine);
+  result.figures["sync_beats"] = sync_beats;
+  result.figures["coroutine_beats"] = coroutine_beats;
   return result;
 }
 
@@ -54,8 +82,13 @@ StepResult siege_the_sync_server() {
   result.output = run.text;
   result.output += fmt::format(
       "\nLittle's law: in flight = rate x latency. The sync server has 1 request in flight, the "
-      "upstream takes {} ms, so at most 1 / {:.1f} s = {:.0f} transactions/sec.\n",
-      kLatency.count(), std::chrono::duration<double>(kLatency).count(), limit);
+      "upstream takes {} ms, so at most 1 / {:.1f} s = {:.0f} transactions/sec.\n"
+      "siege's Concurrency counts something else: its users waiting for an answer, on average\n"
+      "(the sum of response times / elapsed time: rate x response time = {:.2f}/s x {:.2f} s =\n"
+      "{:.2f}). Most of them wait in the server's queue, not in the handler: the server serves\n"
+      "1 at a time.\n",
+      kLatency.count(), std::chrono::duration<double>(kLatency).count(), limit,
+      summary.transaction_rate, summary.response_time, summary.concurrency);
   result.notice = fmt::format(
       "{:.2f} trans/sec, near the limit of {:.0f}: the seed's siege got 9.70 with 29 hits. 100 "
       "users, and the server still answers one at a time; the others wait their turn, which is "
@@ -65,7 +98,24 @@ StepResult siege_the_sync_server() {
   result.figures["limit"] = limit;
   result.figures["transactions"] = static_cast<double>(summary.transactions);
   result.figures["failed"] = static_cast<double>(summary.failed);
+  result.figures["concurrency"] = summary.concurrency;
   return result;
+}
+
+// siege's output without its line per transaction (-b prints one for each, in verbose mode).
+std::string siege_lines(const std::string& output) {
+  std::string kept;
+  std::istringstream in(output);
+  int skipped = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("HTTP/1.") != std::string::npos && line.find("secs:") != std::string::npos) {
+      ++skipped;
+      continue;
+    }
+    kept += line + "\n";
+  }
+  if (skipped > 0) kept += fmt::format("({} lines, one per transaction, left out)\n", skipped);
+  return kept;
 }
 
 StepResult debian_siege() {
@@ -80,11 +130,42 @@ StepResult debian_siege() {
   Demo demo;
   auto url = demo.service.url("/sync/fetch");
   // siege 4.0 can hang after a timed run (JoeDog/siege#4): killed 30 s later, its summary kept.
+  const auto began = Clock::now();
   auto done = compare::run_program({"siege", "-b", "-c100", "-t3S", url}, 33s);
-  result.output = fmt::format("$ siege -b -c100 -t3S {}\n{}", url, done.output);
+  const double wall = std::chrono::duration<double>(Clock::now() - began).count();
+  result.output = fmt::format("$ siege -b -c100 -t3S {}\n{}", url, siege_lines(done.output));
+  // Its summary, in text ("Elapsed time: 3.96 secs") or JSON ("elapsed_time": 3.96).
+  auto field = [&](const char* text_name, const char* json_name) {
+    std::smatch match;
+    std::regex pattern(std::string("(?:") + text_name + ":|\"" + json_name + "\":)\\s*([0-9.]+)");
+    return std::regex_search(done.output, match, pattern) ? std::stod(match[1]) : -1.0;
+  };
+  const double hits = field("Transactions", "transactions");
+  const double elapsed = field("Elapsed time", "elapsed_time");
+  const double shortest = field("Shortest transaction", "shortest_transaction");
+  if (hits >= 0 && elapsed > 0) {
+    result.output += fmt::format(
+        "\nWhat siege's figures are:\n"
+        "  Elapsed time {:.2f} s: siege's clock, from when its users start to when the last has\n"
+        "    stopped, not the 3 s asked (siege 4.1.6's -t3S timer fires on a whole second of the\n"
+        "    wall clock, 3 to 4 s after it is set). This step timed the whole command: {:.2f} s.\n"
+        "  Transaction rate: {:.0f} hits / {:.2f} s by siege's clock; {:.0f} / {:.2f} s = {:.2f}/s "
+        "by this step's.\n"
+        "    The sync server's limit is 10/s (02.3).\n",
+        elapsed, wall, hits, elapsed, hits, wall, hits / wall);
+    if (shortest >= 0 && hits < 100)
+      result.output += fmt::format(
+          "  Shortest transaction {:.2f}: the least of each user's shortest, and a user that\n"
+          "    finished no transaction counts 0. {:.0f} hits for 100 users: at least {:.0f} "
+          "users\n"
+          "    finished none. Every transaction that finished waited for the upstream's 0.1 s.\n",
+          shortest, hits, 100 - hits);
+  }
   result.notice =
-      "Debian's siege, the seed's tool, reports about what parity siege does: the rate is the "
-      "server's, not the tool's.";
+      "Debian's siege, the seed's tool, lands near what parity siege does: the rate is the "
+      "server's, not the tool's. Its Elapsed time and Shortest transaction are read above.";
+  result.figures["hits"] = hits;
+  result.figures["wall_seconds"] = wall;
   return result;
 }
 

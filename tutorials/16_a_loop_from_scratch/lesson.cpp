@@ -9,8 +9,13 @@
 #include "tutorials/16_a_loop_from_scratch/sleep_server.hpp"
 #include "tutorials/16_a_loop_from_scratch/toy_loop.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <thread>
@@ -25,30 +30,37 @@ StepResult three_queues() {
   std::vector<std::string> ran;
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_NONBLOCK | O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  const auto start = toy::Clock::now();
+  std::vector<double> at_ms;  // when each line of `ran` was written, from the step's start
+  auto note = [&](std::string what) {
+    ran.push_back(std::move(what));
+    at_ms.push_back(std::chrono::duration<double, std::milli>(toy::Clock::now() - start).count());
+  };
   // [excerpt: three_queues]
   const auto loop_thread = std::this_thread::get_id();
-  bool on_loop_thread = false;
+  bool queued_elsewhere = false, on_loop_thread = false;
   std::thread([&] {
+    queued_elsewhere = std::this_thread::get_id() != loop_thread;
     loop.add_callback([&] {
       on_loop_thread = std::this_thread::get_id() == loop_thread;
-      ran.push_back("add_callback, queued from another thread");
+      note("add_callback, queued from another thread");
       [[maybe_unused]] auto sent = write(pipe_fds[1], "x", 1);
     });
   }).join();
   loop.call_later(300ms, [&] {
-    ran.push_back("timer C (300 ms)");
+    note("timer C (300 ms)");
     loop.stop();
   });
-  loop.call_later(100ms, [&] { ran.push_back("timer A (100 ms)"); });
-  auto b = loop.call_later(200ms, [&] { ran.push_back("timer B (200 ms)"); });
+  loop.call_later(100ms, [&] { note("timer A (100 ms)"); });
+  auto b = loop.call_later(200ms, [&] { note("timer B (200 ms)"); });
   loop.remove_timeout(b);
   loop.add_handler(pipe_fds[0], toy::READ, [&](std::uint32_t) {
     char byte;
     [[maybe_unused]] auto got = read(pipe_fds[0], &byte, 1);
-    ran.push_back("the pipe's handler: readable");
+    note("the pipe's handler: readable");
     loop.remove_handler(pipe_fds[0]);
   });
-  loop.run();
+  loop.run();  // this thread: the loop's
   // [/excerpt]
   close(pipe_fds[0]);
   close(pipe_fds[1]);
@@ -56,9 +68,16 @@ StepResult three_queues() {
                                           "the pipe's handler: readable", "timer A (100 ms)",
                                           "timer C (300 ms)"};
   std::string text;
-  for (const auto& line : ran) text += "  " + line + "\n";
+  for (std::size_t i = 0; i < ran.size(); ++i)
+    text += fmt::format("  at {:4.0f} ms  {}\n", at_ms[i], ran[i]);
+  auto at = [&](const std::string& what) {
+    auto found = std::find(ran.begin(), ran.end(), what);
+    return found == ran.end() ? -1.0 : at_ms[static_cast<std::size_t>(found - ran.begin())];
+  };
   StepResult result;
-  result.output = "what ran, in order:\n" + text +
+  result.output = "what ran, in order (ms from the step's start):\n" + text +
+                  "the callback was queued on another thread than the loop's: " +
+                  (queued_elsewhere ? "yes\n" : "no\n") +
                   "the callback ran on the loop's thread: " + (on_loop_thread ? "yes\n" : "no\n");
   result.notice =
       "the ready queue ran first (the turn had work, so epoll_wait did not wait), the pipe's "
@@ -66,6 +85,10 @@ StepResult three_queues() {
   result.figures["in_order"] = ran == expected ? 1 : 0;
   result.figures["b_ran"] = std::count(ran.begin(), ran.end(), "timer B (200 ms)");
   result.figures["callback_on_loop_thread"] = on_loop_thread ? 1 : 0;
+  result.figures["queued_elsewhere"] = queued_elsewhere ? 1 : 0;
+  result.figures["timer_a_ms"] = at("timer A (100 ms)");
+  result.figures["timer_c_ms"] = at("timer C (300 ms)");
+  result.figures["pipe_ms"] = at("the pipe's handler: readable");
   return result;
 }
 
@@ -129,6 +152,49 @@ StepResult hundred_on_the_toy() {
                        "in the heap and a socket in epoll, not a thread asleep.");
 }
 
+struct Asked {
+  std::size_t early_bytes = 0;  // what the server sent before the request
+  int status = 0;
+};
+
+// Connects, listens 200 ms before sending anything, then sends `request` and reads the answer
+// (5 s at most): when the server answers, at connect or once the request is read.
+Asked connect_then_ask(int port, const std::string& request) {
+  Asked asked;
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return asked;
+  }
+  std::string text;
+  char buffer[1024];
+  auto read_for = [&](int ms) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    for (;;) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      deadline - std::chrono::steady_clock::now())
+                      .count();
+      pollfd p{fd, POLLIN, 0};
+      if (left <= 0 || poll(&p, 1, static_cast<int>(left)) <= 0) return;
+      auto got = recv(fd, buffer, sizeof buffer, 0);
+      if (got <= 0) return;  // closed
+      text.append(buffer, static_cast<std::size_t>(got));
+    }
+  };
+  read_for(200);
+  asked.early_bytes = text.size();
+  [[maybe_unused]] auto sent = ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  read_for(5000);
+  close(fd);
+  if (text.starts_with("HTTP/1.1 ") && text.size() >= 12)
+    asked.status = std::stoi(text.substr(9, 3));
+  return asked;
+}
+
 StepResult limits_and_garbage() {
   toy::Loop loop;
   toy::SleepServer<toy::Loop> server(loop, 0, {.max_request = 4096, .max_clients = 2});
@@ -149,7 +215,7 @@ StepResult limits_and_garbage() {
   waiting.send(toy::get("/sleep?ms=10000"));
   waiting.send(toy::get("/sleep?ms=10000"));
   waiting.wait(5s, [&] { return server.waits().now() == 2; });
-  int third = one(toy::get("/sleep?ms=1"));
+  auto third = connect_then_ask(server.port(), toy::get("/sleep?ms=1"));
   loop.stop();
   thread.join();
   StepResult result;
@@ -158,16 +224,20 @@ StepResult limits_and_garbage() {
       "GET /nowhere                           -> {}\n"
       "GET /sleep?ms=99999 (the cap is 10 s)  -> {}\n"
       "4097 bytes, no end (the cap is 4096)   -> {}\n"
-      "a third client while two wait (cap 2)  -> {}\n",
-      garbage, nowhere, too_long_a_wait, too_large, third);
+      "a third client while two wait (cap 2):\n"
+      "  connected; bytes from the server in the next 200 ms, before it sent anything: {}\n"
+      "  then its request                   -> {}\n",
+      garbage, nowhere, too_long_a_wait, too_large, third.early_bytes, third.status);
   result.notice =
       "a toy still needs limits: each client costs a buffer and a socket, so both are capped, and "
-      "what the parse cannot read is a 400, not a crash.";
+      "what the parse cannot read is a 400, not a crash. The client one too many was accepted and "
+      "told nothing until its request was read: the 503 came after the request, not at connect.";
   result.figures["garbage"] = garbage;
   result.figures["nowhere"] = nowhere;
   result.figures["too_long_a_wait"] = too_long_a_wait;
   result.figures["too_large"] = too_large;
-  result.figures["one_too_many"] = third;
+  result.figures["one_too_many"] = third.status;
+  result.figures["answered_before_request"] = static_cast<double>(third.early_bytes);
   return result;
 }
 

@@ -89,9 +89,9 @@ inline void Task::promise_type::unhandled_exception() noexcept {
 }
 // [/excerpt]
 
+// Both awaiters hold a reference and numbers only, nothing with a destructor: GCC 12's double
+// destruction of a temporary inside a co_await (lesson 17.5) has nothing to destroy in them.
 // [excerpt: awaiters]
-// Both awaiters are trivially destructible, so GCC 12's double destruction of a temporary inside
-// a co_await (lesson 17.5) cannot touch them: anything with a destructor is named first.
 // `co_await sleep_for(loop, 200ms)`: suspends, and the timer's callback resumes the coroutine, on
 // the loop, from run_once. await_suspend is a template so that lesson 17.3's frame written by
 // hand can use the same awaiter.

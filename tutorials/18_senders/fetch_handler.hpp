@@ -10,6 +10,7 @@
 #include "app/demo/endpoint.hpp"
 #include "tutorials/18_senders/senders/senders.hpp"
 
+#include <atomic>
 #include <exception>
 #include <memory>
 
@@ -17,6 +18,9 @@ namespace parity::tutorials::lesson18 {
 
 using demo::UpstreamAnswer;
 using namespace parity::senders;
+
+// How many chains of FetchHandler ended in set_stopped(): lesson 18.6 counts the client that left.
+inline std::atomic<int> stopped_chains{0};
 
 // [excerpt: handler]
 // The upstream call as a sender, then the answer as a `then`; the receiver at the end of the
@@ -46,7 +50,7 @@ class FetchHandler final : public demo::Endpoint {
         self->send_error(500);
       }
     }
-    void set_stopped() noexcept {}  // the client went away: no one to answer
+    void set_stopped() noexcept { ++stopped_chains; }  // the client left: no one to answer
   };
   std::unique_ptr<Started> operation_;  // the chain's state, while it runs
 };

@@ -18,6 +18,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -95,6 +96,9 @@ StepResult then_and_let_value_compose() {
   LoopThreads threads(1);
   auto loop = threads.loop().get_executor();
   std::thread::id let_ran_on;
+  const auto step_thread = std::this_thread::get_id();
+  auto [loop_thread] =
+      sync_wait(schedule(loop) | then([] { return std::this_thread::get_id(); })).value();
   // [excerpt: compose]
   auto sum = just(20) | then([](int x) { return x + 1; }) | then([](int x) { return x * 2; });
   auto [doubled] = sync_wait(std::move(sum)).value();
@@ -109,18 +113,25 @@ StepResult then_and_let_value_compose() {
   auto [tens] = sync_wait(std::move(next)).value();
   // [/excerpt]
   StepResult result;
+  auto name = [&](std::thread::id id) {
+    return id == step_thread   ? "thread 1, the step's (sync_wait blocks it)"
+           : id == loop_thread ? "thread 2, the loop's"
+                               : "another thread (?)";
+  };
   result.output = fmt::format(
       "just(20) | then(x + 1) | then(x * 2)                      sends {}\n"
-      "just(3) | let_value(n => schedule(loop) | then(n * 10))  sends {}, computed on {}\n",
-      doubled, tens,
-      let_ran_on != std::this_thread::get_id() ? "the loop's thread" : "this thread (?)");
+      "just(3) | let_value(n => schedule(loop) | then(n * 10))  sends {}\n"
+      "  sync_wait ran on:     {}\n"
+      "  then(n * 10) ran on:  {}\n",
+      doubled, tens, name(step_thread), name(let_ran_on));
   result.notice =
       "senders compose into one sender, still a description, and sync_wait() starts it and "
       "waits. then maps a value; let_value chains a next operation chosen by the value, as the "
       "line after a co_await would. schedule(loop) moved the rest of the work onto the loop.";
   result.figures["doubled"] = doubled;
   result.figures["tens"] = tens;
-  result.figures["let_ran_on_loop"] = let_ran_on != std::this_thread::get_id() ? 1 : 0;
+  result.figures["let_ran_on_loop"] =
+      let_ran_on == loop_thread && loop_thread != step_thread ? 1 : 0;
   return result;
 }
 
@@ -276,6 +287,7 @@ class SendersServer {
   }
   ~SendersServer() { server_.stop(); }  // the loop first, then the client it runs
   std::string url(const std::string& path) const { return server_.url(path); }
+  unsigned short port() const { return server_.port(); }
 
  private:
   asio::thread_pool pool_{1};
@@ -314,6 +326,46 @@ styles::EndpointSource senders_fetch_source() {
   return source;
 }
 
+// One of the upstream's /stats counters ("waiting", "abandoned"), polled until it reaches
+// `wanted` or 5 s pass; the last value seen.
+std::int64_t upstream_stat(const upstream::EmbeddedUpstream& upstream, const char* name,
+                           std::int64_t wanted = 0) {
+  auto read = [&] {
+    auto stats = http::fetch_blocking({"GET", upstream.url() + "/stats"});
+    return stats.json().at(name).to_number<std::int64_t>();
+  };
+  auto deadline = Clock::now() + 5s;
+  auto seen = read();
+  for (; seen < wanted && Clock::now() < deadline; seen = read()) std::this_thread::sleep_for(10ms);
+  return seen;
+}
+
+// A client asks /senders/fetch of an upstream that takes a minute, and hangs up once the call has
+// reached the upstream; how many chains ended in set_stopped() (5 s at most), and the upstream's.
+struct Left {
+  int stopped = 0;
+  std::int64_t abandoned = 0, waiting = 0;
+};
+Left a_client_that_leaves() {
+  upstream::EmbeddedUpstream slow{upstream::Options{.latency = 60s, .jitter = 0ms}};
+  SendersServer senders(slow.url());
+  const int before = lesson18::stopped_chains.load();
+  asio::io_context io;
+  asio::ip::tcp::socket client(io);
+  client.connect({asio::ip::make_address("127.0.0.1"), senders.port()});
+  asio::write(client, asio::buffer(std::string("GET /senders/fetch HTTP/1.1\r\nHost: x\r\n\r\n")));
+  upstream_stat(slow, "waiting", 1);  // the call is at the upstream: there is one to cancel
+  client.close();
+  Left left;
+  left.abandoned = upstream_stat(slow, "abandoned", 1);
+  auto deadline = Clock::now() + 5s;
+  while (lesson18::stopped_chains.load() == before && Clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  left.stopped = lesson18::stopped_chains.load() - before;
+  left.waiting = upstream_stat(slow, "waiting");
+  return left;
+}
+
 StepResult the_fetch_endpoint_with_senders() {
   Demo demo;
   SendersServer senders(demo.upstream.url());
@@ -336,6 +388,7 @@ StepResult the_fetch_endpoint_with_senders() {
   auto coroutine =
       styles::read_endpoint(styles::find_style_sources(std::nullopt), "coroutine", "fetch");
   auto diff = styles::unified_diff(coroutine, senders_fetch_source());
+  auto left = a_client_that_leaves();
   StepResult result;
   result.output = fmt::format(
       "{}\n"
@@ -343,19 +396,27 @@ StepResult the_fetch_endpoint_with_senders() {
       "GET /coroutine/fetch?format=json   HTTP {} {}\n"
       "  (style, timestamps and upstream_seconds left out)\n"
       "GET /senders/fetch                 HTTP {}, \"Time Cost\" page: {}\n"
-      "GET /senders/fetch, upstream down  HTTP {} {}\n",
+      "GET /senders/fetch, upstream down  HTTP {} {}\n"
+      "GET /senders/fetch, the client hangs up while the upstream takes 60 s:\n"
+      "  chains that ended in set_stopped(): {}\n"
+      "  the upstream's /stats: {} abandoned, {} still waiting\n",
       diff.text, mine.status, masked(mine.body), theirs.status, masked(theirs.body), page.status,
       page.body.find("Time Cost") != std::string::npos ? "yes" : "no", failed.status,
-      masked(failed.body));
+      masked(failed.body), left.stopped, left.abandoned, left.waiting);
   result.notice =
       "the same core operation, async_delay, with a fourth kind of completion token: a lambda "
       "that calls a receiver. The body is the coroutine style's; the try/catch became the "
-      "receiver's set_error, and the coroutine frame the operation state the handler holds.";
+      "receiver's set_error, and the coroutine frame the operation state the handler holds. "
+      "cancel_on_close() turned the client that left into set_stopped(), and the upstream call "
+      "was cancelled.";
   result.figures["senders_status"] = mine.status;
   result.figures["same_body"] = mine.status == 200 && masked(mine.body) == masked(theirs.body);
   result.figures["page_status"] = page.status;
   result.figures["refused_status"] = failed.status;
   result.figures["lines_changed"] = diff.removed + diff.added;
+  result.figures["left_stopped"] = left.stopped;
+  result.figures["left_abandoned"] = static_cast<double>(left.abandoned);
+  result.figures["left_waiting"] = static_cast<double>(left.waiting);
   return result;
 }
 

@@ -114,14 +114,33 @@ TEST(Exercise09, Part5_CallbacksAddedFromManyThreadsWhileTheResultComesAllRunOnc
   parity::Loop loop;
   IntFuture future(loop.get_executor());
   std::atomic<int> calls{0};
+  // Each thread adds 25 callbacks before the result and 25 after it, every run. The two flags
+  // that say so are relaxed: they order nothing, so that only the future's own mutex orders an
+  // add after set_result (a `done` read outside it is a data race, which ThreadSanitizer sees).
+  std::atomic<int> halfway{0};
+  std::atomic<bool> is_set{false};
+  auto wait_for = [](auto holds) {  // 2 s at most: a starter that throws never gets there
+    auto deadline = std::chrono::steady_clock::now() + 2s;
+    while (!holds() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  };
   std::vector<std::future<std::string>> adders;
   for (int i = 0; i < 8; ++i)
     adders.push_back(std::async(std::launch::async, [&] {
       return on_a_thread([&] {
-        for (int j = 0; j < 50; ++j) future.add_done_callback([&](IntFuture) { ++calls; });
+        for (int j = 0; j < 50; ++j) {
+          if (j == 25) {
+            halfway.fetch_add(1, std::memory_order_relaxed);
+            wait_for([&] { return is_set.load(std::memory_order_relaxed); });
+          }
+          future.add_done_callback([&](IntFuture) { ++calls; });
+        }
       });
     }));
-  auto set_thrown = on_a_thread([future]() mutable { future.set_result(3); });
+  auto set_thrown = on_a_thread([&, future]() mutable {
+    wait_for([&] { return halfway.load(std::memory_order_relaxed) == 8; });
+    future.set_result(3);
+    is_set.store(true, std::memory_order_relaxed);
+  });
   for (auto& adder : adders) {
     auto thrown = adder.get();
     REQUIRE_BECAUSE(thrown.empty(), "add_done_callback threw: " << thrown);

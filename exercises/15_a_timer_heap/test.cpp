@@ -14,6 +14,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -224,8 +225,8 @@ std::string why_awake(long calls, long zero) {
 //   - a timer set during a turn (delay >= 0) runs in a later turn; a callback queued by a timer
 //     runs in that same turn, after the timers;
 //   - call_later never returns an id it returned before;
-//   - each epoll_wait waits no longer than the nearest deadline, and polls (timeout 0) only when
-//     a timer is due or a callback queued.
+//   - each epoll_wait waits no longer than the nearest deadline (not at all once a timer is due),
+//     and polls (timeout 0) only when a timer is due or a callback queued.
 // No lateness is asserted: only that everything due has run within seconds.
 class Model : public Observer {
  public:
@@ -309,6 +310,11 @@ class Model : public Observer {
               std::to_string(nearest->n) + " was due in " + in(nearest->lo - called) +
               ": nothing would wake it for the timer. The timeout is the time to the nearest "
               "deadline; -1 only when there is no timer");
+      else if (timeout_ms > 0 && nearest->hi <= last_seen_)
+        fault("run_once gave epoll_wait a timeout of " + std::to_string(timeout_ms) +
+              " ms while timer #" + std::to_string(nearest->n) + " was due already (at " +
+              at(nearest->hi) + ", before the loop worked out its timeout): a timer that is "
+              "due runs at once, so the timeout is 0 when the time left is 0 or less");
       else if (std::chrono::milliseconds(timeout_ms) > most)
         fault("run_once gave epoll_wait a timeout of " + std::to_string(timeout_ms) +
               " ms while the nearest timer, #" + std::to_string(nearest->n) + ", was due in " +
@@ -587,6 +593,24 @@ TEST(Exercise15, Part1_ATimerFiresOnALoopWithNothingElseToDo) {
                    "run_once must not wait for the sockets past the nearest deadline (epoll_wait "
                    "with a timeout of -1 waits until a socket or add_callback wakes it)");
   }
+  // The same on Loop::run (written for you), which turns until stop(): here the timer stops it.
+  // On a thread of its own, let go of if run never returns.
+  auto loop = std::make_shared<exercise::Loop>();
+  std::promise<bool> returned;
+  auto run_returned = returned.get_future();
+  std::thread([loop, returned = std::move(returned)]() mutable {
+    bool fired = false;
+    loop->call_later(20ms, [&fired, &loop = *loop] {
+      fired = true;
+      loop.stop();
+    });
+    loop->run();
+    returned.set_value(fired);
+  }).detach();
+  REQUIRE_BECAUSE(run_returned.wait_for(2s) == std::future_status::ready,
+                  "Loop::run had not returned 2 s after a 20 ms timer called stop()");
+  EXPECT_BECAUSE(run_returned.get(), "Loop::run returned before its 20 ms timer fired: run turns "
+                                     "the loop (run_once) until stop() is called");
 }
 
 TEST(Exercise15, Part2_TimersFireInTheOrderOfTheirDeadlines) {

@@ -57,7 +57,7 @@ StepResult two_at_once() {
                   timeline("GET /coroutine/sleep?ms=500, two at once", coroutine) +
                   fmt::format(
                       "the loop's heartbeat (a callback every 10 ms), beats during the requests' "
-                      "500 ms sleeps:\n"
+                      "500 ms sleeps, both requests' counted (at most 2 x 50):\n"
                       "  sync:      {}\n  coroutine: {}\n",
                       sync_beats, coroutine_beats);
   result.notice =

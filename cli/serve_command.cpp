@@ -4,6 +4,7 @@
 #include "common/http/prefork.hpp"
 #include "common/http/server.hpp"
 #include "common/log/log.hpp"
+#include "common/loop/trace.hpp"
 #include "app/service.hpp"
 #include "upstream/upstream.hpp"
 
@@ -15,6 +16,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 namespace parity::cli {
@@ -31,6 +33,8 @@ struct ServeSettings {
   std::string pool_policy = "batch";
   std::string upload_dir;
   std::chrono::milliseconds grace = std::chrono::seconds(10);
+  std::chrono::milliseconds blocking_log_threshold{100};
+  std::string trace;
   bool no_access_log = false;
   log::Buffering log_buffering;
   http::ServerOptions server;
@@ -74,6 +78,7 @@ int run_single_process(const ServeSettings& s) {
   }
   log::set_buffering(s.log_buffering);
   Loop loop;
+  loop.set_blocking_log_threshold(s.blocking_log_threshold);
   styles::Service service(loop, service_options(s, upstream_url));
   http::Server server(loop, service.application(), s.server);
   server.listen(s.host, s.port);
@@ -82,7 +87,15 @@ int run_single_process(const ServeSettings& s) {
   bool everywhere = s.host == "0.0.0.0" || s.host == "::";
   service.start_classroom(
       fmt::format("http://{}:{}", everywhere ? "127.0.0.1" : s.host, server.port()), s.host);
+  // Written when the loop stops: Ctrl-C or SIGTERM leaves a whole file.
+  std::optional<watch::Trace> trace;
+  if (!s.trace.empty()) trace.emplace(s.trace);
   print_banner(s, server.port(), upstream_url, embedded != nullptr, service.classroom_url());
+  if (trace) {
+    fmt::print("Tracing to {} until the server stops; open it at https://ui.perfetto.dev\n",
+               s.trace);
+    std::fflush(stdout);
+  }
   loop.run(s.threads);
   return 0;
 }
@@ -112,6 +125,7 @@ int run_processes(const ServeSettings& s) {
                                       loop.run();
                                       return 0;
                                     }
+                                    loop.set_blocking_log_threshold(s.blocking_log_threshold);
                                     styles::Service service(loop, service_options(s, upstream_url));
                                     http::Server server(loop, service.application(), s.server);
                                     server.adopt(listener);
@@ -184,6 +198,13 @@ Command add_serve_command(CLI::App& app) {
                    "Most header fields in a request (more: 431)")
       ->check(CLI::Range(1, 100'000))
       ->capture_default_str();
+  add_duration_option(*command, "--blocking-log-threshold", s->blocking_log_threshold,
+                      "Log, with its stack, a piece of work that holds a loop thread longer "
+                      "(Tornado 4's set_blocking_log_threshold; 0: off)")
+      ->check(CLI::Range(0.0, 60'000.0, "DURATION of at most 1m").description(""));
+  command->add_option("--trace", s->trace,
+                      "Write what the loop's and pool's threads did to FILE, in Chrome's Trace Event "
+                      "Format, when the server stops (open it in Perfetto); one process only");
   command->add_flag("--no-access-log", s->no_access_log, "Do not log a line per request");
   add_size_option(*command, "--log-buffer", s->log_buffering.size,
                   "Log lines wait in a buffer this big and leave in batches, as nginx's "
@@ -197,6 +218,8 @@ Command add_serve_command(CLI::App& app) {
   return [s] {
     s->server.access_log = !s->no_access_log;
     if (s->processes == 0) s->processes = std::max(1u, std::thread::hardware_concurrency());
+    if (!s->trace.empty() && s->processes != 1)
+      throw CLI::ValidationError("--trace", "traces one process: leave out --processes");
     upstream::raise_open_file_limit();
     // A directory of our own making goes when we do (SIGINT and SIGTERM return through here).
     struct Removed {

@@ -14,7 +14,7 @@ boost_lowest=$(sed -n 's/^find_package(Boost \([0-9.]*\) .*/\1/p' "$cmakelists")
 [[ -n $boost_lowest ]] ||
   { echo "install-deps: no find_package(Boost VERSION ...) line in $cmakelists" >&2; exit 1; }
 readonly boost_lowest
-readonly boost_components=(json url regex)
+readonly boost_components=(json url regex stacktrace)
 
 packages=(
   build-essential cmake ninja-build pkg-config ccache
@@ -46,7 +46,7 @@ distribution() {
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
   say "found $(distribution), which has no apt, so install by hand Boost >= $boost_lowest" \
-      "(with json, url and regex), fmt, CLI11, GoogleTest, Google Benchmark, CMake >= 3.25," \
+      "(with json, url, regex and stacktrace), fmt, CLI11, GoogleTest, Google Benchmark, CMake >= 3.25," \
       "Ninja and a C++20 compiler, then run cmake as docs/building.md says."
   exit 1
 fi

@@ -3,6 +3,7 @@
 // takes one path; a handler let go of before finish() answers 500 and says so in the log.
 
 #include "tests/support/event.hpp"
+#include "tests/support/log_capture.hpp"
 #include "tests/support/raw_connection.hpp"
 #include "tests/support/test_server.hpp"
 
@@ -150,28 +151,7 @@ class CancelledHandler : public http::RequestHandler {
   std::shared_ptr<test::Event> cancelled_;
 };
 
-// Keeps every log line written while it lives.
-class LogCapture {
- public:
-  LogCapture() {
-    log::set_sink([this](std::string_view line) {
-      std::lock_guard lock(mutex_);
-      lines_.emplace_back(line);
-    });
-  }
-  ~LogCapture() { log::set_sink({}); }
-  std::vector<std::string> containing(const std::string& text) {
-    std::lock_guard lock(mutex_);
-    std::vector<std::string> found;
-    for (const auto& line : lines_)
-      if (line.find(text) != std::string::npos) found.push_back(line);
-    return found;
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<std::string> lines_;
-};
+using test::LogCapture;
 
 class HandlerContract : public ::testing::Test {
  protected:

@@ -52,7 +52,7 @@ asio::awaitable<void> CoroutineSession::run(std::shared_ptr<CoroutineSession> se
       s.waiting_ = false;
       if (!s.response_) break;  // the client left
     }
-    s.header_ = http::header_bytes(s.response_->base());
+    s.header_ = http::header_bytes(s.response_->base(), s.timing_ ? &*s.timing_ : nullptr);
     std::array<asio::const_buffer, 2> buffers{asio::buffer(s.header_),
                                               asio::buffer(s.response_->body())};
     auto [write_ec, write_n] = co_await asio::async_write(s.socket_, buffers, kAwait);
@@ -80,10 +80,13 @@ bool CoroutineSession::hand_over(std::unique_ptr<Parser> parser) {
   return true;
 }
 
-void CoroutineSession::send_response(std::uint64_t exchange, http::Response response) {
+void CoroutineSession::send_response(std::uint64_t exchange, http::Response response,
+                                     const http::Timing* timing) {
   if (exchange != exchange_ || response_) return;
   if (response.keep_alive() != keep_alive_) response.keep_alive(keep_alive_);
   response_ = std::move(response);
+  timing_.reset();
+  if (timing) timing_ = *timing;
   if (waiting_) answered_.cancel();
 }
 
@@ -99,7 +102,7 @@ void CoroutineSession::abandoned(std::uint64_t exchange, http::AbandonedRequest 
   asio::post(strand_, [self = shared_from_this(), exchange, version = request.version] {
     http::Response response{http::bhttp::status::internal_server_error, version};
     response.prepare_payload();
-    self->send_response(exchange, std::move(response));
+    self->send_response(exchange, std::move(response), nullptr);
   });
 }
 

@@ -31,7 +31,8 @@ class CoroutineSession final : public http::Connection,
   static asio::awaitable<void> run(std::shared_ptr<CoroutineSession> self);
 
   executor_type get_executor() const override { return strand_; }
-  void send_response(std::uint64_t exchange, http::Response response) override;
+  void send_response(std::uint64_t exchange, http::Response response,
+                     const http::Timing* timing) override;
   void send_bytes(std::uint64_t exchange, std::string bytes, bool last, FlushHandler done) override;
   void abort(std::uint64_t exchange) override;
   void abandoned(std::uint64_t exchange, http::AbandonedRequest request) override;
@@ -57,6 +58,7 @@ class CoroutineSession final : public http::Connection,
   boost::beast::flat_buffer buffer_;
   asio::steady_timer answered_;  // cancelled when the response is there, or the client left
   std::optional<http::Response> response_;
+  std::optional<http::Timing> timing_;  // its Server-Timing, written with the header
   std::string header_;  // the response's header bytes, while they are written
   std::weak_ptr<http::RequestHandler> handler_;
   std::uint64_t exchange_ = 0;

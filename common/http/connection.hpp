@@ -50,7 +50,10 @@ class Connection {
   // The calls below come on this strand. `exchange` names the request (a connection serves them
   // in turn), so that a late call for an earlier request is ignored.
   virtual executor_type get_executor() const = 0;
-  virtual void send_response(std::uint64_t exchange, Response response) = 0;
+  // `timing`, if any, goes out as the response's Server-Timing field (server_timing.hpp), written
+  // with the header's bytes rather than made a field of `response`: a field costs an allocation
+  // and a lookup of its name, on every request.
+  virtual void send_response(std::uint64_t exchange, Response response, const Timing* timing) = 0;
   // Streams: the header and the body so far, then more; `last` ends the response. `done` runs
   // once the bytes are written (or could not be).
   virtual void send_bytes(std::uint64_t exchange, std::string bytes, bool last,

@@ -10,6 +10,7 @@
 namespace parity::http {
 
 std::string header_bytes(const Request::header_type& header);
-std::string header_bytes(const Response::header_type& header);
+// With `timing`, a Server-Timing field follows the header's own (server_timing.hpp).
+std::string header_bytes(const Response::header_type& header, const Timing* timing = nullptr);
 
 }  // namespace parity::http

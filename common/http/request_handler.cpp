@@ -3,6 +3,7 @@
 #include "common/http/application.hpp"
 #include "common/http/header_bytes.hpp"
 #include "common/http/server.hpp"  // log_access
+#include "common/http/server_timing.hpp"
 #include "common/log/log.hpp"
 
 #include <fmt/format.h>
@@ -22,6 +23,7 @@ namespace {
 
 const char* const kHtml = "text/html; charset=UTF-8";
 const char* const kJson = "application/json; charset=UTF-8";
+
 
 }  // namespace
 
@@ -44,7 +46,8 @@ RequestHandler::~RequestHandler() {
 void RequestHandler::execute(std::shared_ptr<Connection> connection, std::uint64_t exchange,
                              Request request, PathArgs path_args, const Route& route,
                              const Application& application, Clock::time_point start_time) {
-  executor_ = connection->get_executor();
+  meter_.self = std::shared_ptr<watch::WorkMeter>(shared_from_this(), &meter_);
+  executor_.emplace(connection->get_executor(), meter_.self);
   connection_ = std::move(connection);
   exchange_ = exchange;
   application_ = &application;
@@ -59,7 +62,9 @@ void RequestHandler::execute(std::shared_ptr<Connection> connection, std::uint64
   start_time_ = start_time;
   if (!path_args.positional.empty())
     path_args_ = std::make_unique<PathArgs>(std::move(path_args));
+  label_ = {request_.method_string(), request_.target(), route.pattern, route.handler_name};
 
+  watch::MeterScope piece(&meter_);  // the method's first piece: the whole of it, for sync's
   try {
     run_method();
   } catch (...) {
@@ -180,6 +185,13 @@ void RequestHandler::connection_lost() {
   } catch (const std::exception& e) {
     log::error("http", "exception in on_connection_close: {}", e.what());
   }
+}
+
+Timing RequestHandler::timing() const {
+  auto now = Clock::now();
+  Timing t{meter_.loop_time(now), {}, meter_.pool_time(), now - start_time_};
+  t.wait = std::max(Clock::duration::zero(), t.total - t.loop - t.pool);
+  return t;
 }
 
 double RequestHandler::request_time() const {
@@ -337,14 +349,15 @@ void RequestHandler::finish() {
   } else if (method() == verb::head) {
     response().content_length(response().body().size());
     response().body().clear();
-    connection_->send_response(exchange_, std::move(response()));
   } else {
     response().prepare_payload();
-    connection_->send_response(exchange_, std::move(response()));
   }
+  Timing spent = timing();
+  if (watch::tracing.load(std::memory_order_relaxed)) watch::trace_request(label_, start_time_);
+  if (!headers_sent_) connection_->send_response(exchange_, std::move(response()), &spent);
   if (connection_->access_log_enabled()) {
-    log_access(get_status(), request_.method_string(), request_.target(), peer(),
-               Clock::now() - start_time_);
+    log_access(get_status(), request_.method_string(), request_.target(), peer(), spent.total,
+               &spent);
   }
   try {
     on_finish();
@@ -390,10 +403,12 @@ void RequestHandler::send_error(unsigned code, std::string_view reason) {
 
 void RequestHandler::start_flush(FlushHandler done) {
   if (!on_own_strand("async_flush")) {
-    return complete_later(std::move(done), asio::error::operation_not_supported, get_executor());
+    return complete_later(std::move(done), asio::error::operation_not_supported,
+                          executor_->get_inner_executor());
   }
   if (finished_) {
-    return complete_later(std::move(done), asio::error::operation_not_supported, get_executor());
+    return complete_later(std::move(done), asio::error::operation_not_supported,
+                          executor_->get_inner_executor());
   }
   std::string bytes;
   if (!headers_sent_) {
@@ -410,7 +425,8 @@ void RequestHandler::start_flush(FlushHandler done) {
       response().keep_alive(false);
       connection_->close_after_response();
     }
-    bytes = header_bytes(response().base());
+    const Timing so_far = timing();  // a streamed response's: the time to its first byte
+    bytes = header_bytes(response().base(), &so_far);
   }
   bytes += take_body_bytes();
   connection_->send_bytes(exchange_, std::move(bytes), /*last=*/false, std::move(done));

@@ -45,6 +45,7 @@
 #include "common/http/multipart.hpp"
 #include "common/http/types.hpp"
 #include "common/loop/loop.hpp"
+#include "common/loop/work_meter.hpp"
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/async_result.hpp>
@@ -69,7 +70,9 @@ struct Route;
 
 class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
  public:
-  using executor_type = Connection::executor_type;
+  // The connection's strand, each piece of this request's work on it clocked (Server-Timing) and
+  // named for the blocking log.
+  using executor_type = watch::MeteredExecutor<Connection::executor_type>;
   using FlushHandler = Connection::FlushHandler;
 
   // A class that finishes its requests itself, later, says so by hiding this with `true`.
@@ -101,6 +104,8 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   // own server, as the classroom page's race does.
   std::string local_url() const;
   Clock::time_point start_time() const { return start_time_; }
+  // Where this request's time went so far (types.hpp), as its Server-Timing header says.
+  Timing timing() const;
   // Seconds since the request was read, as Tornado's request.request_time().
   double request_time() const;
 
@@ -259,6 +264,8 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   bool refused_ = false;  // answered 500 for a misuse of the contract; its callbacks do not run
   std::atomic<bool> called_from_foreign_thread_{false};  // logged once, from whichever thread
   asio::cancellation_signal close_signal_;
+  watch::Label label_;  // "GET /sync/fetch", its route and class: the blocking log's words
+  watch::WorkMeter meter_{label_};
 };
 
 }  // namespace parity::http

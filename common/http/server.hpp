@@ -72,8 +72,9 @@ class Server {
 };
 
 // Tornado's access line: `200 GET /path?q (127.0.0.1) 12.34ms`, at info below 400, warning below
-// 500, error from 500.
+// 500, error from 500. With `timing`, Server-Timing's parts follow: `(loop 12.10 wait 0.24 pool
+// 0.00)`, in milliseconds.
 void log_access(unsigned status, std::string_view method, std::string_view target,
-                std::string_view peer, Clock::duration elapsed);
+                std::string_view peer, Clock::duration elapsed, const Timing* timing = nullptr);
 
 }  // namespace parity::http

@@ -299,21 +299,21 @@ void Session::on_readable(boost::system::error_code ec, std::uint64_t exchange) 
   close_now();
 }
 
-void Session::send_response(std::uint64_t exchange, Response response) {
+void Session::send_response(std::uint64_t exchange, Response response, const Timing* timing) {
   if (exchange != exchange_ || state_ != State::handling) return;
   state_ = State::writing;
   const bool keep_alive = keep_alive_ && !closing_;
   // Beast's setter rewrites the Connection field even when it already says so (600 instructions).
   if (response.keep_alive() != keep_alive) response.keep_alive(keep_alive);
-  write_response(std::move(response), keep_alive);
+  write_response(std::move(response), keep_alive, timing);
 }
 
 // The header is serialized once and written with the body in one gather write: Beast's
 // serializer (http::async_write of the message) costs about 5,000 more instructions a request
 // for the same bytes (bench/README.md, `instructions`).
-void Session::write_response(Response response, bool keep_alive) {
+void Session::write_response(Response response, bool keep_alive, const Timing* timing) {
   written_ = std::make_unique<Written>(
-      Written{header_bytes(response.base()), std::move(response.body())});
+      Written{header_bytes(response.base(), timing), std::move(response.body())});
   std::array<asio::const_buffer, 2> buffers{asio::buffer(written_->header),
                                             asio::buffer(written_->body)};
   arm(server_->options.write_timeout);
@@ -398,7 +398,7 @@ void Session::abandoned(std::uint64_t exchange, AbandonedRequest request) {
         self->error_response(500, request.version, "the handler never finished the response");
     if (self->access_log_enabled())
       log_access(500, request.method, request.target, self->peer_, Clock::now() - request.start);
-    self->send_response(exchange, std::move(response));
+    self->send_response(exchange, std::move(response), nullptr);
   });
 }
 
@@ -424,7 +424,7 @@ void Session::reply_and_close(unsigned status, std::string_view message) {
         parser_ && parser_->is_header_done() ? std::string(parser_->get().target()) : "-";
     log_access(status, method, target, peer_, Clock::duration::zero());
   }
-  write_response(std::move(response), /*keep_alive=*/false);  // then lingering_close()
+  write_response(std::move(response), /*keep_alive=*/false, nullptr);  // then lingering_close()
 }
 
 // Closing a socket that still has unread bytes makes the kernel send a reset, which can destroy

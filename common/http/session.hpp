@@ -55,7 +55,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   // ---- Connection: what the request's handler calls (connection.hpp) --------------------------
   executor_type get_executor() const override { return socket_.get_executor(); }
-  void send_response(std::uint64_t exchange, Response response) override;
+  void send_response(std::uint64_t exchange, Response response, const Timing* timing) override;
   void send_bytes(std::uint64_t exchange, std::string bytes, bool last,
                   FlushHandler done) override;
   void abort(std::uint64_t exchange) override;
@@ -82,7 +82,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void on_readable(boost::system::error_code ec, std::uint64_t exchange);
   enum class Peek { data, nothing, closed };
   Peek peek();  // what the socket holds, without reading it or blocking
-  void write_response(Response response, bool keep_alive);
+  void write_response(Response response, bool keep_alive, const Timing* timing);
   void write_next_bytes();
   void on_response_written(boost::system::error_code ec, bool keep_alive);
   // Whether the connection still waits for the answer to `exchange` (or is streaming it).

@@ -1,8 +1,14 @@
 #include "common/loop/loop.hpp"
 
+#include "common/loop/blocking_log.hpp"
+#include "common/loop/trace.hpp"
+
+#include <fmt/format.h>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -37,6 +43,8 @@ TimeoutHandle Loop::call_at(Clock::time_point when, std::function<void()> callba
   handle.state_->timer.async_wait(
       [state = handle.state_, callback = std::move(callback)](boost::system::error_code ec) {
         if (ec || state->cancelled) return;
+        static constexpr watch::Label label{"a call_later/call_at callback", {}, {}, {}};
+        watch::LabelScope labelled(label);
         try {
           callback();
         } catch (...) {
@@ -50,7 +58,26 @@ void Loop::run(unsigned threads) {
   auto work = asio::make_work_guard(context_);
   context_.restart();
   if (stop_requested_.exchange(false)) return;
-  auto run_until_stopped = [this] {
+  std::optional<watch::BlockingLog> blocking_log;
+  if (blocking_log_threshold_ > std::chrono::milliseconds::zero())
+    blocking_log.emplace(blocking_log_threshold_);
+  auto run_until_stopped = [this, &blocking_log](unsigned index) {
+    std::optional<watch::BlockingLog::Watch> watched;
+    if (blocking_log) watched.emplace(blocking_log->watch_this_thread(index));
+    // A trace needs the thread's pieces counted too, blocking log or not.
+    struct TracedSlot {
+      watch::ThreadSlot slot;
+      bool set = false;
+      ~TracedSlot() {
+        if (set) watch::this_thread_slot = nullptr;
+      }
+    } traced;
+    if (!blocking_log && watch::tracing) {
+      watch::this_thread_slot = &traced.slot;
+      traced.set = true;
+    }
+    if (auto* trace = watch::Trace::current())
+      trace->name_this_thread(fmt::format("loop thread {}", index));
     for (;;) {
       try {
         context_.run();
@@ -61,8 +88,8 @@ void Loop::run(unsigned threads) {
     }
   };
   std::vector<std::jthread> others;
-  for (unsigned i = 1; i < threads; ++i) others.emplace_back(run_until_stopped);
-  run_until_stopped();
+  for (unsigned i = 1; i < threads; ++i) others.emplace_back(run_until_stopped, i + 1);
+  run_until_stopped(1);
   for (auto& thread : others) thread.join();
   stop_requested_ = false;
 }

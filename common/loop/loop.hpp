@@ -3,6 +3,7 @@
 // (add_callback, spawn_callback, call_later, remove_timeout, run_sync), run on one or N threads.
 
 #include "common/log/log.hpp"
+#include "common/loop/work_scope.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -78,6 +79,15 @@ class Loop {
   TimeoutHandle call_at(Clock::time_point when, std::function<void()> callback);
   void remove_timeout(const TimeoutHandle& handle) { handle.cancel(); }
 
+  // Tornado 4's blocking log: while run() runs, a piece of work that holds one of the loop's
+  // threads longer than `threshold` is logged once, with whose work it was and the stack of the
+  // thread where it was caught (blocking_log.hpp). Zero turns it off (the default). Takes effect
+  // at the next run().
+  void set_blocking_log_threshold(std::chrono::milliseconds threshold) {
+    blocking_log_threshold_ = threshold;
+  }
+  std::chrono::milliseconds blocking_log_threshold() const { return blocking_log_threshold_; }
+
   // Runs the loop on `threads` threads (this one included) until stop(). An exception escaping a
   // handler is logged and the loop goes on, as in Tornado.
   void run(unsigned threads = 1);
@@ -97,6 +107,7 @@ class Loop {
  private:
   asio::io_context context_;
   std::atomic<bool> stop_requested_{false};
+  std::chrono::milliseconds blocking_log_threshold_{0};
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -111,6 +122,8 @@ void Loop::spawn_callback(std::string name, Callback callback) {
     });
   } else {
     asio::post(context_, [name = std::move(name), callback = std::move(callback)]() mutable {
+      watch::Label label{name, {}, {}, {}};  // the blocking log names the callback
+      watch::LabelScope labelled(label);
       try {
         callback();
       } catch (...) {

@@ -11,7 +11,10 @@
 // threadpool style awaits it and the other async styles use it for file I/O.
 //
 // The operation keeps the token's executor busy (a work guard) until it completes, so a loop
-// does not run out of work while a pool thread is still busy for it.
+// does not run out of work while a pool thread is still busy for it. Started by a request's code,
+// the time work() takes is billed to that request (its Server-Timing's `pool`).
+
+#include "common/loop/work_meter.hpp"
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -72,9 +75,18 @@ auto run_in_executor(Pool& pool, Work work, CompletionToken&& token) {
   return asio::async_initiate<CompletionToken, Signature>(
       [&pool](auto handler, Work work) {
         auto keep_busy = asio::make_work_guard(asio::get_associated_executor(handler));
+        std::weak_ptr<watch::WorkMeter> meter;
+        if (auto* current = watch::this_thread_meter) meter = current->self;
         asio::post(pool, [handler = std::move(handler), work = std::move(work),
-                          keep_busy = std::move(keep_busy)]() mutable {
+                          keep_busy = std::move(keep_busy), meter = std::move(meter)]() mutable {
+          auto started = watch::Clock::now();
           detail::run_and_complete(work, [&](auto... outcome) {
+            // Billed before the completion is dispatched, which then sees it.
+            if (auto billed = meter.lock()) {
+              billed->add_pool_time(watch::Clock::now() - started);
+              if (watch::tracing.load(std::memory_order_relaxed))
+                watch::trace_piece(&billed->label(), started);
+            }
             auto executor = keep_busy.get_executor();
             asio::dispatch(executor, [handler = std::move(handler),
                                       ... outcome = std::move(outcome)]() mutable {

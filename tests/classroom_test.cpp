@@ -75,6 +75,16 @@ std::vector<std::string> rects_in(const std::string& dom) {
   return tags;
 }
 
+// The dark strips under the bars: how long each request's code held a loop thread, in ms.
+std::vector<double> loop_strips_in(const std::string& dom) {
+  std::vector<double> loops;
+  for (auto at = dom.find("<rect"); at != std::string::npos; at = dom.find("<rect", at + 1)) {
+    auto tag = dom.substr(at, dom.find('>', at) - at);
+    if (auto loop = attribute(tag, "data-loop"); !loop.empty()) loops.push_back(std::stod(loop));
+  }
+  return loops;
+}
+
 std::vector<Bar> bars_in(const std::string& dom) {
   std::vector<Bar> bars;
   for (const auto& tag : rects_in(dom))
@@ -129,6 +139,14 @@ TEST_F(Classroom, TheRaceStreamsSyncInTurnAndTheCoroutineAtOnce) {
       bars.push_back({static_cast<int>(event.at("side").as_int64()),
                       event.at("started_at").to_number<double>(),
                       event.at("finished_at").to_number<double>()});
+      // The bar's dark part: sync slept its 200 ms on the loop, the coroutine waited them.
+      ASSERT_TRUE(event.contains("loop_ms")) << line;
+      double loop = event.at("loop_ms").to_number<double>();
+      if (bars.back().side == 0) {
+        EXPECT_GE(loop, 200) << line;
+      } else {
+        EXPECT_LT(loop, 100) << line;
+      }
     }
     if (event.at("event") == "summary")
       sentences[event.at("side").as_int64()] = event.at("sentence").as_string();
@@ -260,6 +278,11 @@ TEST_F(Classroom, InChromiumSyncsBarsFollowEachOtherAndTheCoroutinesOverlap) {
   EXPECT_TRUE(all_together(of_side(bars, 1))) << "the coroutine's bars do not overlap";
   EXPECT_NE(dom.find("sync served 1 at a time"), std::string::npos);
   for (const auto& tag : rects_in(dom)) EXPECT_GE(std::stod(attribute(tag, "height")), 20) << tag;
+  // Under each bar its loop part: sync's 200 ms all on the loop, the coroutine's a moment.
+  auto loops = loop_strips_in(dom);
+  ASSERT_EQ(loops.size(), 10u);
+  EXPECT_EQ(std::count_if(loops.begin(), loops.end(), [](double ms) { return ms >= 200; }), 5);
+  EXPECT_EQ(std::count_if(loops.begin(), loops.end(), [](double ms) { return ms < 100; }), 5);
   auto shot = std::filesystem::path(PARITY_BUILD_DIR) / "classroom.png";
   chromium.screenshot(shot);
   EXPECT_GT(std::filesystem::file_size(shot), 10'000u);  // a real picture, not an empty file
@@ -276,6 +299,7 @@ TEST_F(Classroom, InChromiumAtTwoHundredTheConclusionIsAboveTheFold) {
       "'sentence-1').getBoundingClientRect().bottom), true)",
       90s);
   ASSERT_EQ(bars_in(dom).size(), 400u);
+  EXPECT_EQ(loop_strips_in(dom).size(), 400u);
   auto bottom = attribute(dom, "data-conclusion-bottom");
   ASSERT_FALSE(bottom.empty());
   EXPECT_LE(std::stoi(bottom), 900) << "the conclusion is below the fold";

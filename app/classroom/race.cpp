@@ -2,6 +2,7 @@
 
 #include "app/demo/endpoint.hpp"
 #include "common/http/client.hpp"
+#include "common/http/server_timing.hpp"
 #include "common/http/html.hpp"
 #include "app/classroom/generated/page_html.hpp"
 #include "app/service.hpp"
@@ -210,6 +211,9 @@ class RaceHandler final : public http::RequestHandler {
       side.last_finish = std::max(side.last_finish, finished);
       double took = finished - started;
       side.shortest = side.shortest == 0 ? took : std::min(side.shortest, took);
+      // How much of it the request's own code held a loop thread: the bar's darker part.
+      auto timing = http::parse_server_timing(std::string_view(response.headers["Server-Timing"]));
+      if (timing) line["loop_ms"] = std::chrono::duration<double, std::milli>(timing->loop).count();
     }
     line["body"] = response.body.substr(0, 2048);
     if (!connection_closed()) {

@@ -191,6 +191,14 @@ TEST(Tutorial06, TheWholeAppOnAPoolStaysUnderThePoolsLimit) {
   EXPECT_LE(result.figures.at("worst_over_limit"), 1) << result.output;  // percent, for rounding
 }
 
+TEST(Tutorial06, TheBlockingLogNamesTheRequestAndTheBlockingCallOnce) {
+  auto result = run("06.5");
+  EXPECT_EQ(result.figures.at("warnings_for_wrapped"), 0) << result.output;
+  EXPECT_EQ(result.figures.at("warnings"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("names_the_call"), 1) << result.output;
+  EXPECT_EQ(result.figures.at("names_the_request"), 1) << result.output;
+}
+
 TEST(Tutorial08, TheLoopsVocabularyDoesWhatTheLessonSays) {
   EXPECT_EQ(run("08.1").figures.at("ran_on_loop_thread"), 1);
   auto spawned = run("08.2");
@@ -200,6 +208,26 @@ TEST(Tutorial08, TheLoopsVocabularyDoesWhatTheLessonSays) {
   EXPECT_EQ(removed.figures.at("a_ran"), 1) << removed.output;
   EXPECT_EQ(removed.figures.at("b_ran"), 0) << removed.output;
   EXPECT_EQ(run("08.4").figures.at("timed_out"), 1);
+}
+
+TEST(Tutorial08, ServerTimingPutsEachStylesTimeWhereTheLessonSays) {
+  auto result = run("08.5");
+  auto at = [&](const std::string& style, const char* part) {
+    return result.figures.at(style + "_" + part + "_ms");
+  };
+  for (std::string style : {"sync", "callback", "future", "coroutine", "threadpool"}) {
+    EXPECT_GE(at(style, "total"), 100) << style << ": a 100 ms upstream\n" << result.output;
+    EXPECT_LE(at(style, "loop") + at(style, "wait") + at(style, "pool"), at(style, "total") + 1e-6)
+        << style << "\n" << result.output;
+  }
+  EXPECT_GE(at("sync", "loop"), 100) << "sync waits on the loop's thread\n" << result.output;
+  for (std::string style : {"callback", "future", "coroutine"}) {
+    EXPECT_LT(at(style, "loop"), at(style, "total") / 2) << style << "\n" << result.output;
+    EXPECT_GT(at(style, "wait"), at(style, "total") / 2) << style << "\n" << result.output;
+    EXPECT_EQ(at(style, "pool"), 0) << style << "\n" << result.output;
+  }
+  EXPECT_GE(at("threadpool", "pool"), 100) << result.output;
+  EXPECT_LT(at("threadpool", "loop"), at("threadpool", "total") / 2) << result.output;
 }
 
 TEST(Tutorial09, MinuteLoopDriftsByItsWorkEveryTurnAndTheAccurateLoopDoesNot) {

@@ -200,7 +200,7 @@ Command add_serve_command(CLI::App& app) {
       ->capture_default_str();
   add_duration_option(*command, "--blocking-log-threshold", s->blocking_log_threshold,
                       "Log, with its stack, a piece of work that holds a loop thread longer "
-                      "(Tornado 4's set_blocking_log_threshold; 0: off)")
+                      "(Tornado 4's set_blocking_log_threshold; 0ms: off)")
       ->check(CLI::Range(0.0, 60'000.0, "DURATION of at most 1m").description(""));
   command->add_option("--trace", s->trace,
                       "Write what the loop's and pool's threads did to FILE, in Chrome's Trace Event "

@@ -37,7 +37,7 @@ compare::ServerProcess start_server(const std::string& implementation, const Set
   return compare::ServerProcess({s.parity_path, "--log-level", "warning", "serve", "--port", "0",
                                  "--upstream", upstream, "--max-clients",
                                  std::to_string(s.max_clients), "--pool", std::to_string(s.pool),
-                                 "--no-access-log", "--blocking-log-threshold", "0"});
+                                 "--no-access-log", "--blocking-log-threshold", "0ms"});
 }
 
 // Why a point cannot be reached on this machine, or empty. Each user is a connection to the

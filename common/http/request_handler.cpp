@@ -404,11 +404,11 @@ void RequestHandler::send_error(unsigned code, std::string_view reason) {
 void RequestHandler::start_flush(FlushHandler done) {
   if (!on_own_strand("async_flush")) {
     return complete_later(std::move(done), asio::error::operation_not_supported,
-                          executor_->get_inner_executor());
+                          executor_->unmetered());
   }
   if (finished_) {
     return complete_later(std::move(done), asio::error::operation_not_supported,
-                          executor_->get_inner_executor());
+                          executor_->unmetered());
   }
   std::string bytes;
   if (!headers_sent_) {

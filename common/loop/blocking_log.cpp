@@ -306,6 +306,7 @@ struct BlockingLog::Watchdog {
     {
       std::lock_guard lock(mutex);
       stopping = true;
+      sum_up(Clock::now(), /*last=*/true);  // what the window had not told yet
     }
     wake.notify_all();
   }
@@ -388,14 +389,17 @@ struct BlockingLog::Watchdog {
     });
   }
 
-  void sum_up(Clock::time_point now) {
-    if (now - window_start < kWindow) return;
+  void sum_up(Clock::time_point now, bool last = false) {
+    if (!last && now - window_start < kWindow) return;
     if (untold_in_window > 0) {
-      log::warning("loop",
-                   "{} more pieces of work held a loop thread longer than {} ms in the last {} s "
-                   "(not told one by one)",
-                   untold_in_window, threshold.count(),
-                   std::chrono::duration_cast<std::chrono::seconds>(kWindow).count());
+      auto seconds = std::max<long long>(
+          1, std::chrono::duration_cast<std::chrono::seconds>(now - window_start).count());
+      Namer::instance().post([untold = untold_in_window, ms = threshold.count(), seconds] {
+        log::warning("loop",
+                     "{} more pieces of work held a loop thread longer than {} ms in the last {} s "
+                     "(not told one by one)",
+                     untold, ms, seconds);
+      });
     }
     window_start = now;
     told_in_window = untold_in_window = 0;

@@ -98,7 +98,10 @@ class MeteredExecutor {
   MeteredExecutor(Inner inner, std::weak_ptr<WorkMeter> meter) noexcept
       : inner_(std::move(inner)), meter_(std::move(meter)) {}
 
-  const Inner& get_inner_executor() const noexcept { return inner_; }
+  // The executor without the clock (the strand itself).
+  const Inner& unmetered() const noexcept { return inner_; }
+  // As a strand's: the loop's executor under it (the strand's own inner executor).
+  auto get_inner_executor() const noexcept { return inner_.get_inner_executor(); }
   bool running_in_this_thread() const noexcept { return inner_.running_in_this_thread(); }
 
   // Asio's executor properties are the inner executor's.

@@ -39,8 +39,16 @@ using test::LogCapture;
   asm volatile("" ::: "memory");
 }
 
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+// A sanitizer slows every piece of work, and ThreadSanitizer symbolizes its reports (suppressed
+// ones too, to match them) inside the handler that made them: limits no such piece crosses.
+constexpr auto kThreshold = 1000ms;
+constexpr auto kHold = 2500ms;
+#else
 constexpr auto kThreshold = 100ms;
 constexpr auto kHold = 400ms;
+#endif
+constexpr double kHoldMs = std::chrono::duration<double, std::milli>(kHold).count();
 
 std::vector<std::string> warnings(LogCapture& log) {
   return log.containing("held loop thread");
@@ -55,7 +63,7 @@ TEST(BlockingLog, NamesACallbackThatHoldsTheLoopOnceWithTheBlockingFrame) {
   loop.run();
 
   auto told = warnings(log);
-  ASSERT_EQ(told.size(), 1u) << "one piece of work held the loop for 400 ms: one warning";
+  ASSERT_EQ(told.size(), 1u) << "one piece of work held the loop past the threshold: one warning";
   EXPECT_NE(told[0].find("the slow callback held loop thread 1 for about"), std::string::npos)
       << told[0];
   EXPECT_NE(told[0].find("hold_the_loop"), std::string::npos)
@@ -240,14 +248,14 @@ void expect_parts_add_up(const ServerTiming& t) {
 TEST_F(LoopWatch, ServerTimingPutsABlockingHandlersTimeOnTheLoop) {
   auto t = timing_of(get("/hold"));
   expect_parts_add_up(t);
-  EXPECT_GE(t.loop, 400) << "it slept 400 ms on the loop's thread";
+  EXPECT_GE(t.loop, kHoldMs) << "it slept on the loop's thread";
   EXPECT_EQ(t.pool, 0);
 }
 
 TEST_F(LoopWatch, ServerTimingPutsACoroutinesWaitInWait) {
   auto t = timing_of(get("/wait"));
   expect_parts_add_up(t);
-  EXPECT_GE(t.total, 400) << "a 400 ms timer";
+  EXPECT_GE(t.total, kHoldMs) << "a timer of kHold";
   EXPECT_LT(t.loop, t.total / 2) << "its code ran for moments between the waits";
   EXPECT_GT(t.wait, t.total / 2);
   EXPECT_EQ(t.pool, 0);
@@ -256,7 +264,7 @@ TEST_F(LoopWatch, ServerTimingPutsACoroutinesWaitInWait) {
 TEST_F(LoopWatch, ServerTimingPutsAPoolsWorkInPool) {
   auto t = timing_of(get("/pool"));
   expect_parts_add_up(t);
-  EXPECT_GE(t.pool, 400) << "it slept 400 ms on a pool thread";
+  EXPECT_GE(t.pool, kHoldMs) << "it slept on a pool thread";
   EXPECT_LT(t.loop, t.total / 2);
 }
 
@@ -307,9 +315,9 @@ TEST_F(LoopWatch, TraceShowsABlockingRequestAsASolidSliceAndAWaitingOneAsASpan) 
     if (ph == "M" && e.at("args").at("name") == "loop thread 1") named_loop_thread = true;
   }
   EXPECT_TRUE(named_loop_thread);
-  EXPECT_GE(hold_slice, 400'000) << "GET /hold's code held the loop 400 ms (in microseconds)";
+  EXPECT_GE(hold_slice, kHoldMs * 1000) << "GET /hold's code held the loop (in microseconds)";
   ASSERT_GE(wait_span_begin, 0);
-  EXPECT_GE(wait_span_end - wait_span_begin, 400'000) << "GET /wait took 400 ms in all";
+  EXPECT_GE(wait_span_end - wait_span_begin, kHoldMs * 1000) << "GET /wait took kHold in all";
   EXPECT_LT(wait_slices, (wait_span_end - wait_span_begin) / 2) << "mostly waiting, off the loop";
 }
 

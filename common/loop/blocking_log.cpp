@@ -163,7 +163,6 @@ bool is_machinery(std::string_view name) {
                                                   "__libc_start",
                                                   "_start",
                                                   "on_stack_signal",
-                                                  "parity::http::MeteredExecutor",
                                                   "void boost::asio::",
                                                   "parity::http::(anonymous"};
   if (name.empty()) return true;

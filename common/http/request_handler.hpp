@@ -73,6 +73,8 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   // The connection's strand, each piece of this request's work on it clocked (Server-Timing) and
   // named for the blocking log.
   using executor_type = watch::MeteredExecutor<Connection::executor_type>;
+  static_assert(sizeof(executor_type) <= 3 * sizeof(void*),
+                "any_io_executor holds it without allocating: see work_meter.hpp");
   using FlushHandler = Connection::FlushHandler;
 
   // A class that finishes its requests itself, later, says so by hiding this with `true`.

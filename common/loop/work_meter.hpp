@@ -89,47 +89,85 @@ class MeterScope {
   const Label* previous_label_ = nullptr;
 };
 
-// `Inner` (a strand), with each function it runs made a piece of the meter's work. The meter is
-// held weakly: work may still run on this executor after its request is gone (a timer's handler
-// that ignores the handler), and is then simply not clocked.
-template <class Inner>
+// A strand over a loop's executor, with each function it runs made a piece of the meter's work.
+// The meter is held weakly: work may still run on this executor after its request is gone (a
+// timer's handler that ignores the handler), and is then simply not clocked.
+//
+// Small on purpose: 24 bytes, what any_io_executor holds without allocating. A coroutine keeps
+// its executor in one and copies it at each co_await (work guards, `prefer`); a bigger executor
+// cost the threadpool style a malloc and a free each time (bench/README.md). So the strand and the
+// meter sit in one shared block, made once per request, and the executor keeps beside it only the
+// loop's executor, which carries Asio's properties (outstanding work, blocking, continuation).
+template <class Strand>
+struct MeteredTarget {
+  Strand strand;
+  std::weak_ptr<WorkMeter> meter;
+};
+
+template <class Strand, class Loop = typename Strand::inner_executor_type>
 class MeteredExecutor {
  public:
-  MeteredExecutor(Inner inner, std::weak_ptr<WorkMeter> meter) noexcept
-      : inner_(std::move(inner)), meter_(std::move(meter)) {}
+  using Target = MeteredTarget<Strand>;
+
+  MeteredExecutor(Strand strand, std::weak_ptr<WorkMeter> meter)
+      : loop_(strand.get_inner_executor()),
+        // malloc's per-thread cache, not Asio's recycling allocator: that one's few slots are
+        // Asio's own operations', and a block freed on a pool thread goes back to its cache.
+        target_(std::make_shared<const Target>(Target{std::move(strand), std::move(meter)})) {}
+  MeteredExecutor(Loop loop, std::shared_ptr<const Target> target) noexcept
+      : loop_(std::move(loop)), target_(std::move(target)) {}
 
   // The executor without the clock (the strand itself).
-  const Inner& unmetered() const noexcept { return inner_; }
-  // As a strand's: the loop's executor under it (the strand's own inner executor).
-  auto get_inner_executor() const noexcept { return inner_.get_inner_executor(); }
-  bool running_in_this_thread() const noexcept { return inner_.running_in_this_thread(); }
+  const Strand& unmetered() const noexcept { return target_->strand; }
+  // As a strand's: the loop's executor under it.
+  const Loop& get_inner_executor() const noexcept { return loop_; }
+  bool running_in_this_thread() const noexcept {
+    return target_->strand.running_in_this_thread();
+  }
 
-  // Asio's executor properties are the inner executor's.
+  // Asio's executor properties are the loop's, as a strand's are.
   template <class Property>
   auto query(const Property& property) const
-      noexcept(noexcept(boost::asio::query(std::declval<const Inner&>(), property)))
-          -> decltype(boost::asio::query(std::declval<const Inner&>(), property)) {
-    return boost::asio::query(inner_, property);
+      noexcept(noexcept(boost::asio::query(std::declval<const Loop&>(), property)))
+          -> decltype(boost::asio::query(std::declval<const Loop&>(), property)) {
+    return boost::asio::query(loop_, property);
   }
   template <class Property>
   auto require(const Property& property) const -> MeteredExecutor<
-      std::decay_t<decltype(boost::asio::require(std::declval<const Inner&>(), property))>> {
-    return {boost::asio::require(inner_, property), meter_};
+      Strand, std::decay_t<decltype(boost::asio::require(std::declval<const Loop&>(), property))>> {
+    return {boost::asio::require(loop_, property), target_};
   }
   template <class Property>
   auto prefer(const Property& property) const -> MeteredExecutor<
-      std::decay_t<decltype(boost::asio::prefer(std::declval<const Inner&>(), property))>> {
-    return {boost::asio::prefer(inner_, property), meter_};
+      Strand, std::decay_t<decltype(boost::asio::prefer(std::declval<const Loop&>(), property))>> {
+    return {boost::asio::prefer(loop_, property), target_};
   }
 
+  // On the strand, as the loop's executor would run it: never inline if it says blocking.never,
+  // a continuation if it says so.
   template <class Function>
   void execute(Function&& function) const {
-    inner_.execute(Piece<std::decay_t<Function>>{meter_, std::forward<Function>(function)});
+    namespace execution = boost::asio::execution;
+    Piece<std::decay_t<Function>> piece{target_, std::forward<Function>(function)};
+    const Strand& strand = target_->strand;
+    bool never = boost::asio::query(loop_, execution::blocking) == execution::blocking.never;
+    bool continuation =
+        boost::asio::query(loop_, execution::relationship) == execution::relationship.continuation;
+    if (never && continuation) {
+      boost::asio::prefer(boost::asio::require(strand, execution::blocking.never),
+                          execution::relationship.continuation)
+          .execute(std::move(piece));
+    } else if (never) {
+      boost::asio::require(strand, execution::blocking.never).execute(std::move(piece));
+    } else if (continuation) {
+      boost::asio::prefer(strand, execution::relationship.continuation).execute(std::move(piece));
+    } else {
+      strand.execute(std::move(piece));
+    }
   }
 
   friend bool operator==(const MeteredExecutor& a, const MeteredExecutor& b) noexcept {
-    return a.inner_ == b.inner_ && !a.meter_.owner_before(b.meter_) &&
-           !b.meter_.owner_before(a.meter_);
+    return a.loop_ == b.loop_ && a.target_ == b.target_;
   }
   friend bool operator!=(const MeteredExecutor& a, const MeteredExecutor& b) noexcept {
     return !(a == b);
@@ -138,18 +176,18 @@ class MeteredExecutor {
  private:
   template <class Function>
   struct Piece {
-    std::weak_ptr<WorkMeter> meter;
+    std::shared_ptr<const Target> target;
     Function function;
     void operator()() {
       // Held for the piece: the request is not destroyed in the middle of its own code.
-      auto alive = meter.lock();
+      auto alive = target->meter.lock();
       MeterScope scope(alive.get());
       std::move(function)();
     }
   };
 
-  Inner inner_;
-  std::weak_ptr<WorkMeter> meter_;
+  Loop loop_;
+  std::shared_ptr<const Target> target_;
 };
 
 }  // namespace parity::watch

@@ -8,6 +8,7 @@ ServiceThread::ServiceThread(ServiceOptions options, unsigned threads)
     : upload_dir_(demo::make_temporary_directory("parity-service")) {
   options.upload_dir = upload_dir_;
   options.loop_threads = threads;
+  thread_.loop().set_name("server");
   service_.emplace(thread_.loop(), options);
   http::ServerOptions quiet;
   quiet.access_log = false;

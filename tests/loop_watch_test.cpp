@@ -13,6 +13,7 @@
 #include "tests/support/raw_connection.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -287,7 +288,7 @@ TEST_F(LoopWatch, TraceShowsABlockingRequestAsASolidSliceAndAWaitingOneAsASpan) 
   auto path = temporary_trace_path("parity-trace");
   {
     watch::Trace trace(path);
-    // The trace names the loop's threads as they start: a loop of its own, started now.
+    // A loop of its own: its thread is named "loop thread 1" as it first records.
     http::ServerThread traced;
     auto app = std::make_shared<http::Application>();
     app->add<HoldsTheLoop>("/hold").add<WaitsOnATimer>("/wait");
@@ -319,6 +320,35 @@ TEST_F(LoopWatch, TraceShowsABlockingRequestAsASolidSliceAndAWaitingOneAsASpan) 
   ASSERT_GE(wait_span_begin, 0);
   EXPECT_GE(wait_span_end - wait_span_begin, kHoldMs * 1000) << "GET /wait took kHold in all";
   EXPECT_LT(wait_slices, (wait_span_end - wait_span_begin) / 2) << "mostly waiting, off the loop";
+}
+
+// What the classroom's race samples: per loop thread, pieces begun and ended, odd while one runs.
+TEST(LoopActivity, CountsEachThreadsPiecesAndIsOddWhileOneRuns) {
+  Loop loop;
+  EXPECT_TRUE(loop.activity().empty()) << "not running";
+  auto started = std::make_shared<test::Event>(), release = std::make_shared<test::Event>();
+  {
+    std::jthread running([&loop] { loop.run(2); });
+    // However the test ends, the loop lets go and stops before `running` joins it.
+    struct Stop {
+      Loop& loop;
+      test::Event& release;
+      ~Stop() {
+        release.set();
+        loop.stop();
+      }
+    } stop{loop, *release};
+    ASSERT_TRUE(test::eventually([&] { return loop.activity().size() == 2; })) << "both threads";
+    asio::post(loop.get_executor(), [started, release] {
+      started->set();
+      release->wait(60s);
+    });
+    ASSERT_TRUE(started->wait());
+    auto during = loop.activity();
+    ASSERT_EQ(during.size(), 2u);
+    EXPECT_EQ((during[0] % 2) + (during[1] % 2), 1u) << "one thread, and only one, runs a piece";
+  }
+  EXPECT_TRUE(loop.activity().empty()) << "stopped";
 }
 
 TEST(Trace, StopsAtItsMostEventsAndStillWritesValidJson) {

@@ -357,6 +357,7 @@ EmbeddedUpstream::EmbeddedUpstream(const Options& options, const std::string& ho
                                    unsigned short port, bool access_log) {
   http::ServerOptions server_options;
   server_options.access_log = access_log;
+  thread_.loop().set_name("upstream");
   thread_.start(make_application(options), server_options, host, port);
 }
 

@@ -9,6 +9,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -61,23 +62,37 @@ void Loop::run(unsigned threads) {
   std::optional<watch::BlockingLog> blocking_log;
   if (blocking_log_threshold_ > std::chrono::milliseconds::zero())
     blocking_log.emplace(blocking_log_threshold_);
-  auto run_until_stopped = [this, &blocking_log](unsigned index) {
+  const std::string name = name_;  // the threads point at it while they run
+  auto run_until_stopped = [this, &blocking_log, &name](unsigned index) {
     std::optional<watch::BlockingLog::Watch> watched;
     if (blocking_log) watched.emplace(blocking_log->watch_this_thread(index));
-    // A trace needs the thread's pieces counted too, blocking log or not.
-    struct TracedSlot {
+    // Without the blocking log the thread's pieces are still counted: for a trace and activity().
+    struct OwnSlot {
       watch::ThreadSlot slot;
       bool set = false;
-      ~TracedSlot() {
+      ~OwnSlot() {
         if (set) watch::this_thread_slot = nullptr;
       }
-    } traced;
-    if (!blocking_log && watch::tracing) {
-      watch::this_thread_slot = &traced.slot;
-      traced.set = true;
+    } own;
+    if (!blocking_log) {
+      watch::this_thread_slot = &own.slot;
+      own.set = true;
     }
-    if (auto* trace = watch::Trace::current())
-      trace->name_this_thread(fmt::format("loop thread {}", index));
+    struct Listed {
+      Loop& loop;
+      unsigned index;
+      Listed(Loop& loop, unsigned index) : loop(loop), index(index) {
+        std::lock_guard lock(loop.slots_mutex_);
+        if (loop.slots_.size() < index) loop.slots_.resize(index);
+        loop.slots_[index - 1] = watch::this_thread_slot;
+      }
+      ~Listed() {
+        std::lock_guard lock(loop.slots_mutex_);
+        loop.slots_[index - 1] = nullptr;
+      }
+    } listed(*this, index);
+    watch::this_thread_slot->loop_name = name.c_str();  // a trace names the thread's track
+    watch::this_thread_slot->index = index;
     for (;;) {
       try {
         context_.run();
@@ -92,6 +107,18 @@ void Loop::run(unsigned threads) {
   run_until_stopped(1);
   for (auto& thread : others) thread.join();
   stop_requested_ = false;
+  std::lock_guard lock(slots_mutex_);
+  slots_.clear();
+}
+
+std::vector<std::uint64_t> Loop::activity() const {
+  std::lock_guard lock(slots_mutex_);
+  std::vector<std::uint64_t> counts;
+  for (const auto* slot : slots_) {
+    if (!slot) break;  // a thread not started yet, or gone
+    counts.push_back(slot->pieces.load(std::memory_order_acquire));
+  }
+  return counts;
 }
 
 }  // namespace parity

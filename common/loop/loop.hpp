@@ -17,11 +17,13 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <variant>
+#include <vector>
 
 namespace parity {
 
@@ -88,6 +90,16 @@ class Loop {
   }
   std::chrono::milliseconds blocking_log_threshold() const { return blocking_log_threshold_; }
 
+  // What a trace calls this loop's threads: "server" gives "server thread 1". Where one process
+  // runs several loops (a server, its upstream, the load on it) the trace tells them apart. Takes
+  // effect at the next run().
+  void set_name(std::string name) { name_ = std::move(name); }
+
+  // How many pieces of work each of run()'s threads has begun and ended so far, by thread (odd:
+  // one is under way). Safe from any thread; empty while the loop does not run. The classroom's
+  // race samples it to draw when each loop thread was busy.
+  std::vector<std::uint64_t> activity() const;
+
   // Runs the loop on `threads` threads (this one included) until stop(). An exception escaping a
   // handler is logged and the loop goes on, as in Tornado.
   void run(unsigned threads = 1);
@@ -108,6 +120,9 @@ class Loop {
   asio::io_context context_;
   std::atomic<bool> stop_requested_{false};
   std::chrono::milliseconds blocking_log_threshold_{0};
+  std::string name_ = "loop";
+  mutable std::mutex slots_mutex_;
+  std::vector<const watch::ThreadSlot*> slots_;  // run()'s threads' slots, by thread, while it runs
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -115,8 +115,25 @@ bool Trace::room() {
 
 int Trace::this_thread_track() {
   auto& track = this_thread_track_of;
-  if (track.generation != generation_) track = {generation_, next_track_++};
+  if (track.generation != generation_) {
+    track = {generation_, next_track_++};
+    // Named as it first records: a loop's thread after its loop, any other after the only work
+    // recorded off a loop (run_in_executor's).
+    if (const auto* slot = this_thread_slot)
+      append_thread_name(track.number, fmt::format("{} thread {}", slot->loop_name, slot->index));
+    else
+      append_thread_name(track.number, "pool thread");
+  }
   return track.number;
+}
+
+void Trace::append_thread_name(int track, std::string_view name) {
+  if (count_ > 0) events_ += ',';
+  events_ += fmt::format(
+      "{{\"ph\":\"M\",\"pid\":1,\"tid\":{},\"name\":\"thread_name\",\"args\":{{\"name\":\"", track);
+  append_escaped(events_, name);
+  events_ += "\"}}";
+  ++count_;
 }
 
 void Trace::append_name(const Label* label) {
@@ -155,17 +172,6 @@ void Trace::request(const Label& label, Clock::time_point start, Clock::time_poi
     append_name(&label);
     events_ += fmt::format("\",\"ts\":{:.3f}}}", micros(edge == 0 ? start : end));
   }
-  ++count_;
-}
-
-void Trace::name_this_thread(std::string_view name) {
-  std::lock_guard lock(mutex_);
-  int track = this_thread_track();
-  if (count_ > 0) events_ += ',';
-  events_ += fmt::format(
-      "{{\"ph\":\"M\",\"pid\":1,\"tid\":{},\"name\":\"thread_name\",\"args\":{{\"name\":\"", track);
-  append_escaped(events_, name);
-  events_ += "\"}}";
   ++count_;
 }
 

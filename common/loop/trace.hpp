@@ -37,15 +37,13 @@ class Trace {
   void slice(const Label* label, Clock::time_point start, Clock::time_point end);
   // A request from start to end, on a track of requests ("b" and "e" events).
   void request(const Label& label, Clock::time_point start, Clock::time_point end);
-  // Names this thread's track ("loop thread 1", "pool thread").
-  void name_this_thread(std::string_view name);
-
   const std::string& path() const { return path_; }
   std::size_t events() const;
 
  private:
   bool room();  // under mutex_
-  int this_thread_track();
+  int this_thread_track();  // under mutex_; names a new track in the file
+  void append_thread_name(int track, std::string_view name);  // under mutex_
   void append_name(const Label* label);  // under mutex_, JSON-escaped
   double micros(Clock::time_point t) const;
 

@@ -31,6 +31,9 @@ struct ThreadSlot {
   // The innermost labelled work under way, if any. Atomic only for the signal handler, which
   // runs on this same thread: relaxed is enough.
   std::atomic<const Label*> label{nullptr};
+  // Whose thread this is, for a trace's track name: "server" and 1 give "server thread 1".
+  const char* loop_name = "loop";
+  unsigned index = 1;
 };
 
 // The slot of this thread, or null on a thread no loop watches (pool threads, clients).

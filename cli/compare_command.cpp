@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 
 namespace parity::cli {
 namespace {
@@ -49,6 +51,14 @@ int run_compare(CompareSettings& s, CLI::App& command) {
       throw CLI::ValidationError("--rate", refusal);
     if (c.tool != "parity")
       throw CLI::ValidationError("--rate", c.tool + " has no open loop: use --tool parity");
+  }
+  if (!c.trace_dir.empty()) {
+    if (!c.server_url.empty())
+      throw CLI::ValidationError("--trace", "traces the servers compare starts: leave out --server");
+    std::error_code error;
+    std::filesystem::create_directories(c.trace_dir, error);
+    if (error)
+      throw CLI::ValidationError("--trace", "cannot make " + c.trace_dir + ": " + error.message());
   }
 
   std::fprintf(stderr, "%s\n", compare::describe(c).c_str());
@@ -136,6 +146,11 @@ Command add_compare_command(CLI::App& app) {
   command
       ->add_option("--report", c.report_dir,
                    "Write results.json, results.csv and report.html into DIR")
+      ->type_name("DIR");
+  command
+      ->add_option("--trace", c.trace_dir,
+                   "Trace each of our rows' server into DIR/STYLE-ENDPOINT.json (Chrome's Trace "
+                   "Event Format: open it in Perfetto, ui.perfetto.dev)")
       ->type_name("DIR");
   command
       ->add_option("--server", c.server_url,

@@ -4,6 +4,7 @@
 #include "tools/process/process.hpp"
 #include "bench/floor/floor.hpp"
 #include "app/service_thread.hpp"
+#include "common/loop/trace.hpp"
 #include "upstream/upstream.hpp"
 
 #include <fmt/format.h>
@@ -73,6 +74,8 @@ std::vector<Row> run_comparison(const Settings& settings,
         fmt::format("[{}/{}] {} /{}", i + 1, rows.size(), row.label(), row.endpoint);
     progress(step + " ...");
     try {
+      // Before the server, so that it goes after it: the file is written once the server stopped.
+      std::optional<watch::Trace> trace;
       std::unique_ptr<styles::ServiceThread> server;
       // The Tornado peer is started afresh for each row, as our servers are: one row's backlog
       // must not slow the next.
@@ -88,6 +91,10 @@ std::vector<Row> run_comparison(const Settings& settings,
       } else if (!settings.server_url.empty()) {
         row.url = settings.server_url + path;
       } else {
+        if (!settings.trace_dir.empty()) {
+          trace.emplace(fmt::format("{}/{}-{}.json", settings.trace_dir, row.style, row.endpoint));
+          progress(fmt::format("{}: tracing the server into {}", step, trace->path()));
+        }
         server = std::make_unique<styles::ServiceThread>(
             styles::ServiceOptions{.upstream_url = upstream_url,
                                    .max_clients = settings.profile.max_clients,

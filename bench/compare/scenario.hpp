@@ -43,6 +43,7 @@ struct Settings {
   std::string server_url;          // measure this server instead of starting one
   std::string upstream_url;        // use this upstream instead of starting one
   std::string report_dir;          // empty: no report
+  std::string trace_dir;           // empty: no trace; else one per row of ours, STYLE-ENDPOINT.json
   std::string peer_script;         // bench/peers/tornado/server.py
 };
 

@@ -29,12 +29,15 @@ Service::Service(Loop& loop, const ServiceOptions& options)
   context_.upstream_timeout = options.upstream_timeout;
   classroom_.context = &context_;
   classroom_.loop_threads = options.loop_threads;
+  classroom_.service_loop = &loop;
   application_ = make_service(context_, classroom_);
 }
 
-void Service::start_classroom(std::string service_url, const std::string& host) {
+void Service::start_classroom(std::string service_url, const std::string& host,
+                              bool same_process) {
   classroom_thread_ = std::make_unique<ClassroomThread>(
-      context_, *application_, std::move(service_url), classroom_.loop_threads, host);
+      context_, *application_, std::move(service_url), classroom_.loop_threads,
+      same_process ? classroom_.service_loop : nullptr, host);
   classroom_.page_port = classroom_thread_->port();
 }
 

@@ -49,8 +49,10 @@ class Service {
   std::shared_ptr<http::Application> application() const { return application_; }
 
   // Moves the classroom page to a loop of its own on `host`, racing this service at
-  // `service_url`; GET / then redirects there.
-  void start_classroom(std::string service_url, const std::string& host);
+  // `service_url`; GET / then redirects there. `same_process`: the requests sent to service_url
+  // reach this service's loop (not another process's on a shared port), whose threads' busy times
+  // the race then draws.
+  void start_classroom(std::string service_url, const std::string& host, bool same_process = true);
   // Its URL, or empty if start_classroom() was not called.
   std::string classroom_url() const;
 

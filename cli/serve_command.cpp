@@ -86,7 +86,8 @@ int run_single_process(const ServeSettings& s) {
   // The race calls the service on loopback when it listens on every address.
   bool everywhere = s.host == "0.0.0.0" || s.host == "::";
   service.start_classroom(
-      fmt::format("http://{}:{}", everywhere ? "127.0.0.1" : s.host, server.port()), s.host);
+      fmt::format("http://{}:{}", everywhere ? "127.0.0.1" : s.host, server.port()), s.host,
+      s.processes == 1);
   // Written when the loop stops: Ctrl-C or SIGTERM leaves a whole file.
   std::optional<watch::Trace> trace;
   if (!s.trace.empty()) trace.emplace(s.trace);

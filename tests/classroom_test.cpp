@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 namespace parity::styles {
@@ -85,6 +86,19 @@ std::vector<double> loop_strips_in(const std::string& dom) {
   return loops;
 }
 
+// The busy strips under each side, per loop thread: how many ms of the side's axis they cover.
+std::map<std::pair<int, int>, double> busy_ms_in(const std::string& dom) {
+  std::map<std::pair<int, int>, double> busy;  // (side, thread) -> ms
+  for (auto at = dom.find("<rect"); at != std::string::npos; at = dom.find("<rect", at + 1)) {
+    auto tag = dom.substr(at, dom.find('>', at) - at);
+    auto side = attribute(tag, "data-busy-side");
+    if (side.empty()) continue;
+    busy[{std::stoi(side), std::stoi(attribute(tag, "data-thread"))}] +=
+        std::stod(attribute(tag, "data-to")) - std::stod(attribute(tag, "data-from"));
+  }
+  return busy;
+}
+
 std::vector<Bar> bars_in(const std::string& dom) {
   std::vector<Bar> bars;
   for (const auto& tag : rects_in(dom))
@@ -131,9 +145,18 @@ TEST_F(Classroom, TheRaceStreamsSyncInTurnAndTheCoroutineAtOnce) {
   EXPECT_EQ(r.headers[http::field::content_type], "application/x-ndjson");
   std::vector<Bar> bars;
   std::vector<std::string> sentences(2);
+  double busy_ms[2] = {0, 0};  // loop thread 1's busy time while each side ran
   std::istringstream lines(r.body);
   for (std::string line; std::getline(lines, line);) {
     auto event = boost::json::parse(line).as_object();
+    if (event.at("event") == "start") {
+      EXPECT_EQ(event.at("loop_threads"), 1) << line;
+    }
+    if (event.at("event") == "busy") {
+      EXPECT_EQ(event.at("thread"), 1) << line;
+      busy_ms[event.at("side").as_int64()] +=
+          event.at("to").to_number<double>() - event.at("from").to_number<double>();
+    }
     if (event.at("event") == "answer") {
       EXPECT_EQ(event.at("status"), 200) << line;
       bars.push_back({static_cast<int>(event.at("side").as_int64()),
@@ -156,6 +179,10 @@ TEST_F(Classroom, TheRaceStreamsSyncInTurnAndTheCoroutineAtOnce) {
   EXPECT_TRUE(all_together(of_side(bars, 1))) << r.body;
   EXPECT_TRUE(sentences[0].starts_with("sync served 1 at a time")) << sentences[0];
   EXPECT_TRUE(sentences[1].starts_with("coroutine served 3 at a time")) << sentences[1];
+  // The loop thread's busy strip: solid through sync's three sleeps of 200 ms, and mostly empty
+  // while the coroutines waited theirs (a few pieces, each widened to a sampling period).
+  EXPECT_GE(busy_ms[0], 600) << r.body;
+  EXPECT_LT(busy_ms[1], busy_ms[0] / 2) << r.body;
 }
 
 TEST_F(Classroom, TheRaceRefusesWhatItCannotRunWith400) {
@@ -283,6 +310,12 @@ TEST_F(Classroom, InChromiumSyncsBarsFollowEachOtherAndTheCoroutinesOverlap) {
   ASSERT_EQ(loops.size(), 10u);
   EXPECT_EQ(std::count_if(loops.begin(), loops.end(), [](double ms) { return ms >= 200; }), 5);
   EXPECT_EQ(std::count_if(loops.begin(), loops.end(), [](double ms) { return ms < 100; }), 5);
+  // A busy strip for the loop's one thread under each side: solid under sync's five sleeps of
+  // 200 ms, thin under the coroutines' five waits.
+  auto busy = busy_ms_in(dom);
+  double sync_busy = busy[{0, 1}], coroutine_busy = busy[{1, 1}];
+  EXPECT_GE(sync_busy, 900) << dom.substr(0, 4000);
+  EXPECT_LT(coroutine_busy, sync_busy / 2) << dom.substr(0, 4000);
   auto shot = std::filesystem::path(PARITY_BUILD_DIR) / "classroom.png";
   chromium.screenshot(shot);
   EXPECT_GT(std::filesystem::file_size(shot), 10'000u);  // a real picture, not an empty file
@@ -300,6 +333,10 @@ TEST_F(Classroom, InChromiumAtTwoHundredTheConclusionIsAboveTheFold) {
       90s);
   ASSERT_EQ(bars_in(dom).size(), 400u);
   EXPECT_EQ(loop_strips_in(dom).size(), 400u);
+  auto busy = busy_ms_in(dom);  // both styles woke the loop's thread at least once
+  double first_busy = busy[{0, 1}], second_busy = busy[{1, 1}];
+  EXPECT_GT(first_busy, 0) << dom.substr(0, 4000);
+  EXPECT_GT(second_busy, 0) << dom.substr(0, 4000);
   auto bottom = attribute(dom, "data-conclusion-bottom");
   ASSERT_FALSE(bottom.empty());
   EXPECT_LE(std::stoi(bottom), 900) << "the conclusion is below the fold";

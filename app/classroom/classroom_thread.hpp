@@ -13,10 +13,11 @@ namespace parity::styles {
 
 class ClassroomThread {
  public:
-  // Races `service` (its routes, at `service_url`); listens on host, any free port. `context`
-  // and `service` must outlive this.
+  // Races `service` (its routes, at `service_url`, on `service_loop` if in this process);
+  // listens on host, any free port. `context`, `service` and `service_loop` must outlive this.
   ClassroomThread(const demo::Context& context, const http::Application& service,
-                  std::string service_url, unsigned loop_threads, const std::string& host);
+                  std::string service_url, unsigned loop_threads, const Loop* service_loop,
+                  const std::string& host);
 
   unsigned short port() const { return thread_.port(); }
   std::string url(const std::string& path = "") const { return thread_.url(path); }

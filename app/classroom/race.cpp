@@ -4,6 +4,7 @@
 #include "common/http/client.hpp"
 #include "common/http/server_timing.hpp"
 #include "common/http/html.hpp"
+#include "common/loop/loop.hpp"
 #include "app/classroom/generated/page_html.hpp"
 #include "app/service.hpp"
 
@@ -19,6 +20,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
+#include <utility>
+#include <vector>
 
 namespace parity::styles {
 namespace {
@@ -45,6 +49,44 @@ struct Side {
   double last_finish = 0;
   double shortest = 0;
   std::unique_ptr<asio::steady_timer> all_answered;
+};
+
+// When each thread of the service's loop was busy, from samples of Loop::activity(): a thread
+// that was running a piece of work when sampled, or ran one since the sample before, was busy
+// for that whole period (so a piece between two samples is never missed, only widened). Busy
+// periods that follow each other make one interval.
+class BusyStrips {
+ public:
+  void sample(const std::vector<std::uint64_t>& pieces, double now_ms) {
+    if (pieces.size() > last_.size()) {
+      last_.resize(pieces.size());
+      intervals_.resize(pieces.size());
+    }
+    for (std::size_t k = 0; k < pieces.size(); ++k) {
+      bool busy = pieces[k] % 2 == 1 || pieces[k] != last_[k];
+      if (sampled_ && busy) mark(intervals_[k], previous_ms_, now_ms);
+      last_[k] = pieces[k];
+    }
+    previous_ms_ = now_ms;
+    sampled_ = true;
+  }
+  // Per thread, its busy intervals in ms (the clock of the answers' started_at).
+  const std::vector<std::vector<std::pair<double, double>>>& intervals() const {
+    return intervals_;
+  }
+
+ private:
+  static constexpr std::size_t kMaxIntervals = 2000;  // per thread; then the last one grows
+  static void mark(std::vector<std::pair<double, double>>& list, double from, double to) {
+    if (!list.empty() && (list.back().second >= from || list.size() >= kMaxIntervals))
+      list.back().second = to;
+    else
+      list.emplace_back(from, to);
+  }
+  std::vector<std::uint64_t> last_;
+  std::vector<std::vector<std::pair<double, double>>> intervals_;
+  double previous_ms_ = 0;
+  bool sampled_ = false;
 };
 
 // The name the client used for this server (the Host header without its port), so that links and
@@ -169,7 +211,10 @@ class RaceHandler final : public http::RequestHandler {
                             {"style", style},
                             {"url", race_.path(index)},
                             {"base", service_base(*this, *classroom_)},
-                            {"n", race_.n}});
+                            {"n", race_.n},
+                            // Strips of busy times follow, one per loop thread (0: none).
+                            {"loop_threads", classroom_->service_loop ? classroom_->loop_threads
+                                                                      : 0u}});
     co_await async_flush(asio::use_awaitable);
     if (connection_closed()) co_return;  // the page left while the flush was under way
     const auto& service = classroom_->service_url;
@@ -188,9 +233,30 @@ class RaceHandler final : public http::RequestHandler {
                 answered(*side, i, ec, response);
               })));
     }
+    BusyStrips busy;
     boost::system::error_code waited;  // cancelled when the last answer is in
-    co_await side->all_answered->async_wait(asio::redirect_error(asio::use_awaitable, waited));
+    auto token = asio::redirect_error(asio::use_awaitable, waited);
+    if (const Loop* loop = classroom_->service_loop) {
+      // Until the last answer is in, the service's loop threads are sampled every millisecond.
+      asio::steady_timer tick(get_executor());
+      while (side->left > 0 && !connection_closed()) {
+        busy.sample(loop->activity(), demo::monotonic_ms());
+        tick.expires_after(std::chrono::milliseconds(1));
+        co_await tick.async_wait(token);
+      }
+      busy.sample(loop->activity(), demo::monotonic_ms());
+    } else {
+      co_await side->all_answered->async_wait(token);
+    }
     if (connection_closed()) co_return;
+    for (std::size_t thread = 0; thread < busy.intervals().size(); ++thread) {
+      for (auto [from, to] : busy.intervals()[thread])
+        write_line(json::object{{"event", "busy"},
+                                {"side", index},
+                                {"thread", thread + 1},
+                                {"from", from},
+                                {"to", to}});
+    }
     write_line(summary(*side));
     co_await async_flush(asio::use_awaitable);
   }

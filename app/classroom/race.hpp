@@ -10,10 +10,13 @@
 // answers NDJSON, one line per event, side a's requests first (all at once), then side b's:
 //   {"event":"start","side":0,"style":"sync","url":"/sync/sleep?ms=200","base":"","n":5}
 //   {"event":"answer","side":0,"i":2,"status":200,"started_at":...,"finished_at":...,"body":"..."}
+//   {"event":"busy","side":0,"thread":1,"from":...,"to":...}   when loop thread 1 was busy
 //   {"event":"summary","side":0,"wall_ms":1003,"rate":4.98,"at_a_time":1,"expected_ms":1000,
 //    "sentence":"sync served 1 at a time ..."}
 // base is where a browser finds the service ("": this server; else http://name:port).
 // started_at/finished_at are the server's own timestamps from each answer: what it really did.
+// The start event's loop_threads says how many loop threads have busy strips (0: the service runs
+// in another process, and its loop cannot be watched from here).
 //
 // `parity serve` runs the page and its race on a loop of their own (ClassroomThread): the sync
 // style blocks the service's loop, and the page must stay live while it does. The service's own
@@ -26,6 +29,10 @@
 #include <string>
 #include <string_view>
 
+namespace parity {
+class Loop;
+}  // namespace parity
+
 namespace parity::styles {
 
 // What the page and its race need to know of the service they race.
@@ -34,6 +41,9 @@ struct Classroom {
   const http::Application* service = nullptr;  // whose routes the page lists (null: its own)
   std::string service_url;                     // where the race sends requests (empty: itself)
   unsigned loop_threads = 1;                   // threads running the service's loop
+  // The service's loop, when the race's requests reach it in this process: its threads' busy
+  // times are drawn under the bars (null: another process, nothing drawn).
+  const Loop* service_loop = nullptr;
   // Set (from any thread): GET / redirects to the page on this port.
   std::atomic<unsigned short> page_port{0};
 };

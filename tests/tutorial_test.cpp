@@ -524,6 +524,8 @@ TEST(Tutorial18, ThenAndLetValueComposeAndScheduleMovesToTheLoop) {
 
 TEST(Tutorial18, AnErrorSkipsThenAndIsRethrownBySyncWaitAndAStopIsEmpty) {
   auto result = run("18.3");
+  EXPECT_EQ(result.figures.at("later_calls_after_error"), 0) << result.output;
+  EXPECT_EQ(result.figures.at("later_calls_after_code"), 0) << result.output;
   EXPECT_EQ(result.figures.at("later_calls"), 0) << result.output;
   EXPECT_EQ(result.figures.at("rethrown"), 1) << result.output;
   EXPECT_EQ(result.figures.at("code_rethrown"), 1) << result.output;

@@ -172,8 +172,8 @@ StepResult a_cpu_loop() {
       "CPU work never waits, so there is no co_await to let go at: the coroutine's sum of squares "
       "held the loop, and no other request was served until it was done (the same in sync, "
       "callback and future). Only the threadpool style moves it off the loop. For CPU work in "
-      "Python the seed reaches for a process pool (the GIL); C++ threads run in parallel, so the "
-      "pool is enough.";
+      "Python, the Tornado tutorial this lesson follows reaches for a process pool (the GIL); "
+      "C++ threads run in parallel, so the pool is enough.";
   result.figures["coroutine_served_meanwhile"] = coroutine_inside;
   result.figures["threadpool_served_meanwhile"] = pool_inside;
   return result;

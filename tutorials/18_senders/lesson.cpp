@@ -151,12 +151,14 @@ StepResult an_error_skips_then() {
     what = e.what();  // the exception the first then threw, from set_error to sync_wait
   }
   // [/excerpt]
+  int after_error = later_calls;
   try {
     sync_wait(just_error(make_error_code(boost::system::errc::timed_out)) |
               then([&later_calls] { ++later_calls; }));
   } catch (const boost::system::system_error& e) {
     code_what = e.code().message();
   }
+  int after_code = later_calls;
 
   // The third way to end: an Asio wait, cancelled as soon as it started, on the loop's one thread
   // (let_value starts it there). operation_aborted is set_stopped(): no value, no error.
@@ -181,17 +183,22 @@ StepResult an_error_skips_then() {
   result.output = fmt::format(
       "just(1) | then(throw runtime_error) | then(++later_calls):\n"
       "  sync_wait threw:        runtime_error(\"{}\")\n"
+      "  later_calls so far:     {}\n"
       "just_error(errc::timed_out) | then(++later_calls):\n"
       "  sync_wait threw:        system_error(\"{}\")\n"
+      "  later_calls so far:     {}\n"
       "a timer's wait, cancelled | then(++later_calls):\n"
       "  sync_wait returned:     {}\n"
-      "  later_calls:            {}\n",
-      what, code_what, nothing ? "a value (?)" : "an empty optional (set_stopped)", later_calls);
+      "  later_calls so far:     {}\n",
+      what, after_error, code_what, after_code,
+      nothing ? "a value (?)" : "an empty optional (set_stopped)", later_calls);
   result.notice =
       "an exception thrown in then becomes set_error(exception_ptr); every later then is "
       "skipped, as the lines after a throw are, and sync_wait rethrows it. An error_code travels "
       "the same channel. A cancelled operation ends the third way, set_stopped(), which sync_wait "
       "returns as an empty optional. Each adaptor passes on the ways it does not handle.";
+  result.figures["later_calls_after_error"] = after_error;
+  result.figures["later_calls_after_code"] = after_code;
   result.figures["later_calls"] = later_calls;
   result.figures["rethrown"] = what == "the upstream said no" ? 1 : 0;
   result.figures["code_rethrown"] = code_what.empty() ? 0 : 1;

@@ -1,6 +1,7 @@
 #include "common/http/session.hpp"
 
 #include "common/http/header_bytes.hpp"
+#include "common/http/request_reading.hpp"
 #include "common/http/rfc9112.hpp"
 #include "common/log/log.hpp"
 
@@ -40,12 +41,6 @@ const Route& not_found_route() {
     return r;
   }();
   return route;
-}
-
-bool is_parse_error(boost::system::error_code ec) {
-  return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
-         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
-         ec != bhttp::error::need_more;
 }
 
 }  // namespace
@@ -121,42 +116,11 @@ void Session::read_header() {
   parse_header();
 }
 
-// Reads until the header is whole, then parses it at once. Beast's async_read_header would read
-// too, but it waits for more bytes after a request line without its version ("GET / \r\n\r\n"),
-// and the checks of rfc9112.hpp need the raw header, which only this loop sees.
+// Reads until the header is whole, then parses it at once (read_header_step says why).
 void Session::parse_header() {
-  auto* bytes = static_cast<char*>(buffer_.data().data());
-  std::string_view arrived(bytes, buffer_.size());
-  // A server should ignore empty lines before a request line (RFC 9112 §2.2).
-  std::size_t empty_lines = 0;
-  while (arrived.substr(empty_lines, 2) == "\r\n") empty_lines += 2;
-  if (empty_lines > 0) {
-    buffer_.consume(empty_lines);
-    scanned_ = 0;
-    return parse_header();
-  }
-  auto scan = rfc9112::scan_header(arrived, scanned_);
-  scanned_ = scan.resume;
-  if (scan.refusal) return reply_and_close(scan.refusal->status, scan.refusal->message);
-  const auto limit = server_->options.header_limit;
-  if ((scan.end == std::string_view::npos ? arrived.size() : scan.end) > limit) {
-    if (arrived.find("\r\n") > limit)
-      return reply_and_close(414, "the request line is longer than " + std::to_string(limit) +
-                                      " bytes");
-    reject_read_error(bhttp::error::header_limit);
-    return;
-  }
-  if (scan.end != std::string_view::npos) {
-    if (auto refusal = rfc9112::check_request_line(bytes, scan.end))
-      return reply_and_close(refusal->status, refusal->message);
-    boost::system::error_code ec;
-    buffer_.consume(parser_->put(asio::buffer(bytes, scan.end), ec));
-    if (!ec && !parser_->is_header_done()) ec = bhttp::error::need_more;
-    if (ec == bhttp::error::need_more)  // the header is all here: what Beast waits for never comes
-      return reply_and_close(400, "malformed request: the request line is not `METHOD target "
-                                  "HTTP/1.1` (RFC 9112 §3)");
-    return on_header(ec);
-  }
+  auto step = read_header_step(buffer_, scanned_, *parser_, server_->options.header_limit);
+  if (step.refusal) return reply_and_close(step.refusal->status, step.refusal->message);
+  if (step.done) return on_header(step.ec);
   socket_.async_read_some(
       buffer_.prepare(beast::read_size(buffer_, 64 * KiB)),
       [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
@@ -169,14 +133,9 @@ void Session::parse_header() {
 // Answers what a read error calls for. Returns true if the connection is done with.
 bool Session::reject_read_error(boost::system::error_code ec) {
   if (!ec) return false;
-  if (ec == bhttp::error::header_limit) {
-    reply_and_close(431, "the request header is larger than " +
-                             std::to_string(server_->options.header_limit) + " bytes");
-  } else if (ec == bhttp::error::body_limit) {
-    reply_and_close(413, "the request body is larger than " +
-                             std::to_string(server_->options.body_limit) + " bytes");
-  } else if (is_parse_error(ec)) {
-    reply_and_close(400, "malformed request: " + rfc9112::describe(ec));
+  const auto& o = server_->options;
+  if (auto refusal = read_error_refusal(ec, o.header_limit, o.body_limit)) {
+    reply_and_close(refusal->status, refusal->message);
   } else {
     // The client closed, the sweep closed us (idle, slowloris, slow body) or shutdown() cancelled.
     close();
@@ -188,14 +147,7 @@ void Session::on_header(boost::system::error_code ec) {
   idle_since_.store(Clock::time_point::max().time_since_epoch().count(), std::memory_order_relaxed);
   if (reject_read_error(ec)) return;
   const auto& header = parser_->get();
-  // Thousands of tiny fields fit under the byte limit; their count has a limit of its own.
-  const auto fields = static_cast<std::size_t>(std::distance(header.begin(), header.end()));
-  if (fields > server_->options.header_fields_limit) {
-    return reply_and_close(
-        431, "the request header has " + std::to_string(fields) + " fields; at most " +
-                 std::to_string(server_->options.header_fields_limit) + " are accepted");
-  }
-  if (auto refusal = rfc9112::check_header(header))
+  if (auto refusal = check_parsed_header(header, server_->options.header_fields_limit))
     return reply_and_close(refusal->status, refusal->message);
   keep_alive_ = header.keep_alive();
   if (header.version() == 11 && beast::iequals(header[field::expect], "100-continue")) {

@@ -1,5 +1,6 @@
 #include "common/http/client.hpp"
 
+#include "common/http/client_errors.hpp"
 #include "common/http/header_bytes.hpp"
 #include "common/log/log.hpp"
 #include "common/loop/loop.hpp"
@@ -99,7 +100,9 @@ error_code prepare(const FetchRequest& request, const FetchOptions& options,
   return {};
 }
 
-error_code classify_io_error(error_code ec, bool got_bytes) {
+}  // namespace
+
+boost::system::error_code classify_io_error(boost::system::error_code ec, bool got_bytes) {
   if (ec == beast::error::timeout) return FetchErrc::request_timeout;
   if (ec == asio::error::operation_aborted) return ec;
   if (ec == bhttp::error::body_limit) return FetchErrc::response_too_large;
@@ -113,8 +116,6 @@ error_code classify_io_error(error_code ec, bool got_bytes) {
   }
   return got_bytes ? FetchErrc::connection_closed : ec;
 }
-
-}  // namespace
 
 struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   Impl(asio::any_io_executor ex, ClientOptions o)

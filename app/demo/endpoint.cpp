@@ -48,15 +48,24 @@ StreamArgs Endpoint::stream_args() const {
           static_cast<int>(int_argument("ms", 100, 0, 10'000))};
 }
 
-std::optional<json::value> Endpoint::cmdb_payload() {
+std::optional<json::value> parse_cmdb_payload(std::string_view body) {
   boost::system::error_code ec;
-  auto payload = json::parse(request().body(), ec);
+  auto payload = json::parse(body, ec);
   bool empty = payload.is_null() || (payload.is_array() && payload.as_array().empty()) ||
                (payload.is_object() && payload.as_object().empty());
-  if (ec || empty) {
-    answer({{"message", "Invalid input data"}}, 400);
-    return std::nullopt;
-  }
+  if (ec || empty) return std::nullopt;
+  return payload;
+}
+
+json::object parse_cmdb_query(std::string_view query) {
+  json::object fields;
+  for (const auto& [key, value] : http::parse_query(query)) fields[key] = value;
+  return fields;
+}
+
+std::optional<json::value> Endpoint::cmdb_payload() {
+  auto payload = parse_cmdb_payload(request().body());
+  if (!payload) answer({{"message", "Invalid input data"}}, 400);
   return payload;
 }
 
@@ -75,9 +84,7 @@ std::vector<http::UploadedFile> Endpoint::uploads() const {
 }
 
 json::object Endpoint::cmdb_query() const {
-  json::object fields;
-  for (const auto& [key, value] : http::parse_query(query())) fields[key] = value;
-  return fields;
+  return parse_cmdb_query(query());
 }
 
 void Endpoint::answer(json::object fields, unsigned status) {

@@ -4,6 +4,8 @@
 #include <boost/url/params_view.hpp>
 #include <boost/url/parse_query.hpp>
 
+#include <algorithm>
+
 namespace parity::http {
 
 std::string decode_percent(std::string_view text) {
@@ -15,6 +17,18 @@ std::string decode_percent(std::string_view text) {
   for (char c : **checked) out += c;
   return out;
 }
+
+namespace {
+
+// A form field's name or value: '+' is a space, as params_view reads it below (a value read
+// here, beside a stray '%', once kept its '+': `a=x+y&b=%` gave "x+y", `a=x+y` "x y").
+std::string decode_form(std::string_view text) {
+  std::string spaced(text);
+  std::replace(spaced.begin(), spaced.end(), '+', ' ');
+  return decode_percent(spaced);
+}
+
+}  // namespace
 
 ArgumentList parse_query(std::string_view query) {
   ArgumentList list;
@@ -33,8 +47,8 @@ ArgumentList parse_query(std::string_view query) {
       auto field = query.substr(start, end - start);
       if (!field.empty()) {
         auto eq = field.find('=');
-        list.emplace_back(decode_percent(field.substr(0, eq)),
-                          eq == std::string_view::npos ? "" : decode_percent(field.substr(eq + 1)));
+        list.emplace_back(decode_form(field.substr(0, eq)),
+                          eq == std::string_view::npos ? "" : decode_form(field.substr(eq + 1)));
       }
       start = end + 1;
     }

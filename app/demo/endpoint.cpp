@@ -50,7 +50,7 @@ StreamArgs Endpoint::stream_args() const {
 
 std::optional<json::value> parse_cmdb_payload(std::string_view body) {
   boost::system::error_code ec;
-  auto payload = json::parse(body, ec);
+  auto payload = http::parse_json(body, ec);
   bool empty = payload.is_null() || (payload.is_array() && payload.as_array().empty()) ||
                (payload.is_object() && payload.as_object().empty());
   if (ec || empty) return std::nullopt;

@@ -29,7 +29,8 @@ double monotonic_ms();
 // fold it into a formula): it is the CPU-bound job.
 std::uint64_t sum_of_squares(std::int64_t n);
 
-// /cmdb/import's JSON body as accepted: nullopt for one that is not JSON, or null, [] or {}.
+// /cmdb/import's JSON body as accepted: nullopt for one that is not JSON (http::parse_json), or
+// null, [] or {}.
 std::optional<boost::json::value> parse_cmdb_payload(std::string_view body);
 // /cmdb/search's query arguments as the CMDB query object: the last value of each name.
 boost::json::object parse_cmdb_query(std::string_view query);

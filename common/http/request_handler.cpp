@@ -16,6 +16,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <charconv>
 
 namespace parity::http {
@@ -266,10 +267,40 @@ long long RequestHandler::int_argument(std::string_view name, long long fallback
   return value;
 }
 
+namespace {
+
+bool all_numbers_finite(const boost::json::value& value) {
+  switch (value.kind()) {
+    case boost::json::kind::double_:
+      return std::isfinite(value.get_double());
+    case boost::json::kind::array:
+      for (const auto& item : value.get_array())
+        if (!all_numbers_finite(item)) return false;
+      return true;
+    case boost::json::kind::object:
+      for (const auto& item : value.get_object())
+        if (!all_numbers_finite(item.value())) return false;
+      return true;
+    default:
+      return true;
+  }
+}
+
+}  // namespace
+
+boost::json::value parse_json(std::string_view body, boost::system::error_code& ec) {
+  auto value = boost::json::parse(body, ec);
+  if (!ec && !all_numbers_finite(value)) {
+    ec = boost::json::error::exponent_overflow;
+    return nullptr;
+  }
+  return value;
+}
+
 const boost::json::value& RequestHandler::json_body() const {
   if (!json_) {
     boost::system::error_code ec;
-    auto value = boost::json::parse(request_.body(), ec);
+    auto value = parse_json(request_.body(), ec);
     if (ec) throw HttpError(400, "the body is not valid JSON: " + ec.message());
     json_ = std::make_unique<boost::json::value>(std::move(value));
   }

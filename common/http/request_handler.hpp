@@ -65,6 +65,11 @@
 
 namespace parity::http {
 
+// A body as JSON, as json_body() reads it: Boost.JSON's parse, less a number too large for a
+// double (Boost 1.81 reads 1e309 as infinity, then writes it as `Infinity`, which is no JSON: an
+// accepted body echoed or passed on came out unreadable). Sets `ec` when the body is refused.
+boost::json::value parse_json(std::string_view body, boost::system::error_code& ec);
+
 class Application;
 struct Route;
 

@@ -1,6 +1,6 @@
 #include "common/http/client.hpp"
 
-#include "common/http/client_errors.hpp"
+#include "common/http/client_reading.hpp"
 #include "common/http/header_bytes.hpp"
 #include "common/log/log.hpp"
 #include "common/loop/loop.hpp"
@@ -225,16 +225,21 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
                             : classify_io_error(write_ec, false);
       co_return result;
     }
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(options.max_body_size);
-    auto [read_ec, read] =
-        co_await bhttp::async_read(connection.stream, connection.buffer, parser, use_tuple);
-    result.got_bytes = parser.got_some();
-    if (read_ec) {
-      result.ec = classify_io_error(read_ec, result.got_bytes);
-      co_return result;
-    }
-    auto message = parser.release();
+    // An interim answer (100 Continue, 103 Early Hints) is read past: taken for the answer, it
+    // left the final one on the connection, where the next request on it read it as its own.
+    Response message;
+    do {
+      bhttp::response_parser<bhttp::string_body> parser;
+      parser.body_limit(options.max_body_size);
+      auto [read_ec, read] =
+          co_await bhttp::async_read(connection.stream, connection.buffer, parser, use_tuple);
+      result.got_bytes = result.got_bytes || parser.got_some();
+      if (read_ec) {
+        result.ec = classify_io_error(read_ec, result.got_bytes);
+        co_return result;
+      }
+      message = parser.release();
+    } while (is_interim(message.result_int()));
     result.keep_alive = message.keep_alive();
     response.status = message.result_int();
     response.body = std::move(message.body());

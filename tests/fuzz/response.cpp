@@ -1,8 +1,9 @@
 // An upstream's answer as the client reads it (Client::Impl::exchange in common/http/client.cpp):
-// Beast's response parser under the client's body limit, fed in pieces, then the body as JSON.
+// Beast's response parser under the client's body limit, past interim answers, fed in pieces,
+// then the body as JSON.
 // A failed read is always one of the client's own codes (FetchErrc), never a bare parse error; an
 // answer accepted reads back the same once written out again, whichever way it was cut.
-#include "common/http/client_errors.hpp"
+#include "common/http/client_reading.hpp"
 #include "common/http/fetch_error.hpp"
 #include "common/http/header_bytes.hpp"
 #include "tests/fuzz/pieces.hpp"
@@ -29,15 +30,20 @@ struct Answer {
 Answer read_answer(std::vector<std::string_view> pieces) {
   PieceStream stream(std::move(pieces));
   beast::flat_buffer buffer;
-  bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(kMaxBody);
   Answer answer;
-  bhttp::read(stream, buffer, parser, answer.ec);
-  if (answer.ec) {
-    answer.ec = http::classify_io_error(answer.ec, parser.got_some());
-    return answer;
-  }
-  answer.response = parser.release();
+  bool got_bytes = false;
+  do {
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(kMaxBody);
+    bhttp::read(stream, buffer, parser, answer.ec);
+    got_bytes = got_bytes || parser.got_some();
+    if (answer.ec) {
+      answer.ec = http::classify_io_error(answer.ec, got_bytes);
+      answer.response.reset();
+      return answer;
+    }
+    answer.response = parser.release();
+  } while (http::is_interim(answer.response->result_int()));
   return answer;
 }
 
@@ -79,6 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else {
       const auto& r = *answer.response;
       FUZZ_CHECK(r.result_int() >= 100 && r.result_int() <= 999);
+      FUZZ_CHECK(!http::is_interim(r.result_int()));  // the final answer, not a 100 Continue
       FUZZ_CHECK(r.body().size() <= kMaxBody);
       http::Response copy = r;
       copy.erase(http::field::transfer_encoding);

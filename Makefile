@@ -1,5 +1,5 @@
 # The two commands of README.md. Each installs what is missing, builds, then runs.
-.PHONY: demo test sanitize build configure deps package install clean
+.PHONY: demo test sanitize fuzz build configure deps package install clean
 
 # release (the default), debug, or clang: Debian's clang with libstdc++ (make test PRESET=clang).
 PRESET ?= release
@@ -31,6 +31,15 @@ sanitize: deps
 	@for p in asan tsan; do \
 	  cmake --preset $$p >/dev/null && cmake --build --preset $$p && ctest --preset $$p || exit 1; \
 	done
+
+# The fuzz targets of tests/fuzz (libFuzzer, ASan, UBSan, with clang), each for FUZZ_SECONDS
+# under nice, one after the other; a crash is saved as build/fuzz/fuzz-crashes/TARGET-crash-*.
+FUZZ_SECONDS ?= 180
+fuzz:
+	@PARITY_CLANG=1 scripts/install-deps.sh
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh build/fuzz
 
 # Parity outside its build tree: a .deb for this Debian (build/$(PRESET)/parity_*.deb), or an
 # install under PREFIX (default /usr/local).

@@ -37,6 +37,15 @@ TEST(Multipart, AnEmptyFilenameStillMarksAFilePart) {
   EXPECT_EQ(form.files[0].body, "");
 }
 
+// A file is a part with a filename parameter, not a line that says "filename=" somewhere.
+TEST(Multipart, AFieldWhoseNameSaysFilenameIsAField) {
+  auto form = parse_multipart(
+      "--B\r\nContent-Disposition: form-data; name=\"filename=x\"\r\n\r\nv\r\n--B--", "B");
+  ASSERT_EQ(form.fields.size(), 1u);
+  EXPECT_EQ(form.fields[0].first, "filename=x");
+  EXPECT_TRUE(form.files.empty());
+}
+
 TEST(Multipart, RejectsMalformedBodies) {
   EXPECT_THROW(parse_multipart("no boundary here", "B"), std::invalid_argument);
   EXPECT_THROW(

@@ -3,6 +3,7 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 
+#include <optional>
 #include <stdexcept>
 
 namespace parity::http {
@@ -28,13 +29,13 @@ std::string unquote(std::string_view value) {
 }
 
 // Looks up `name` in the parameters that follow the first ';' of a header value.
-std::string parameter(std::string_view header_value, std::string_view name) {
+std::optional<std::string> parameter(std::string_view header_value, std::string_view name) {
   auto semi = header_value.find(';');
-  if (semi == std::string_view::npos) return {};
+  if (semi == std::string_view::npos) return std::nullopt;
   for (const auto& param : bhttp::param_list(header_value.substr(semi))) {
     if (boost::beast::iequals(param.first, name)) return unquote(param.second);
   }
-  return {};
+  return std::nullopt;
 }
 
 }  // namespace
@@ -42,7 +43,7 @@ std::string parameter(std::string_view header_value, std::string_view name) {
 std::string multipart_boundary(std::string_view content_type) {
   auto semi = content_type.find(';');
   if (!boost::beast::iequals(trim(content_type.substr(0, semi)), "multipart/form-data")) return {};
-  return parameter(content_type, "boundary");
+  return parameter(content_type, "boundary").value_or("");
 }
 
 MultipartForm parse_multipart(std::string_view body, std::string_view boundary,
@@ -83,9 +84,13 @@ MultipartForm parse_multipart(std::string_view body, std::string_view boundary,
       auto key = trim(line.substr(0, colon));
       auto value = trim(line.substr(colon + 1));
       if (boost::beast::iequals(key, "Content-Disposition")) {
-        name = parameter(value, "name");
-        has_filename = value.find("filename=") != std::string_view::npos;
-        filename = parameter(value, "filename");
+        name = parameter(value, "name").value_or("");
+        // A file is a part with a filename parameter, even an empty one (a browser's empty file
+        // input). Not "filename=" anywhere in the line: a field named "filename=x", or
+        // name="filenam\e=" (unquoted, the same), read as a file whose filename was empty.
+        auto file = parameter(value, "filename");
+        has_filename = file.has_value();
+        filename = file.value_or("");
       } else if (boost::beast::iequals(key, "Content-Type")) {
         content_type = std::string(value);
       }

@@ -239,6 +239,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         co_return result;
       }
       message = parser.release();
+      if (!is_valid_status(message.result_int())) {
+        result.ec = FetchErrc::malformed_response;
+        co_return result;
+      }
     } while (is_interim(message.result_int()));
     result.keep_alive = message.keep_alive();
     response.status = message.result_int();

@@ -14,6 +14,12 @@ inline bool is_interim(unsigned status) {
   return status >= 100 && status < 200 && status != 101;
 }
 
+// A status outside 100 to 599 is invalid (RFC 9110 §15): Beast reads any three digits, "099"
+// too, which a fetch then reported as a success. The client fails such an answer as malformed.
+inline bool is_valid_status(unsigned status) {
+  return status >= 100 && status <= 599;
+}
+
 boost::system::error_code classify_io_error(boost::system::error_code ec, bool got_bytes);
 
 }  // namespace parity::http

@@ -43,6 +43,11 @@ Answer read_answer(std::vector<std::string_view> pieces) {
       return answer;
     }
     answer.response = parser.release();
+    if (!http::is_valid_status(answer.response->result_int())) {
+      answer.ec = http::FetchErrc::malformed_response;
+      answer.response.reset();
+      return answer;
+    }
   } while (http::is_interim(answer.response->result_int()));
   return answer;
 }
@@ -84,7 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(answer.ec.category() == http::make_error_code(http::FetchErrc::invalid_json).category());
     } else {
       const auto& r = *answer.response;
-      FUZZ_CHECK(r.result_int() >= 100 && r.result_int() <= 999);
+      FUZZ_CHECK(r.result_int() >= 100 && r.result_int() <= 599);
       FUZZ_CHECK(!http::is_interim(r.result_int()));  // the final answer, not a 100 Continue
       FUZZ_CHECK(r.body().size() <= kMaxBody);
       http::Response copy = r;

@@ -26,7 +26,8 @@ std::string chunked(std::string_view body, parity::fuzz::Cuts& cuts) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace parity::fuzz;
-  const std::string request = std::string(kHeader) + std::string(reinterpret_cast<const char*>(data), size);
+  const std::string request =
+      std::string(kHeader) + std::string(reinterpret_cast<const char*>(data), size);
   check_bytes(request);
   auto out = read_request({request});
   if (!out.request) return 0;

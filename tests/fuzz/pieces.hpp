@@ -67,7 +67,8 @@ inline std::vector<std::vector<std::string_view>> splittings(std::string_view by
 // peer that sends them and closes.
 class PieceStream {
  public:
-  explicit PieceStream(std::vector<std::string_view> pieces) : pieces_(pieces.begin(), pieces.end()) {}
+  explicit PieceStream(std::vector<std::string_view> pieces)
+      : pieces_(pieces.begin(), pieces.end()) {}
 
   template <class MutableBuffers>
   std::size_t read_some(const MutableBuffers& buffers, boost::system::error_code& ec) {

@@ -37,6 +37,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=build/release
+parity=${PARITY_BIN:-$bin/cli/parity}  # PARITY_BIN=/path/to/parity: a binary built elsewhere
 read -r -a styles <<<"${STYLES:-sync callback future coroutine threadpool}"  # STYLES="callback coroutine": fewer
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -73,9 +74,9 @@ siege_rate() {  # URL -> transactions/sec
 hello() {
   need wrk
   "${on_server[@]}" "$bin/bench/parity-floor" --port 8301 >/dev/null & pids+=($!)
-  "${on_server[@]}" "$bin/cli/parity" --log-level warning serve --port 8302 --no-access-log >/dev/null & pids+=($!)
+  "${on_server[@]}" "$parity" --log-level warning serve --port 8302 --no-access-log >/dev/null & pids+=($!)
   # The same service with pool threads under the system's default policy, for the last row.
-  "${on_server[@]}" "$bin/cli/parity" --log-level warning serve --port 8303 --no-access-log --pool-policy normal >/dev/null & pids+=($!)
+  "${on_server[@]}" "$parity" --log-level warning serve --port 8303 --no-access-log --pool-policy normal >/dev/null & pids+=($!)
   wait_for http://127.0.0.1:8301/ && wait_for http://127.0.0.1:8302/sync/hello && wait_for http://127.0.0.1:8303/sync/hello
   printf '%-22s %12s %12s %8s\n' style 'req/s' 'floor req/s' 'ratio'
   for row in "${styles[@]}" "threadpool (normal)"; do
@@ -97,7 +98,7 @@ fetch() {
     *) echo "bench: fetch takes siege or wrk" >&2; exit 2 ;;
   esac
   local latency_ms=100 users=100 pool=5
-  "${on_server[@]}" "$bin/cli/parity" --log-level warning upstream --port 8311 --latency ${latency_ms}ms >/dev/null & pids+=($!)
+  "${on_server[@]}" "$parity" --log-level warning upstream --port 8311 --latency ${latency_ms}ms >/dev/null & pids+=($!)
   wait_for http://127.0.0.1:8311/
   echo "upstream ${latency_ms}ms, ${users} users ($how), --max-clients 0, --pool ${pool}"
   printf '%-15s %10s %14s %9s %12s\n' row 'trans/s' 'limit trans/s' 'of limit' 'of ceiling'
@@ -107,7 +108,7 @@ fetch() {
     'BEGIN { limit = u * 1000 / l; printf "%-15s %10.2f %14.0f %8.0f%% %11s\n", "ceiling", r, limit, 100 * r / limit, "-" }'
   for style in "${styles[@]}"; do
     # A fresh server per style: the sync run leaves a backlog that would stall the next one.
-    "${on_server[@]}" "$bin/cli/parity" --log-level warning serve --port 8312 --upstream http://127.0.0.1:8311 --max-clients 0 \
+    "${on_server[@]}" "$parity" --log-level warning serve --port 8312 --upstream http://127.0.0.1:8311 --max-clients 0 \
       --pool $pool --no-access-log >/dev/null & local server=$!
     wait_for http://127.0.0.1:8312/
     # Little's law: in flight = rate x latency. What caps the requests in flight caps the rate.
@@ -125,12 +126,12 @@ fetch() {
 }
 
 parity_rate() {  # parity siege ARGS... -> transactions/sec
-  "${on_client[@]}" "$bin/cli/parity" siege -j "$@" 2>/dev/null | awk -F'[:,]' '/"transaction_rate"/ {gsub(/[ \t]/, "", $2); print $2}'
+  "${on_client[@]}" "$parity" siege -j "$@" 2>/dev/null | awk -F'[:,]' '/"transaction_rate"/ {gsub(/[ \t]/, "", $2); print $2}'
 }
 
 generator() {
   need siege; need wrk
-  "${on_server[@]}" "$bin/cli/parity" --log-level warning serve --port 8322 --max-clients 0 --no-access-log >/dev/null & pids+=($!)
+  "${on_server[@]}" "$parity" --log-level warning serve --port 8322 --max-clients 0 --no-access-log >/dev/null & pids+=($!)
   "${on_server[@]}" "$bin/bench/parity-floor" --port 8321 >/dev/null & pids+=($!)
   wait_for http://127.0.0.1:8322/ && wait_for http://127.0.0.1:8321/
   local url=http://127.0.0.1:8322/coroutine/fetch
@@ -157,11 +158,11 @@ wrk_errors() {  # wrk's output -> "req/s errors": socket errors of every kind pl
 threads() {
   need wrk
   # Several loop threads on one pinned core would measure nothing: the servers run unpinned here.
-  "$bin/cli/parity" --log-level warning upstream --port 8331 --latency 100ms >/dev/null & pids+=($!)
+  "$parity" --log-level warning upstream --port 8331 --latency 100ms >/dev/null & pids+=($!)
   wait_for http://127.0.0.1:8331/
   printf '%-8s %-22s %12s %8s\n' threads row 'req/s' 'errors'
   for n in 1 2 4; do
-    "$bin/cli/parity" --log-level warning serve --port 8332 --threads $n --upstream http://127.0.0.1:8331 \
+    "$parity" --log-level warning serve --port 8332 --threads $n --upstream http://127.0.0.1:8331 \
       --max-clients 0 --no-access-log >/dev/null & local server=$!
     wait_for http://127.0.0.1:8332/
     for endpoint in hello fetch; do
@@ -187,7 +188,7 @@ access_log() {
         none) flags=(--no-access-log) ;;
         unbuffered) flags=(--log-buffer 0) ;;
       esac
-      "${on_server[@]}" "$bin/cli/parity" serve --port 8341 "${flags[@]}" >/dev/null 2>"$dir/$mode.log" &
+      "${on_server[@]}" "$parity" serve --port 8341 "${flags[@]}" >/dev/null 2>"$dir/$mode.log" &
       local server=$!
       wait_for http://127.0.0.1:8341/coroutine/hello
       local out; out=$("${on_client[@]}" wrk -t1 -c50 -d"${WRK_DURATION:-5s}" http://127.0.0.1:8341/coroutine/hello)
@@ -219,9 +220,9 @@ per_request_instructions() {  # URL CMD... -> user-space instructions per reques
   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out.%p" "$@" >/dev/null 2>"$work/server.log" &
   local pid=$!
   for _ in $(seq 600); do curl -s -o /dev/null "$url" && break; sleep 0.1; done
-  "$bin/cli/parity" siege -b -c1 -r 200 "$url" >/dev/null 2>&1   # warm: caches, pools, allocator
+  "$parity" siege -b -c1 -r 200 "$url" >/dev/null 2>&1   # warm: caches, pools, allocator
   callgrind_control -i on "$pid" >/dev/null 2>&1
-  "$bin/cli/parity" siege -b -c1 -r "$count_requests" "$url" >/dev/null 2>&1
+  "$parity" siege -b -c1 -r "$count_requests" "$url" >/dev/null 2>&1
   callgrind_control -d "$pid" >/dev/null 2>&1
   kill "$pid"; wait "$pid" 2>/dev/null || true
   awk -v n="$count_requests" '/^(summary|totals):/ {print $2 / n; exit}' "$out.$pid".1
@@ -233,10 +234,10 @@ per_request_syscalls() {  # URL CMD... -> syscalls per request, every thread of 
   "$@" >/dev/null 2>"$work/server.log" &  # Parity's access log is its stderr, written to a file
   local pid=$!
   wait_for "$url"
-  "$bin/cli/parity" siege -b -c1 -r 200 "$url" >/dev/null 2>&1
+  "$parity" siege -b -c1 -r 200 "$url" >/dev/null 2>&1
   strace -c -f -q -p "$pid" -o "$work/strace.out" & local tracer=$!
   sleep 0.5  # strace attaches to every thread before the count starts
-  "$bin/cli/parity" siege -b -c1 -r "$count_requests" "$url" >/dev/null 2>&1
+  "$parity" siege -b -c1 -r "$count_requests" "$url" >/dev/null 2>&1
   kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true
   kill "$pid"; wait "$pid" 2>/dev/null || true
   awk -v n="$count_requests" '$NF == "total" {print $4 / n}' "$work/strace.out"  # % s us/call calls
@@ -261,7 +262,7 @@ instructions() {
   need valgrind; need callgrind_control; need strace; need nginx
   work=$(mktemp -d); trap 'cleanup; rm -rf "$work"' EXIT
   nginx_config "$work" 8351
-  local parity=("$bin/cli/parity" serve --port 8352 --threads 1)
+  local serve=("$parity" serve --port 8352 --threads 1)
   echo "per request, over $count_requests requests on one keep-alive connection, access log on"
   printf '%-24s %14s %8s %14s\n' server instructions 'x nginx' syscalls
   local nginx_i; nginx_i=$(per_request_instructions http://127.0.0.1:8351/hello nginx -p "$work" -c "$work/nginx.conf")
@@ -269,19 +270,19 @@ instructions() {
   printf '%-24s %14.0f %8s %14.2f\n' "nginx /hello" "$nginx_i" 1.00 "$nginx_s"
   for style in "${styles[@]}"; do
     local url="http://127.0.0.1:8352/$style/hello"
-    local i; i=$(per_request_instructions "$url" "${parity[@]}")
-    local s; s=$(per_request_syscalls "$url" "${parity[@]}")
+    local i; i=$(per_request_instructions "$url" "${serve[@]}")
+    local s; s=$(per_request_syscalls "$url" "${serve[@]}")
     printf '%-24s %14.0f %8.2f %14.2f\n' "/$style/hello" "$i" "$(awk -v a="$i" -v b="$nginx_i" 'BEGIN {print a / b}')" "$s"
   done
-  "$bin/cli/parity" --log-level warning upstream --port 8353 --latency 0ms >/dev/null & pids+=($!)
+  "$parity" --log-level warning upstream --port 8353 --latency 0ms >/dev/null & pids+=($!)
   wait_for http://127.0.0.1:8353/
   for style in "${styles[@]}"; do
     local url="http://127.0.0.1:8352/$style/fetch"
     # The blocking log off: under callgrind a sync /fetch holds the loop 50 times longer than it
     # does natively, past the threshold, and naming its stack would be counted as its cost.
     local up=(--upstream http://127.0.0.1:8353 --max-clients 0 --blocking-log-threshold 0ms)
-    local i; i=$(per_request_instructions "$url" "${parity[@]}" "${up[@]}")
-    local s; s=$(per_request_syscalls "$url" "${parity[@]}" "${up[@]}")
+    local i; i=$(per_request_instructions "$url" "${serve[@]}" "${up[@]}")
+    local s; s=$(per_request_syscalls "$url" "${serve[@]}" "${up[@]}")
     printf '%-24s %14.0f %8s %14.2f\n' "/$style/fetch" "$i" - "$s"
   done
 }
@@ -289,7 +290,7 @@ instructions() {
 shape() {  # the state machine (parity serve) against one coroutine per connection
   need valgrind; need callgrind_control; need python3
   work=$(mktemp -d); trap 'cleanup; rm -rf "$work"' EXIT
-  local machine=("$bin/cli/parity" serve --port 8362 --threads 1)
+  local machine=("$parity" serve --port 8362 --threads 1)
   local coroutine=("$bin/bench/parity-session-shape" --port 8362 --threads 1)
   echo "instructions per /hello request (access log on), bytes per waiting /sleep request (4000)"
   printf '%-12s %18s %18s %16s %16s\n' style 'machine instr' 'coroutine instr' 'machine bytes' 'coroutine bytes'
@@ -318,7 +319,7 @@ waiting_memory() {  # STYLE CMD... -> bytes per waiting request on /STYLE/sleep
 parity_open_loop() {  # RATE URL [DURATION]
   local out; out=$(mktemp)
   TIMEFORMAT='%U %S %R'
-  { time "${on_client[@]}" "$bin/cli/parity" siege -j --rate "$1" -c100 -t "${3:-5s}" "$2" >"$out" 2>/dev/null; } 2>"$out.time"
+  { time "${on_client[@]}" "$parity" siege -j --rate "$1" -c100 -t "${3:-5s}" "$2" >"$out" 2>/dev/null; } 2>"$out.time"
   python3 - "$out" "$out.time" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
@@ -352,7 +353,7 @@ PY
 
 rate() {  # parity siege --rate beside h2load --rps: the rates they keep, then a stalled server
   need h2load
-  "${on_server[@]}" "$bin/cli/parity" --log-level warning serve --port 8372 --no-access-log >/dev/null & pids+=($!)
+  "${on_server[@]}" "$parity" --log-level warning serve --port 8372 --no-access-log >/dev/null & pids+=($!)
   local server=$!
   local url=http://127.0.0.1:8372/coroutine/hello
   wait_for "$url"

@@ -31,6 +31,11 @@
 #   bench/run.sh rate    an open loop: parity siege --rate R -c100 beside h2load --rps R/100 -c100
 #                        on /coroutine/hello at rising rates (RATES="..."), each with its share of
 #                        a core, then both at 2000/s with the server stopped for 1 s (SIGSTOP)
+#   bench/run.sh soak [DURATION]
+#                        parity serve --threads 2 for DURATION (90s, 10m, 1h; default 10m) under an
+#                        open loop on every style's /fetch and /sleep and clients that misbehave
+#                        (bench/soak/); fails on a failed request, a server that stops answering,
+#                        or RSS or open fds that grow after the warm-up (bench/soak/verdict.py)
 #
 # Needs a release build (make build) and Debian's wrk and siege (PARITY_BENCH_DEPS=1
 # scripts/install-deps.sh installs them). Everything runs on 127.0.0.1 and stops by itself.
@@ -375,6 +380,109 @@ rate() {  # parity siege --rate beside h2load --rps: the rates they keep, then a
   done
 }
 
+# ---- soak: a long run under mixed load, watched for leaks ----------------------------------------
+seconds_of() {  # 90s, 10m, 1h or a bare number of seconds -> seconds
+  [[ $1 =~ ^([0-9]+)([smh]?)$ ]] || { echo "bench: soak takes a duration: 90s, 10m, 1h" >&2; exit 2; }
+  local n=${BASH_REMATCH[1]}
+  case ${BASH_REMATCH[2]} in m) n=$((n * 60)) ;; h) n=$((n * 3600)) ;; esac
+  ((n >= 60)) || { echo "bench: a soak lasts 60s at least (30 s of warm-up, then two halves)" >&2; exit 2; }
+  echo "$n"
+}
+
+listening_url() {  # FILE -> the http://127.0.0.1:PORT a parity process wrote there it listens on
+  for _ in $(seq 100); do
+    local url; url=$(grep -om1 'on http://127\.0\.0\.1:[0-9]*' "$1" | cut -c4- || true)
+    [[ -n $url ]] && { echo "$url"; return 0; }
+    sleep 0.05
+  done
+  echo "bench: no address in $1" >&2; exit 1
+}
+
+resident() {  # PID -> its RSS in KiB and its count of open fds
+  echo "$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status") $(find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l)"
+}
+
+cpu_seconds() { awk -v t="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); print ($12 + $13) / t}' "/proc/$1/stat"; }
+
+# The rates are what each style keeps with a wide margin on 2 loop threads, so that a failure
+# means a fault and not an overload (bench/README.md, `soak`): sync holds a loop thread for the
+# whole request (2 fetches and 5 sleeps a second, with the hang-ups', hold half of one), the
+# threadpool's 5 pool threads hold 20 fetches (100 ms) and 20 sleeps (50 ms) a second at 60%,
+# the async styles wait without holding anything. /fetch keeps its connections alive (a
+# request's path: handler, upstream client); /sleep opens one per request (a connection's path:
+# accept, session, close).
+soak_rate() {  # STYLE ENDPOINT -> requests/s and connections for parity siege
+  case $1:$2 in
+    sync:fetch) echo 2 10 ;;
+    sync:sleep) echo 5 10 ;;
+    threadpool:*) echo 20 20 ;;
+    *) echo 100 50 ;;
+  esac
+}
+
+soak() {  # [DURATION]
+  need python3; need curl
+  local secs; secs=$(seconds_of "${1:-10m}")
+  local work; work=$(mktemp -d /tmp/parity-soak.XXXXXX)
+  echo "soak: ${secs} s, parity serve --threads 2, work dir $work"
+  # Unpinned: two loop threads on one pinned core would serve as one (as in `threads`).
+  "$parity" --log-level warning upstream --port 0 --latency 100ms >"$work/upstream.out" 2>&1 & pids+=($!)
+  local upstream=$! upstream_url; upstream_url=$(listening_url "$work/upstream.out")
+  # Timeouts of 5 s cut a misbehaving client off within seconds. The blocking log stays on, at
+  # 50 ms rather than 100: a sync /fetch holds its loop thread 100 ms, a hair over the default,
+  # so it is caught now and then; at 50 ms every one is, and the watchdog's signal, stack walk and
+  # rate-limited log (ten stacks in ten seconds at most) run all along, under watch for leaks too.
+  "$parity" --log-level warning serve --host 127.0.0.1 --port 0 --threads 2 --max-clients 0 \
+    --upstream "$upstream_url" --idle-timeout 5s --body-timeout 5s --grace 2s --no-access-log \
+    --blocking-log-threshold 50ms >"$work/server.out" 2>"$work/server.log" & pids+=($!)
+  local server=$! url; url=$(listening_url "$work/server.out")
+  wait_for "$url/coroutine/hello"
+  echo "before $(resident "$server")" >"$work/idle"
+  local clients=() style endpoint
+  for style in "${styles[@]}"; do
+    for endpoint in fetch sleep; do
+      local rate users; read -r rate users < <(soak_rate "$style" "$endpoint")
+      local target="$url/$style/$endpoint" flags=(--timeout 10)
+      [[ $endpoint == sleep ]] && target+="?ms=50" flags+=(--no-keepalive)
+      "$parity" siege -j --rate "$rate" -c "$users" -t "${secs}s" "${flags[@]}" "$target" \
+        >"$work/siege.$style.$endpoint.json" 2>"$work/siege.$style.$endpoint.log" & pids+=($!) clients+=($!)
+    done
+  done
+  python3 bench/soak/misbehave.py "$url" "$secs" 5 5 "$work/misbehave.json" >"$work/misbehave.log" 2>&1 &
+  pids+=($!) clients+=($!)
+  python3 bench/soak/sample.py "$server" "$url" "$secs" "$work/samples.csv" >"$work/sample.log" 2>&1 &
+  local sampler=$!; pids+=($!) clients+=($!)
+  local shown=0 last
+  while kill -0 "$sampler" 2>/dev/null; do  # a line a minute, so a long run shows it is alive
+    sleep 5
+    last=$(tail -n1 "$work/samples.csv" 2>/dev/null || true)
+    [[ $last =~ ^([0-9]+)[^,]*,([0-9]*),([0-9]*),[^,]*,([01])$ ]] || continue
+    ((BASH_REMATCH[1] >= shown + 60)) || continue
+    shown=${BASH_REMATCH[1]}
+    echo "soak: ${shown} s, RSS ${BASH_REMATCH[2]} KiB, ${BASH_REMATCH[3]} fds, healthy ${BASH_REMATCH[4]}"
+  done
+  for p in "${clients[@]}"; do wait "$p" || true; done  # their own verdicts are in their files
+  sleep 2  # time for the last connections to close, before the server is read "after"
+  # CPU, for the note that the load leaves the machine mostly idle: the clients' from `times`
+  # (every child waited for), the servers' from /proc before they stop.
+  local state; state=$(awk '/^State:/ {print $2}' "/proc/$server/status" 2>/dev/null || true)
+  if [[ -z $state || $state == Z ]]; then
+    touch "$work/server.died"
+  else
+    echo "after $(resident "$server")" >>"$work/idle"
+  fi
+  times >"$work/times"  # not in a pipe: a subshell's children are not these
+  {
+    echo "elapsed $secs"
+    [[ -f $work/server.died ]] || echo "server $(cpu_seconds "$server")"
+    echo "upstream $(cpu_seconds "$upstream")"
+    awk 'NR == 2 { split($1 " " $2, t, /[ms ]/); print "clients", t[1] * 60 + t[2] + t[4] * 60 + t[5] }' "$work/times"
+  } >"$work/cpu"
+  kill "$server" "$upstream" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  python3 bench/soak/verdict.py "$work" "$secs"
+}
+
 case "${1:-}" in
   hello) hello ;;
   log) access_log ;;
@@ -385,5 +493,6 @@ case "${1:-}" in
   instructions) instructions ;;
   shape) shape ;;
   rate) rate ;;
-  *) echo "usage: bench/run.sh hello | micro | generator | fetch [siege|wrk] | threads | log | instructions | shape | rate" >&2; exit 2 ;;
+  soak) soak "${2:-10m}" ;;
+  *) echo "usage: bench/run.sh hello | micro | generator | fetch [siege|wrk] | threads | log | instructions | shape | rate | soak [DURATION]" >&2; exit 2 ;;
 esac

@@ -420,6 +420,11 @@ soak_rate() {  # STYLE ENDPOINT -> requests/s and connections for parity siege
   esac
 }
 
+# The verdict (bench/soak/verdict.py) fails on a failed request, a failed health check, a server
+# that exited, a misbehaving connection answered or left open past its timeout, or a leak:
+# warm-up = the first 20% of the run, at least 30 s; the rest split in two halves by time; a leak
+# if the second half's median RSS exceeds the first's by more than 5% + 2 MiB, or its median
+# count of open fds by more than 8.
 soak() {  # [DURATION]
   need python3; need curl
   local secs; secs=$(seconds_of "${1:-10m}")

@@ -3,11 +3,13 @@
 "soak: PASS" (exit 0) or "soak: FAIL: why" (exit 1).
 
 WORK holds siege.STYLE.ENDPOINT.json (each parity siege --rate -j run), misbehave.json,
-samples.csv (bench/soak/sample.py), cpu (seconds of CPU per process group) and server.log.
+samples.csv (bench/soak/sample.py), idle (RSS and fds before and after the load), cpu (seconds
+of CPU per process group), server.log, and server.died if the server exited before the end.
 
 It fails if a siege run failed a request (an error, a timeout or an answer not 2xx) or printed no
 summary, if a misbehaving client's well-formed exchange failed or a misbehaving connection was
-left open past its timeout or answered 2xx, if a health check failed, or on a leak:
+answered with anything but an error (garbage: but a 4xx) or left open past its timeout, if a
+health check failed, if the server exited, or on a leak:
   warm-up = the first 20% of the run, at least 30 s; the samples after it split in two halves by
   time; a leak if the second half's median RSS exceeds the first half's by more than 5% + 2 MiB,
   or its median count of open fds exceeds the first half's by more than 8.

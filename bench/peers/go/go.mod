@@ -1,0 +1,3 @@
+module parity/peers/go
+
+go 1.19

@@ -45,10 +45,10 @@ func hello(w http.ResponseWriter, r *http.Request) {
 }
 
 func sleep(w http.ResponseWriter, r *http.Request) {
-	ms := 100
-	if arg := r.URL.Query().Get("ms"); arg != "" {
+	ms, query := 100, r.URL.Query()
+	if query.Has("ms") {
 		var err error
-		if ms, err = strconv.Atoi(arg); err != nil {
+		if ms, err = strconv.Atoi(query.Get("ms")); err != nil {
 			http.Error(w, "ms must be an integer", http.StatusBadRequest)
 			return
 		}

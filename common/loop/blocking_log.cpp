@@ -155,7 +155,6 @@ bool is_machinery(std::string_view name) {
                                                   "parity::http::detail::",
                                                   "parity::http::Route",
                                                   "std::",
-                                                  "void std::",
                                                   "start_thread",
                                                   "clone",
                                                   "__clone",
@@ -163,9 +162,10 @@ bool is_machinery(std::string_view name) {
                                                   "__libc_start",
                                                   "_start",
                                                   "on_stack_signal",
-                                                  "void boost::asio::",
                                                   "parity::http::(anonymous"};
   if (name.empty()) return true;
+  // A function template's name begins with its return type: "void parity::watch::...".
+  if (name.starts_with("void ")) name.remove_prefix(5);
   for (auto prefix : prefixes)
     if (name.substr(0, prefix.size()) == prefix) return true;
   return false;

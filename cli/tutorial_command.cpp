@@ -77,8 +77,12 @@ Command add_tutorial_command(CLI::App& app) {
     const auto* lesson = tutorials::find_lesson(*which);
     if (!lesson)
       throw CLI::ValidationError("no lesson " + *which + "; `parity tutorial` lists them");
-    fmt::print("Lesson {}: {} (seeds {}). Read {} alongside.\n\n", lesson->id, lesson->title,
-               lesson->seeds, data::readable_path(lesson->folder + "/README.md"));
+    // The seeds are the Tornado tutorials the lessons follow (tutorials/README.md).
+    const auto source = lesson->seeds == "none"
+                            ? std::string("beyond the Tornado tutorials the course follows")
+                            : "after the Tornado tutorials' seeds " + lesson->seeds;
+    fmt::print("Lesson {}: {} ({}). Read {} alongside.\n\n", lesson->id, lesson->title, source,
+               data::readable_path(lesson->folder + "/README.md"));
     const bool interactive = ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO);
     for (std::size_t i = 0; i < lesson->steps.size(); ++i) {
       run_step(lesson->steps[i]);

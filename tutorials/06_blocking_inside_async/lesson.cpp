@@ -1,5 +1,5 @@
 // Lesson 06: blocking inside async code. A blocking call inside a coroutine serializes requests as
-// the sync style did, and run_on_executor fixes it; a CPU loop blocks every style but threadpool;
+// the sync style did, and run_in_executor fixes it; a CPU loop blocks every style but threadpool;
 // the pool's size is the new limit.
 
 #include "tutorials/06_blocking_inside_async/lesson.hpp"
@@ -291,7 +291,7 @@ Lesson blocking_inside_async_lesson() {
           .seeds = "002, 001 notes, 003 §3.2-3.3",
           .minutes = 15,
           .steps = {
-              {"06.1", "A blocking call inside a coroutine, and run_on_executor",
+              {"06.1", "A blocking call inside a coroutine, and run_in_executor",
                a_blocking_call_in_a_coroutine},
               {"06.2", "A CPU loop blocks every style but threadpool", a_cpu_loop},
               {"06.3", "The pool's size is the new limit", the_pool_is_the_limit},

@@ -411,8 +411,8 @@ StepResult the_fetch_endpoint_with_senders() {
       page.body.find("Time Cost") != std::string::npos ? "yes" : "no", failed.status,
       masked(failed.body), left.stopped, left.abandoned, left.waiting);
   result.notice =
-      "the same core operation, async_delay, with a fourth kind of completion token: a lambda "
-      "that calls a receiver. The body is the coroutine style's; the try/catch became the "
+      "the same core operation, async_delay; from_asio made the call with a callback token that "
+      "hands the outcome to a receiver. The body is the coroutine style's; the try/catch became the "
       "receiver's set_error, and the coroutine frame the operation state the handler holds. "
       "cancel_on_close() turned the client that left into set_stopped(), and the upstream call "
       "was cancelled.";

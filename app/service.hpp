@@ -2,11 +2,11 @@
 // The demo service: the five styles mounted side by side under /{style}/..., and GET / listing
 // them.
 
+#include "app/classroom/race.hpp"
 #include "app/demo/context.hpp"
-#include "common/http/application.hpp"
+#include "common/http/web/application.hpp"
 #include "common/loop/loop.hpp"
 #include "common/loop/pool_policy.hpp"
-#include "app/classroom/race.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 

@@ -2,7 +2,7 @@
 // The demo service on a loop thread of its own, with a fresh upload directory that goes when it
 // does: what `parity compare` starts for each row, and what the tests serve.
 
-#include "common/http/server_thread.hpp"
+#include "common/http/server/server_thread.hpp"
 #include "app/service.hpp"
 
 #include <filesystem>

@@ -25,7 +25,7 @@
 #                        with the access log on (to a file, buffered 64 KiB as both default to
 #                        here), then on /fetch with the upstream in a process of its own
 #   bench/run.sh shape   the connection's two shapes side by side: the state machine of
-#                        common/http/session.cpp and one coroutine per connection
+#                        common/http/server/session.cpp and one coroutine per connection
 #                        (bench/session_shape/), instructions per /hello request (as
 #                        `instructions`) and memory per waiting request (as `parity sweep`)
 #   bench/run.sh rate    an open loop: parity siege --rate R -c100 beside h2load --rps R/100 -c100

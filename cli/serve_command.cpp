@@ -1,11 +1,11 @@
+#include "app/demo/uploads.hpp"
+#include "app/service.hpp"
 #include "cli/commands.hpp"
 #include "cli/units.hpp"
-#include "app/demo/uploads.hpp"
-#include "common/http/prefork.hpp"
-#include "common/http/server.hpp"
+#include "common/http/server/prefork.hpp"
+#include "common/http/server/server.hpp"
 #include "common/log/log.hpp"
 #include "common/loop/trace.hpp"
-#include "app/service.hpp"
 #include "upstream/upstream.hpp"
 
 #include <fmt/format.h>

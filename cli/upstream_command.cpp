@@ -1,6 +1,6 @@
 #include "cli/commands.hpp"
 #include "cli/units.hpp"
-#include "common/http/server.hpp"
+#include "common/http/server/server.hpp"
 #include "upstream/upstream.hpp"
 
 #include <fmt/format.h>

@@ -1,8 +1,8 @@
 // Routing as in Tornado: whole-path regular expressions, named groups, reverse_url, and the
 // methods a handler implements.
 
-#include "common/http/application.hpp"
-#include "common/http/arguments.hpp"
+#include "common/http/web/application.hpp"
+#include "common/http/wire/arguments.hpp"
 #include "tests/test_handlers.hpp"
 
 #include <gtest/gtest.h>

@@ -2,9 +2,9 @@
 // headless Chromium, checked from its DOM: sync's bars one after the other, the coroutine's
 // together.
 
-#include "common/http/client.hpp"
 #include "app/classroom/race.hpp"
 #include "app/service_thread.hpp"
+#include "common/http/client/client.hpp"
 #include "tests/support/event.hpp"
 #include "tests/support/headless_chromium.hpp"
 #include "tests/support/raw_connection.hpp"

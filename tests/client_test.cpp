@@ -1,7 +1,7 @@
 // The HTTP client: requests-style options, the ways a fetch fails, max_clients queueing,
 // keep-alive reuse, every completion token, cancellation, and the blocking twin.
 
-#include "common/http/client.hpp"
+#include "common/http/client/client.hpp"
 #include "tests/support/event.hpp"
 #include "tests/support/refused_port.hpp"
 #include "tests/support/test_server.hpp"

@@ -1,12 +1,12 @@
 // parity::Future: Tornado's semantics (set once, callbacks on the loop and never inline), the
 // use_future token on real Asio operations, and multi / with_timeout / sleep / run_in_executor.
 
-#include "common/http/client.hpp"
-#include "common/loop/run_in_executor.hpp"
 #include "common/future/multi.hpp"
 #include "common/future/sleep.hpp"
 #include "common/future/use_future.hpp"
 #include "common/future/with_timeout.hpp"
+#include "common/http/client/client.hpp"
+#include "common/loop/run_in_executor.hpp"
 #include "tests/support/event.hpp"
 #include "tests/support/refused_port.hpp"
 #include "tests/support/test_server.hpp"

@@ -1,7 +1,7 @@
 // Text that goes into an HTML page is escaped through one function: the index's route patterns
 // show as written, and nothing a name holds can become markup.
 
-#include "common/http/html.hpp"
+#include "common/http/web/html.hpp"
 #include "app/service_thread.hpp"
 #include "tests/support/raw_connection.hpp"
 

@@ -2,9 +2,9 @@
 // the stack where it was caught, and never a coroutine that only waits; Server-Timing puts each
 // request's time where its style spends it.
 
-#include "common/http/application.hpp"
-#include "common/http/server_thread.hpp"
-#include "common/http/server_timing.hpp"
+#include "common/http/server/server_thread.hpp"
+#include "common/http/web/application.hpp"
+#include "common/http/wire/server_timing.hpp"
 #include "common/loop/loop.hpp"
 #include "common/loop/run_in_executor.hpp"
 #include "common/loop/trace.hpp"

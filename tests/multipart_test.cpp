@@ -1,6 +1,6 @@
 // multipart/form-data parsing: fields, files, and the ways a body can be wrong.
 
-#include "common/http/multipart.hpp"
+#include "common/http/wire/multipart.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 // --processes: children share one socket, a crashed child is restarted, SIGTERM stops them all.
 // Each test runs the supervisor in a forked process of its own, as `parity serve` would.
 
-#include "common/http/prefork.hpp"
-#include "common/http/server.hpp"
+#include "common/http/server/prefork.hpp"
+#include "common/http/server/server.hpp"
 #include "tests/support/event.hpp"
 #include "tests/support/raw_connection.hpp"
 #include "tests/test_handlers.hpp"

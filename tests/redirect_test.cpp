@@ -1,7 +1,7 @@
 // Redirects as in Tornado: RequestHandler::redirect() and the RedirectHandler route.
 
-#include "common/http/client.hpp"
-#include "common/http/redirect_handler.hpp"
+#include "common/http/client/client.hpp"
+#include "common/http/web/redirect_handler.hpp"
 #include "tests/support/test_server.hpp"
 
 #include <gtest/gtest.h>

@@ -1,8 +1,8 @@
 // `parity serve` as a user runs it: the banner's classroom page answers through the service's
 // redirect, and a stop by signal leaves no temporary directory behind.
 
+#include "common/http/client/client.hpp"
 #include "tools/process/process.hpp"
-#include "common/http/client.hpp"
 
 #include <gtest/gtest.h>
 

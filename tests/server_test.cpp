@@ -1,7 +1,7 @@
 // The HTTP server through real sockets: HTTP/1.0 and 1.1, keep-alive, pipelining, limits,
 // timeouts, the handler lifecycle and graceful shutdown.
 
-#include "common/http/server.hpp"
+#include "common/http/server/server.hpp"
 #include "tests/support/raw_connection.hpp"
 #include "tests/support/test_server.hpp"
 #include "tests/test_handlers.hpp"

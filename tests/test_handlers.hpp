@@ -1,7 +1,7 @@
 #pragma once
 // Small handlers the HTTP tests route to, each showing one part of the lifecycle.
 
-#include "common/http/application.hpp"
+#include "common/http/web/application.hpp"
 #include "tests/support/event.hpp"
 
 #include <boost/asio/steady_timer.hpp>

@@ -1,7 +1,7 @@
 // The upstream simulator's endpoints, fetched with the core client.
 
 #include "upstream/upstream.hpp"
-#include "common/http/client.hpp"
+#include "common/http/client/client.hpp"
 #include "tests/support/raw_connection.hpp"
 
 #include <gtest/gtest.h>

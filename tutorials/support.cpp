@@ -1,7 +1,7 @@
 #include "tutorials/support.hpp"
 
 #include "bench/siege/runner.hpp"
-#include "common/http/client.hpp"
+#include "common/http/client/client.hpp"
 #include "tools/diff/style_diff.hpp"
 
 #include <fmt/format.h>

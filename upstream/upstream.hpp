@@ -13,8 +13,8 @@
 //   POST /object/{object_id}/instance/_import   seed 000's CMDB import: a JSON list of instances
 //   POST /object/{object_id}/instance/_search   seed 000's CMDB search: {"query": {...}}
 
-#include "common/http/application.hpp"
-#include "common/http/server_thread.hpp"
+#include "common/http/server/server_thread.hpp"
+#include "common/http/web/application.hpp"
 #include "common/loop/loop.hpp"
 
 #include <chrono>

@@ -3,7 +3,7 @@
 // loop it runs on (that is its lesson), so a page served from that loop would freeze with it,
 // `GET /` included, for as long as a sync race runs.
 
-#include "common/http/server_thread.hpp"
+#include "common/http/server/server_thread.hpp"
 #include "app/classroom/race.hpp"
 
 #include <memory>

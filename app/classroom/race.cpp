@@ -1,12 +1,12 @@
 #include "app/classroom/race.hpp"
 
-#include "app/demo/endpoint.hpp"
-#include "common/http/client.hpp"
-#include "common/http/server_timing.hpp"
-#include "common/http/html.hpp"
-#include "common/loop/loop.hpp"
 #include "app/classroom/generated/page_html.hpp"
+#include "app/demo/endpoint.hpp"
 #include "app/service.hpp"
+#include "common/http/client/client.hpp"
+#include "common/http/web/html.hpp"
+#include "common/http/wire/server_timing.hpp"
+#include "common/loop/loop.hpp"
 
 #include <fmt/format.h>
 #include <boost/asio/bind_cancellation_slot.hpp>

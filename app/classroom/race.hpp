@@ -23,7 +23,7 @@
 // GET / then redirects there.
 
 #include "app/demo/context.hpp"
-#include "common/http/application.hpp"
+#include "common/http/web/application.hpp"
 
 #include <atomic>
 #include <string>

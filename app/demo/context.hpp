@@ -2,7 +2,7 @@
 // What every style's handlers are given: where the upstream is, the one client on the loop, the
 // pool for blocking work, and the upload directory. Nothing here is a style.
 
-#include "common/http/client.hpp"
+#include "common/http/client/client.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 

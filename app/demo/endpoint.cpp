@@ -1,6 +1,6 @@
 #include "app/demo/endpoint.hpp"
 
-#include "common/http/html.hpp"
+#include "common/http/web/html.hpp"
 
 #include <fmt/format.h>
 #include <boost/beast/core/string.hpp>

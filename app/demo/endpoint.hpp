@@ -10,7 +10,7 @@
 #include "app/demo/context.hpp"
 #include "app/demo/uploads.hpp"
 #include "app/demo/upstream_api.hpp"
-#include "common/http/request_handler.hpp"
+#include "common/http/web/request_handler.hpp"
 #include "common/loop/run_in_executor.hpp"
 
 #include <boost/json/object.hpp>

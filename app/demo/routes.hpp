@@ -9,7 +9,7 @@
 // two without it showing.
 
 #include "app/demo/context.hpp"
-#include "common/http/application.hpp"
+#include "common/http/web/application.hpp"
 
 #include <array>
 #include <string>

@@ -4,7 +4,7 @@
 // sync, a pool thread for every other style).
 
 #include "app/demo/context.hpp"
-#include "common/http/multipart.hpp"
+#include "common/http/wire/multipart.hpp"
 
 #include <filesystem>
 #include <optional>

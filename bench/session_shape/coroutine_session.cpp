@@ -1,6 +1,6 @@
 #include "bench/session_shape/coroutine_session.hpp"
 
-#include "common/http/header_bytes.hpp"
+#include "common/http/wire/header_bytes.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>

@@ -1,14 +1,14 @@
 #pragma once
 // A measurement, not part of the core: Parity's connection written in Beast's do_session shape,
 // one coroutine per connection (read, await the handler or the client leaving, write), serving
-// the same Application through the same Connection interface as common/http/session.hpp. It
+// the same Application through the same Connection interface as common/http/server/session.hpp. It
 // exists so that `bench/run.sh shape` can count what the shape costs next to the state machine:
 // instructions per request and memory per waiting request. It leaves out what the measured paths
 // never reach (streaming, 100-continue, RFC 9112's refusals, timeouts, the graceful stop).
 
-#include "common/http/application.hpp"
-#include "common/http/connection.hpp"
-#include "common/http/request_handler.hpp"
+#include "common/http/web/application.hpp"
+#include "common/http/server/connection.hpp"
+#include "common/http/web/request_handler.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -6,7 +6,7 @@
 // new connection per request (--no-keepalive), where connecting costs more than any client.
 
 #include "bench/siege/options.hpp"
-#include "common/http/types.hpp"
+#include "common/http/wire/types.hpp"
 #include "common/loop/loop.hpp"
 
 #include <boost/asio/awaitable.hpp>

@@ -1,7 +1,7 @@
 #include "bench/siege/runner.hpp"
 
 #include "bench/siege/connection.hpp"
-#include "common/http/client.hpp"
+#include "common/http/client/client.hpp"
 #include "common/loop/loop.hpp"
 
 #include <boost/asio/as_tuple.hpp>

@@ -89,7 +89,7 @@ try:
     with open(f"{work}/idle") as f:
         idle = {w: (int(r), int(n)) for w, r, n in (line.split() for line in f)}
     # After, the upstream connections kept alive stay open, and so do the private loop and
-    # client of each thread that made a blocking fetch (common/http/client.cpp): 3 fds a thread.
+    # client of each thread that made a blocking fetch (common/http/client/client.cpp): 3 fds a thread.
     print("no load: " + ", ".join(f"{w} {r} KiB, {n} fds" for w, (r, n) in idle.items()))
 except (OSError, ValueError):
     pass

@@ -1,7 +1,7 @@
 #include "bench/sweep/report.hpp"
 
 #include "bench/compare/report.hpp"
-#include "common/http/html.hpp"
+#include "common/http/web/html.hpp"
 
 #include <fmt/format.h>
 #include <boost/json/serialize.hpp>

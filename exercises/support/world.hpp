@@ -3,10 +3,10 @@
 // simulated upstream, with a client to call them; and failures in plain words, which are what
 // `parity learn check` shows.
 
-#include "common/http/client.hpp"
-#include "common/http/server_thread.hpp"
-#include "common/log/log.hpp"
 #include "common/future/use_future.hpp"
+#include "common/http/client/client.hpp"
+#include "common/http/server/server_thread.hpp"
+#include "common/log/log.hpp"
 #include "upstream/upstream.hpp"
 
 #include <gtest/gtest.h>

@@ -2,9 +2,9 @@
 // the route table's match, which percent-decodes each group. A query's pairs, encoded again, read
 // back the same, and each field reads alone as it does among the others; a path's groups, put
 // back by reverse_url, match the same route with the same groups.
-#include "common/http/application.hpp"
-#include "common/http/arguments.hpp"
-#include "common/http/request_handler.hpp"
+#include "common/http/wire/arguments.hpp"
+#include "common/http/web/application.hpp"
+#include "common/http/web/request_handler.hpp"
 #include "tests/fuzz/pieces.hpp"
 
 #include <boost/url/encode.hpp>

@@ -3,8 +3,8 @@
 // reads back the same once written out (as it is, passed on to the upstream); a payload accepted
 // is never empty.
 #include "app/demo/endpoint.hpp"
-#include "common/http/arguments.hpp"
-#include "common/http/request_handler.hpp"
+#include "common/http/web/request_handler.hpp"
+#include "common/http/wire/arguments.hpp"
 #include "tests/fuzz/pieces.hpp"
 
 #include <boost/json/parse.hpp>

@@ -1,7 +1,7 @@
 // A multipart/form-data body (RFC 7578) as RequestHandler reads one: the first line is the
 // request's Content-Type, the rest its body. A body is refused with std::invalid_argument (the
 // handler's 400) and a reason, or its parts, written out again, read back the same.
-#include "common/http/multipart.hpp"
+#include "common/http/wire/multipart.hpp"
 #include "tests/fuzz/pieces.hpp"
 
 #include <stdexcept>

@@ -1,11 +1,11 @@
 #pragma once
-// A request read as Session reads it (common/http/session.cpp), its socket replaced by pieces:
-// read_header_step until the header is whole, Beast's verdict through read_error_refusal, then
-// check_parsed_header, then the body by Beast's read, then to_origin_form as hand_over does.
+// A request read as Session reads it (common/http/server/session.cpp), its socket replaced by
+// pieces: read_header_step until the header is whole, Beast's verdict through read_error_refusal,
+// then check_parsed_header, then the body by Beast's read, then to_origin_form as hand_over does.
 // Only the loop is here; every decision is the session's own function.
 
-#include "common/http/header_bytes.hpp"
-#include "common/http/request_reading.hpp"
+#include "common/http/wire/header_bytes.hpp"
+#include "common/http/wire/request_reading.hpp"
 #include "tests/fuzz/pieces.hpp"
 
 #include <boost/beast/core/read_size.hpp>

@@ -1,8 +1,8 @@
 #include "tests/support/headless_chromium.hpp"
 
-#include "tools/process/process.hpp"
 #include "app/demo/uploads.hpp"
-#include "common/http/client.hpp"
+#include "common/http/client/client.hpp"
+#include "tools/process/process.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>

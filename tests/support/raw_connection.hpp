@@ -2,7 +2,7 @@
 // A plain blocking TCP connection with deadlines, to send exact bytes (malformed, pipelined,
 // slow) and read exact answers, as a misbehaving client would.
 
-#include "common/http/types.hpp"
+#include "common/http/wire/types.hpp"
 
 #include <chrono>
 #include <optional>

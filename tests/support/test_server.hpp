@@ -1,7 +1,7 @@
 #pragma once
 // A server on port 0 with its own loop on background threads, for tests over real sockets.
 
-#include "common/http/server_thread.hpp"
+#include "common/http/server/server_thread.hpp"
 
 namespace parity::test {
 

@@ -1,6 +1,6 @@
 #include "tools/learn/grade.hpp"
 
-#include "common/http/html.hpp"
+#include "common/http/web/html.hpp"
 #include "tools/learn/project.hpp"
 
 #include <fmt/format.h>

@@ -1,6 +1,6 @@
 #include "tools/learn/learn.hpp"
 
-#include "common/http/html.hpp"
+#include "common/http/web/html.hpp"
 #include "common/text/wrap.hpp"
 #include "tools/process/process.hpp"
 

@@ -5,7 +5,7 @@
 
 #include "tutorials/01_words/lesson.hpp"
 
-#include "common/http/client.hpp"
+#include "common/http/client/client.hpp"
 #include "common/loop/loop.hpp"
 #include "tutorials/support.hpp"
 

@@ -4,7 +4,7 @@
 
 #include "tutorials/02_blocking_server/lesson.hpp"
 
-#include "common/http/client.hpp"
+#include "common/http/client/client.hpp"
 #include "tools/process/process.hpp"
 #include "tutorials/02_blocking_server/heartbeat.hpp"
 #include "tutorials/support.hpp"

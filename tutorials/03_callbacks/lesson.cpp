@@ -5,8 +5,8 @@
 
 #include "tutorials/03_callbacks/lesson.hpp"
 
-#include "common/http/client.hpp"
-#include "common/http/server_thread.hpp"
+#include "common/http/client/client.hpp"
+#include "common/http/server/server_thread.hpp"
 #include "common/log/log.hpp"
 #include "tutorials/support.hpp"
 

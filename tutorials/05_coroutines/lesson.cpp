@@ -4,7 +4,7 @@
 
 #include "tutorials/05_coroutines/lesson.hpp"
 
-#include "common/http/client.hpp"
+#include "common/http/client/client.hpp"
 #include "common/loop/loop.hpp"
 #include "tutorials/support.hpp"
 

@@ -6,8 +6,8 @@
 
 #include "app/demo/endpoint.hpp"
 #include "bench/compare/compare.hpp"
-#include "common/http/client.hpp"
-#include "common/http/server_thread.hpp"
+#include "common/http/client/client.hpp"
+#include "common/http/server/server_thread.hpp"
 #include "common/log/log.hpp"
 #include "common/loop/run_in_executor.hpp"
 #include "tutorials/02_blocking_server/heartbeat.hpp"

@@ -6,10 +6,10 @@
 
 #include "tutorials/07_many_at_once/lesson.hpp"
 
-#include "common/http/client.hpp"
 #include "common/future/multi.hpp"
 #include "common/future/use_future.hpp"
 #include "common/future/with_timeout.hpp"
+#include "common/http/client/client.hpp"
 #include "tutorials/support.hpp"
 
 #include <fmt/format.h>

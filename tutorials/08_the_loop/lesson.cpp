@@ -4,8 +4,8 @@
 
 #include "tutorials/08_the_loop/lesson.hpp"
 
-#include "common/http/client.hpp"
-#include "common/http/server_timing.hpp"
+#include "common/http/client/client.hpp"
+#include "common/http/wire/server_timing.hpp"
 #include "common/log/log.hpp"
 #include "common/loop/loop.hpp"
 #include "tutorials/support.hpp"

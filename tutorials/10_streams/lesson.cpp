@@ -6,7 +6,7 @@
 #include "tutorials/10_streams/lesson.hpp"
 
 #include "app/demo/endpoint.hpp"
-#include "common/http/server_thread.hpp"
+#include "common/http/server/server_thread.hpp"
 #include "tutorials/support.hpp"
 
 #include <fmt/format.h>

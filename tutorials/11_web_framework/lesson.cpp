@@ -5,9 +5,9 @@
 
 #include "tutorials/11_web_framework/lesson.hpp"
 
-#include "common/http/client.hpp"
-#include "common/http/redirect_handler.hpp"
-#include "common/http/server_thread.hpp"
+#include "common/http/client/client.hpp"
+#include "common/http/server/server_thread.hpp"
+#include "common/http/web/redirect_handler.hpp"
 #include "tutorials/support.hpp"
 
 #include <fmt/format.h>

@@ -4,7 +4,7 @@
 
 #include "tutorials/13_files/lesson.hpp"
 
-#include "common/http/client.hpp"
+#include "common/http/client/client.hpp"
 #include "tutorials/support.hpp"
 
 #include <fmt/format.h>

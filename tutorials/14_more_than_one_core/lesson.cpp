@@ -6,9 +6,9 @@
 
 #include "tutorials/14_more_than_one_core/lesson.hpp"
 
-#include "tools/process/process.hpp"
 #include "app/demo/uploads.hpp"
-#include "common/http/client.hpp"
+#include "common/http/client/client.hpp"
+#include "tools/process/process.hpp"
 #include "tutorials/generated/nginx_conf.hpp"
 #include "tutorials/support.hpp"
 

@@ -6,8 +6,8 @@
 
 #include "tutorials/18_senders/lesson.hpp"
 
-#include "common/http/client.hpp"
-#include "common/http/server_thread.hpp"
+#include "common/http/client/client.hpp"
+#include "common/http/server/server_thread.hpp"
 #include "tools/diff/style_diff.hpp"
 #include "tutorials/18_senders/fetch_handler.hpp"
 #include "tutorials/18_senders/senders/senders.hpp"

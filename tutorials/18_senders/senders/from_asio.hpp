@@ -1,9 +1,9 @@
 #pragma once
 // from_asio<T>(initiate): the sender of an Asio operation that completes void(error_code, T),
-// as every operation of Parity's core does (common/http/client.hpp, app/demo/upstream_api.hpp).
-// `initiate(token)` starts the operation with `token`; the token this sender passes is a lambda
-// that calls the receiver. So the core's operations plug into senders with no change to the
-// core: a completion token is the whole bridge.
+// as every operation of Parity's core does (common/http/client/client.hpp,
+// app/demo/upstream_api.hpp). `initiate(token)` starts the operation with `token`; the token this
+// sender passes is a lambda that calls the receiver. So the core's operations plug into senders
+// with no change to the core: a completion token is the whole bridge.
 //
 //   from_asio<UpstreamAnswer>([&](auto token) { upstream.async_delay(params, std::move(token)); })
 //

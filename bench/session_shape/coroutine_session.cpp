@@ -21,11 +21,11 @@ constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 }  // namespace
 
 CoroutineSession::CoroutineSession(tcp::socket socket, executor_type strand,
-                                   std::shared_ptr<const http::Application> application)
+                                   std::shared_ptr<const http::ServerDelegate> delegate)
     : strand_(strand),
       socket_(std::move(socket)),
-      application_(std::move(application)),
-      default_headers_(http::resolve_headers(application_->default_headers)),
+      delegate_(std::move(delegate)),
+      default_headers_(http::resolve_headers(delegate_->default_headers)),
       answered_(strand) {
   boost::system::error_code ec;
   auto remote = socket_.remote_endpoint(ec);
@@ -43,7 +43,7 @@ asio::awaitable<void> CoroutineSession::run(std::shared_ptr<CoroutineSession> se
     s.keep_alive_ = parser->get().keep_alive();
     if (s.buffer_.size() == 0) s.buffer_.shrink_to_fit();
     // What lives across a co_await lives in the frame: the request goes to the handler here.
-    if (!s.hand_over(std::move(parser))) break;
+    s.hand_over(std::move(parser));
     if (!s.response_) {  // the handler works on: wait for its answer, or for the client leaving
       s.watch_for_close();
       s.waiting_ = true;
@@ -67,17 +67,13 @@ asio::awaitable<void> CoroutineSession::run(std::shared_ptr<CoroutineSession> se
   s.close();
 }
 
-bool CoroutineSession::hand_over(std::unique_ptr<Parser> parser) {
+void CoroutineSession::hand_over(std::unique_ptr<Parser> parser) {
   http::Request request = parser->release();
   parser.reset();
-  std::string_view target = request.target();
-  auto match = application_->match(target.substr(0, target.find('?')));
-  if (!match) return false;  // the measured routes only
-  auto handler = match->route->make_handler();
+  // Held here until start_request() returns; after that, by what the answer waits for.
+  auto handler =
+      delegate_->start_request(shared_from_this(), ++exchange_, std::move(request), Clock::now());
   handler_ = handler;
-  handler->execute(shared_from_this(), ++exchange_, std::move(request), std::move(match->args),
-                   *match->route, *application_, Clock::now());
-  return true;
 }
 
 void CoroutineSession::send_response(std::uint64_t exchange, http::Response response,

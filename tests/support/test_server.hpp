@@ -7,8 +7,8 @@ namespace parity::test {
 
 class TestServer : public http::ServerThread {
  public:
-  explicit TestServer(std::shared_ptr<http::Application> app, http::ServerOptions options = quiet(),
-                      unsigned threads = 1) {
+  explicit TestServer(std::shared_ptr<const http::ServerDelegate> app,
+                      http::ServerOptions options = quiet(), unsigned threads = 1) {
     start(std::move(app), options, "127.0.0.1", 0, threads);
   }
 

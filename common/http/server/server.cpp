@@ -3,9 +3,7 @@
 #include "common/http/server/server_state.hpp"
 #include "common/http/server/session.hpp"
 #include "common/log/log.hpp"
-#include "common/text/decimal.hpp"
 
-#include <fmt/compile.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
@@ -18,37 +16,6 @@
 #include <system_error>
 
 namespace parity::http {
-
-void log_access(unsigned status, std::string_view method, std::string_view target,
-                std::string_view peer, Clock::duration elapsed, const Timing* timing) {
-  auto level = status < 400   ? log::Level::info
-               : status < 500 ? log::Level::warning
-                              : log::Level::error;
-  if (!log::enabled(level)) return;
-  fmt::memory_buffer line;  // on the stack: a line per request allocates nothing
-  // Compiled once and written straight into the buffer, the milliseconds as integers (rounded to
-  // hundredths, as {:.2f} would) written by hand: a format string parsed at run time, through a
-  // back_inserter, with a double to print, cost 2,500 more instructions a request.
-  auto hundredths = [](Clock::duration d) {
-    return (std::chrono::nanoseconds(d).count() + 5'000) / 10'000;
-  };
-  fmt::format_to(fmt::appender(line), FMT_COMPILE("{} {} {} ({}) "), status, method, target, peer);
-  // The figures written by hand into one array, appended at once (text/decimal.hpp).
-  char figures[4 * text::kMaxDecimal + 32];
-  char* end = text::write_decimal(figures, hundredths(elapsed), 2);
-  end = text::write_text(end, "ms");
-  if (timing) {
-    end = text::write_text(end, " (loop ");
-    end = text::write_decimal(end, hundredths(timing->loop), 2);
-    end = text::write_text(end, " wait ");
-    end = text::write_decimal(end, hundredths(timing->wait), 2);
-    end = text::write_text(end, " pool ");
-    end = text::write_decimal(end, hundredths(timing->pool), 2);
-    *end++ = ')';
-  }
-  line.append(figures, end);
-  log::write(level, "access", std::string_view(line.data(), line.size()));
-}
 
 // ---- ServerState ----------------------------------------------------------------------------
 
@@ -86,7 +53,7 @@ std::size_t default_max_connections() {
 }
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-  Impl(Loop& l, std::shared_ptr<const Application> app, ServerOptions options)
+  Impl(Loop& l, std::shared_ptr<const ServerDelegate> delegate, ServerOptions options)
       : loop(l),
         strand(asio::make_strand(l.context())),
         acceptor(strand),
@@ -95,8 +62,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         sweep_timer(strand),
         signals(strand),
         state(std::make_shared<detail::ServerState>()) {
-    state->application = std::move(app);
-    state->default_headers = resolve_headers(state->application->default_headers);
+    state->delegate = std::move(delegate);
+    state->default_headers = resolve_headers(state->delegate->default_headers);
     if (options.max_connections == 0) options.max_connections = default_max_connections();
     state->options = options;
   }
@@ -236,8 +203,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   }
 };
 
-Server::Server(Loop& loop, std::shared_ptr<const Application> application, ServerOptions options)
-    : impl_(std::make_shared<Impl>(loop, std::move(application), options)) {}
+Server::Server(Loop& loop, std::shared_ptr<const ServerDelegate> delegate, ServerOptions options)
+    : impl_(std::make_shared<Impl>(loop, std::move(delegate), options)) {}
 
 Server::~Server() {
   auto stop_everything = [impl = impl_](bool loop_stopped) {

@@ -1,8 +1,9 @@
 #pragma once
-// The HTTP/1.x server: accepts connections on the loop and gives each a Session (session.hpp).
+// The HTTP/1.x server: accepts connections on the loop and gives each a Session (session.hpp),
+// which hands each request it reads to the delegate (server_delegate.hpp: the Application).
 // Limits and timeouts are in ServerOptions; shutdown() is the graceful stop.
 
-#include "common/http/web/application.hpp"
+#include "common/http/server/server_delegate.hpp"
 #include "common/http/wire/types.hpp"
 #include "common/loop/loop.hpp"
 
@@ -44,7 +45,7 @@ struct ServerState;
 
 class Server {
  public:
-  Server(Loop& loop, std::shared_ptr<const Application> application, ServerOptions options = {});
+  Server(Loop& loop, std::shared_ptr<const ServerDelegate> delegate, ServerOptions options = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -70,11 +71,5 @@ class Server {
   struct Impl;
   std::shared_ptr<Impl> impl_;
 };
-
-// Tornado's access line: `200 GET /path?q (127.0.0.1) 12.34ms`, at info below 400, warning below
-// 500, error from 500. With `timing`, Server-Timing's parts follow: `(loop 12.10 wait 0.24 pool
-// 0.00)`, in milliseconds.
-void log_access(unsigned status, std::string_view method, std::string_view target,
-                std::string_view peer, Clock::duration elapsed, const Timing* timing = nullptr);
 
 }  // namespace parity::http

@@ -1,11 +1,11 @@
 #pragma once
-// What the server and all its sessions share: the application, the options, and the sessions
-// alive (for the sweep of timeouts, the connection cap and the graceful stop). It outlives the
-// Server object if sessions do, each session holding it.
+// What the server and all its sessions share: the delegate the requests go to, the options, and the
+// sessions alive (for the sweep of timeouts, the connection cap and the graceful stop). It outlives
+// the Server object if sessions do, each session holding it.
 
-#include "common/http/web/application.hpp"
-#include "common/http/server/connection.hpp"
+#include "common/http/server/response_writer.hpp"
 #include "common/http/server/server.hpp"
+#include "common/http/server/server_delegate.hpp"
 
 #include <functional>
 #include <memory>
@@ -20,8 +20,8 @@ class Session;
 namespace detail {
 
 struct ServerState {
-  std::shared_ptr<const Application> application;
-  std::vector<DefaultHeader> default_headers;  // the application's, looked up once
+  std::shared_ptr<const ServerDelegate> delegate;
+  std::vector<DefaultHeader> default_headers;  // the delegate's, looked up once
   ServerOptions options;
 
   std::mutex mutex;

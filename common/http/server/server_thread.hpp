@@ -25,10 +25,10 @@ class ServerThread {
   Loop& loop() { return loop_; }
 
   // Listens on host:port (0: any free port), then runs the loop on `threads` threads.
-  void start(std::shared_ptr<const Application> application, ServerOptions options,
+  void start(std::shared_ptr<const ServerDelegate> delegate, ServerOptions options,
              std::string host = "127.0.0.1", unsigned short port = 0, unsigned threads = 1) {
     host_ = std::move(host);
-    server_ = std::make_unique<Server>(loop_, std::move(application), options);
+    server_ = std::make_unique<Server>(loop_, std::move(delegate), options);
     server_->listen(host_, port);
     thread_ = std::jthread([this, threads] { loop_.run(threads); });
   }

@@ -1,5 +1,7 @@
 #include "common/http/server/session.hpp"
 
+#include "common/http/server/access_log.hpp"
+#include "common/http/wire/error_body.hpp"
 #include "common/http/wire/header_bytes.hpp"
 #include "common/http/wire/request_reading.hpp"
 #include "common/http/wire/rfc9112.hpp"
@@ -21,29 +23,6 @@
 #include <cerrno>
 
 namespace parity::http {
-namespace {
-
-// Answers 404 for a path no route matches, through the usual lifecycle (so write_error and the
-// access log apply).
-class NotFoundHandler final : public RequestHandler {
- public:
-  void prepare() override { throw HttpError(404, "no route matches " + std::string(path())); }
-};
-
-// The route of a path that no route matches: every method is allowed, prepare() answers.
-const Route& not_found_route() {
-  static const Route route = [] {
-    Route r;
-    r.name = "not_found";
-    r.methods = {verb::get,   verb::head,    verb::post,    verb::put,
-                 verb::patch, verb::delete_, verb::options, verb::unknown};
-    r.make_handler = [] { return std::make_shared<NotFoundHandler>(); };
-    return r;
-  }();
-  return route;
-}
-
-}  // namespace
 
 // ---- Session ----------------------------------------------------------------------------------
 
@@ -189,16 +168,11 @@ void Session::hand_over() {
   rfc9112::to_origin_form(request);
   if (buffer_.size() == 0) buffer_.shrink_to_fit();  // nothing pipelined: free it while handling
 
-  std::string_view target = request.target();
-  std::string_view path = target.substr(0, target.find('?'));
-  auto match = server_->application->match(path);
-  const Route& route = match ? *match->route : not_found_route();
-  // Held here until execute() returns; after that, by what the handler waits for.
-  auto handler = route.make_handler();
+  // Held here until start_request() returns; after that, by what the answer waits for.
+  auto handler = server_->delegate->start_request(shared_from_this(), exchange_, std::move(request),
+                                                  request_start_);
+  if (state_ == State::closed) return;  // it aborted the connection
   handler_ = handler;
-  handler->execute(shared_from_this(), exchange_, std::move(request),
-                   match ? std::move(match->args) : PathArgs{}, route, *server_->application,
-                   request_start_);
   if (!handler->finished() && state_ == State::handling) watch_for_close();
 }
 
@@ -276,8 +250,7 @@ void Session::write_response(Response response, bool keep_alive, const Timing* t
       });
 }
 
-void Session::send_bytes(std::uint64_t exchange, std::string bytes, bool last,
-                         FlushHandler done) {
+void Session::send_bytes(std::uint64_t exchange, std::string bytes, bool last, FlushHandler done) {
   if (exchange != exchange_ || state_ == State::closed || state_ == State::reading) {
     if (done) complete_later(std::move(done), asio::error::not_connected, get_executor());
     return;
@@ -354,7 +327,7 @@ void Session::abandoned(std::uint64_t exchange, AbandonedRequest request) {
   });
 }
 
-// The server's own error answer: the application's default headers and error_body()'s JSON.
+// The server's own error answer: the delegate's default headers and error_body()'s JSON.
 Response Session::error_response(unsigned status, unsigned version,
                                  std::string_view message) const {
   Response response{bhttp::int_to_status(status), version};

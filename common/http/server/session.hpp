@@ -1,14 +1,14 @@
 #pragma once
 // One client connection: reads requests in order (keep-alive, pipelining, 100-continue, chunked
-// bodies), applies the limits and timeouts, hands each request to a new RequestHandler, writes
-// its response, and watches the socket while the handler works so that a client going away is
-// noticed (RequestHandler::on_connection_close). Internal to the server.
+// bodies), applies the limits and timeouts, hands each request to the server's delegate (the
+// application), writes its response, and watches the socket while the handler works so that a
+// client going away is noticed (ActiveRequest::connection_lost). Internal to the server.
 //
 // One request, in the order session.cpp has it:
 //
 //   reading   read_header -> parse_header (reads until the empty line; RFC 9112's checks)
 //             -> on_header (limits, Host, 100-continue) -> read_body -> on_body
-//   handling  hand_over: the route's handler runs; watch_for_close while it works
+//   handling  hand_over: the delegate starts the request; watch_for_close while it works
 //   writing   send_response (or send_bytes, streamed) -> on_response_written
 //             -> reading again (keep-alive), or lingering_close
 //   closed    close(): from a read error, a refusal (reply_and_close), a write error, the
@@ -17,8 +17,8 @@
 // The server's sweep enforces the deadline of the step under way (arm/disarm), not a timer per
 // operation.
 
-#include "common/http/server/connection.hpp"
-#include "common/http/web/request_handler.hpp"
+#include "common/http/server/response_writer.hpp"
+#include "common/http/server/server_delegate.hpp"
 #include "common/http/server/server_state.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>
@@ -29,7 +29,7 @@
 
 namespace parity::http {
 
-class Session final : public Connection, public std::enable_shared_from_this<Session> {
+class Session final : public ResponseWriter, public std::enable_shared_from_this<Session> {
  public:
   // The socket's executor is the connection's strand, by type: no type-erased executor and no
   // second copy of the strand in each connection (56 bytes of every waiting request).
@@ -53,11 +53,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void force_close();
   void close_now();
 
-  // ---- Connection: what the request's handler calls (connection.hpp) --------------------------
+  // ---- ResponseWriter: what the request's handler calls (response_writer.hpp) ------------------
   executor_type get_executor() const override { return socket_.get_executor(); }
   void send_response(std::uint64_t exchange, Response response, const Timing* timing) override;
-  void send_bytes(std::uint64_t exchange, std::string bytes, bool last,
-                  FlushHandler done) override;
+  void send_bytes(std::uint64_t exchange, std::string bytes, bool last, FlushHandler done) override;
   void abort(std::uint64_t exchange) override;
   void abandoned(std::uint64_t exchange, AbandonedRequest request) override;
   void close_after_response() override { closing_ = true; }
@@ -125,9 +124,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool watching_ = false;       // an async_wait for readability is pending
   std::uint64_t exchange_ = 0;  // counts the requests of this connection
   Clock::time_point request_start_;
-  // The request's handler, not owned: what it waits for owns it (a callback, a coroutine), so
-  // that one let go of before finishing is noticed (RequestHandler's destructor answers 500).
-  std::weak_ptr<RequestHandler> handler_;
+  // The request being answered (its handler), not owned: what it waits for owns it (a callback, a
+  // coroutine), so that one let go of before finishing is noticed (abandoned() answers 500).
+  std::weak_ptr<ActiveRequest> handler_;
   // The response being written, as its header's bytes and its body.
   struct Written {
     std::string header;

@@ -66,7 +66,39 @@ std::string literal_prefix(std::string_view pattern) {
   return prefix;
 }
 
+// Answers 404 for a path no route matches, through the usual lifecycle (so write_error and the
+// access log apply).
+class NotFoundHandler final : public RequestHandler {
+ public:
+  void prepare() override { throw HttpError(404, "no route matches " + std::string(path())); }
+};
+
+// The route of a path that no route matches: every method is allowed, prepare() answers.
+const Route& not_found_route() {
+  static const Route route = [] {
+    Route r;
+    r.name = "not_found";
+    r.methods = {verb::get,   verb::head,    verb::post,    verb::put,
+                 verb::patch, verb::delete_, verb::options, verb::unknown};
+    r.make_handler = [] { return std::make_shared<NotFoundHandler>(); };
+    return r;
+  }();
+  return route;
+}
+
 }  // namespace
+
+std::shared_ptr<ActiveRequest> Application::start_request(std::shared_ptr<ResponseWriter> writer,
+                                                          std::uint64_t exchange, Request request,
+                                                          Clock::time_point start) const {
+  std::string_view target = request.target();
+  auto match = this->match(target.substr(0, target.find('?')));
+  const Route& route = match ? *match->route : not_found_route();
+  auto handler = route.make_handler();
+  handler->execute(std::move(writer), exchange, std::move(request),
+                   match ? std::move(match->args) : PathArgs{}, route, *this, start);
+  return handler;
+}
 
 void Application::add_route(Route route) {
   std::string anchored = route.pattern;
@@ -78,8 +110,8 @@ void Application::add_route(Route route) {
   // Plain text from ^ to $: the prefix took in every character but the anchors and an escaped
   // dot's backslash. A comparison then says it all.
   route.literal = route.literal_prefix.size() ==
-                  anchored.size() - 2 - static_cast<std::size_t>(std::count(
-                                            anchored.begin(), anchored.end(), '\\'));
+                  anchored.size() - 2 -
+                      static_cast<std::size_t>(std::count(anchored.begin(), anchored.end(), '\\'));
   if (route.literal)
     literal_routes_.try_emplace(route.literal_prefix, routes_.size());  // the first one wins
   else

@@ -1,8 +1,11 @@
 #pragma once
 // The routing table, as in Tornado's Application: URL specs that are regular expressions matched
 // against the whole path, with named groups (`/cmdb/import/(?P<pk>\w+)`) handed to the handler,
-// optional route names for reverse_url, and one handler object made per request.
+// optional route names for reverse_url, and one handler object made per request. It is what the
+// server hands each request to (server/server_delegate.hpp): a path no route matches is answered
+// 404 from here, by a route of the application's own.
 
+#include "common/http/server/server_delegate.hpp"
 #include "common/http/web/request_handler.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -107,7 +110,7 @@ struct RouteMatch {
   PathArgs args;
 };
 
-class Application {
+class Application : public ServerDelegate {
  public:
   // Adds a route whose handler is `Handler(args...)`, made anew for every request.
   // If Handler has an initialize(args...), as Tornado's, the handler is default-constructed
@@ -146,8 +149,11 @@ class Application {
 
   const std::vector<Route>& routes() const { return routes_; }
 
-  // Headers every response starts with (Tornado's set_default_headers at application level).
-  std::vector<std::pair<std::string, std::string>> default_headers{{"Server", "Parity/0.1"}};
+  // ---- ServerDelegate: what the server calls (default_headers comes from it too) -------------
+  // Finds the request's route (the 404 route if none matches), makes its handler and runs it.
+  std::shared_ptr<ActiveRequest> start_request(std::shared_ptr<ResponseWriter> writer,
+                                               std::uint64_t exchange, Request request,
+                                               Clock::time_point start) const override;
 
  private:
   void add_route(Route route);

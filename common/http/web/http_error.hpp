@@ -1,6 +1,8 @@
 #pragma once
-// HttpError is what a handler throws to answer with an error status (Tornado's HTTPError).
-// error_body() is the one JSON shape of every error the core itself answers.
+// HttpError is what a handler throws to answer with an error status (Tornado's HTTPError). Its
+// answer's body is error_body()'s (wire/error_body.hpp), as the server's own error answers are.
+
+#include "common/http/wire/error_body.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -19,11 +21,5 @@ class HttpError : public std::runtime_error {
   unsigned status_;
   std::string reason_;
 };
-
-// The standard reason phrase of `status` ("Not Found"), or "Unknown" for an unknown code.
-std::string_view status_text(unsigned status);
-
-// {"code": 404, "reason": "Not Found", "message": "..."}; message is omitted when empty.
-std::string error_body(unsigned status, std::string_view message);
 
 }  // namespace parity::http

@@ -1,8 +1,8 @@
 #include "common/http/web/request_handler.hpp"
 
+#include "common/http/server/access_log.hpp"
 #include "common/http/web/application.hpp"
 #include "common/http/wire/header_bytes.hpp"
-#include "common/http/server/server.hpp"  // log_access
 #include "common/http/wire/server_timing.hpp"
 #include "common/log/log.hpp"
 
@@ -16,15 +16,14 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
-#include <cmath>
 #include <charconv>
+#include <cmath>
 
 namespace parity::http {
 namespace {
 
 const char* const kHtml = "text/html; charset=UTF-8";
 const char* const kJson = "application/json; charset=UTF-8";
-
 
 }  // namespace
 
@@ -36,20 +35,20 @@ void RequestHandler::write_error(unsigned status, std::string_view reason) {
 // ---- Lifecycle --------------------------------------------------------------------------------
 
 RequestHandler::~RequestHandler() {
-  if (!connection_ || finished_ || connection_closed_) return;
+  if (!writer_ || finished_ || connection_closed_) return;
   // Let go of unfinished: the connection answers 500, later and on its strand (no I/O here, and
   // write_error() cannot run: the derived class is gone).
-  connection_->abandoned(exchange_, {describe(), headers_sent_, request_.version(),
-                                     std::string(request_.method_string()),
-                                     std::string(request_.target()), start_time_});
+  writer_->abandoned(exchange_, {describe(), headers_sent_, request_.version(),
+                                 std::string(request_.method_string()),
+                                 std::string(request_.target()), start_time_});
 }
 
-void RequestHandler::execute(std::shared_ptr<Connection> connection, std::uint64_t exchange,
+void RequestHandler::execute(std::shared_ptr<ResponseWriter> writer, std::uint64_t exchange,
                              Request request, PathArgs path_args, const Route& route,
                              const Application& application, Clock::time_point start_time) {
   meter_.self = std::shared_ptr<watch::WorkMeter>(shared_from_this(), &meter_);
-  executor_.emplace(connection->get_executor(), meter_.self);
-  connection_ = std::move(connection);
+  executor_.emplace(writer->get_executor(), meter_.self);
+  writer_ = std::move(writer);
   exchange_ = exchange;
   application_ = &application;
   route_ = &route;
@@ -61,8 +60,7 @@ void RequestHandler::execute(std::shared_ptr<Connection> connection, std::uint64
   query_ = target.substr(question == std::string_view::npos ? target.size() : question + 1);
   query_arguments_ = parse_query(query_);
   start_time_ = start_time;
-  if (!path_args.positional.empty())
-    path_args_ = std::make_unique<PathArgs>(std::move(path_args));
+  if (!path_args.positional.empty()) path_args_ = std::make_unique<PathArgs>(std::move(path_args));
   label_ = {request_.method_string(), request_.target(), route.pattern, route.handler_name};
 
   watch::MeterScope piece(&meter_);  // the method's first piece: the whole of it, for sync's
@@ -313,7 +311,7 @@ const std::vector<UploadedFile>& RequestHandler::files() const {
 }
 
 std::string RequestHandler::local_url() const {
-  return connection_->local_url();
+  return writer_->local_url();
 }
 
 std::string RequestHandler::reverse_url(std::string_view name,
@@ -326,7 +324,7 @@ std::string RequestHandler::reverse_url(std::string_view name,
 Response& RequestHandler::response() {
   if (!response_) {
     response_ = std::make_unique<Response>(static_cast<status>(status_), request_.version());
-    set_headers(*response_, connection_->default_headers());
+    set_headers(*response_, writer_->default_headers());
   }
   return *response_;
 }
@@ -376,7 +374,7 @@ void RequestHandler::finish() {
   if (headers_sent_) {
     std::string tail = take_body_bytes();
     if (chunked_) tail += "0\r\n\r\n";
-    connection_->send_bytes(exchange_, std::move(tail), /*last=*/true, {});
+    writer_->send_bytes(exchange_, std::move(tail), /*last=*/true, {});
   } else if (method() == verb::head) {
     response().content_length(response().body().size());
     response().body().clear();
@@ -385,8 +383,8 @@ void RequestHandler::finish() {
   }
   Timing spent = timing();
   if (watch::tracing.load(std::memory_order_relaxed)) watch::trace_request(label_, start_time_);
-  if (!headers_sent_) connection_->send_response(exchange_, std::move(response()), &spent);
-  if (connection_->access_log_enabled()) {
+  if (!headers_sent_) writer_->send_response(exchange_, std::move(response()), &spent);
+  if (writer_->access_log_enabled()) {
     log_access(get_status(), request_.method_string(), request_.target(), peer(), spent.total,
                &spent);
   }
@@ -454,19 +452,19 @@ void RequestHandler::start_flush(FlushHandler done) {
     } else {
       chunked_ = false;  // HTTP/1.0 has no chunks: the end of the body is the end of the connection
       response().keep_alive(false);
-      connection_->close_after_response();
+      writer_->close_after_response();
     }
     const Timing so_far = timing();  // a streamed response's: the time to its first byte
     bytes = header_bytes(response().base(), &so_far);
   }
   bytes += take_body_bytes();
-  connection_->send_bytes(exchange_, std::move(bytes), /*last=*/false, std::move(done));
+  writer_->send_bytes(exchange_, std::move(bytes), /*last=*/false, std::move(done));
 }
 
 void RequestHandler::abort_connection() {
   if (!on_own_strand("abort_connection")) return;
   finished_ = true;
-  connection_->abort(exchange_);
+  writer_->abort(exchange_);
 }
 
 }  // namespace parity::http

@@ -39,9 +39,10 @@
 // with a log line that says to declare `asynchronous` (also when the callback would only have
 // had a side effect: such a callback belongs to an asynchronous class, or to a coroutine).
 
-#include "common/http/wire/arguments.hpp"
-#include "common/http/server/connection.hpp"
+#include "common/http/server/response_writer.hpp"
+#include "common/http/server/server_delegate.hpp"
 #include "common/http/web/http_error.hpp"
+#include "common/http/wire/arguments.hpp"
 #include "common/http/wire/multipart.hpp"
 #include "common/http/wire/types.hpp"
 #include "common/loop/loop.hpp"
@@ -73,14 +74,14 @@ boost::json::value parse_json(std::string_view body, boost::system::error_code& 
 class Application;
 struct Route;
 
-class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
+class RequestHandler : public ActiveRequest, public std::enable_shared_from_this<RequestHandler> {
  public:
   // The connection's strand, each piece of this request's work on it clocked (Server-Timing) and
   // named for the blocking log.
-  using executor_type = watch::MeteredExecutor<Connection::executor_type>;
+  using executor_type = watch::MeteredExecutor<ResponseWriter::executor_type>;
   static_assert(sizeof(executor_type) <= 3 * sizeof(void*),
                 "any_io_executor holds it without allocating: see work_meter.hpp");
-  using FlushHandler = Connection::FlushHandler;
+  using FlushHandler = ResponseWriter::FlushHandler;
 
   // A class that finishes its requests itself, later, says so by hiding this with `true`.
   static constexpr bool asynchronous = false;
@@ -101,12 +102,12 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   virtual void write_error(unsigned status, std::string_view reason);
 
   // ---- The request ----------------------------------------------------------------------------
-  const Request& request() const { return request_; }
+  const Request& request() const final { return request_; }
   verb method() const { return request_.method(); }
   std::string_view path() const { return path_; }
   std::string_view query() const { return query_; }
   // The client's address, as Tornado's request.remote_ip.
-  std::string_view peer() const { return connection_ ? connection_->peer() : std::string_view(); }
+  std::string_view peer() const { return writer_ ? writer_->peer() : std::string_view(); }
   // Where the client connected, as a URL (http://127.0.0.1:8000): for a handler that calls its
   // own server, as the classroom page's race does.
   std::string local_url() const;
@@ -157,7 +158,7 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   void redirect(std::string_view url, bool permanent = false, unsigned status = 0);
   // Drops what was written so far, sets `status` and answers with write_error().
   void send_error(unsigned status, std::string_view reason = {});
-  bool finished() const { return finished_; }
+  bool finished() const final { return finished_; }
 
   // Sends what was written so far and keeps the response open (chunked encoding in HTTP/1.1, or
   // the body of a declared Content-Length). Completes when those bytes are written, with an
@@ -207,14 +208,15 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   const Application& application() const { return *application_; }
   std::string reverse_url(std::string_view name, const std::vector<std::string>& args = {}) const;
 
- // ---- Called by the connection the request came on, not by handlers -------------------------
-  // Hands over the request and runs the lifecycle.
-  void execute(std::shared_ptr<Connection> connection, std::uint64_t exchange, Request request,
+  // ---- Called by the core, not by handlers ---------------------------------------------------
+  // Hands over the request and runs the lifecycle (Application::start_request). The response
+  // goes to `writer`, the connection the request came on.
+  void execute(std::shared_ptr<ResponseWriter> writer, std::uint64_t exchange, Request request,
                PathArgs path_args, const Route& route, const Application& application,
                Clock::time_point start_time);
-  // The client went away before the response was finished: on_connection_close() and the
-  // close_slot()'s cancellation.
-  void connection_lost();
+  // The client went away before the response was finished (the session says so):
+  // on_connection_close() and the close_slot()'s cancellation.
+  void connection_lost() final;
 
  private:
   void run_method();
@@ -234,7 +236,7 @@ class RequestHandler : public std::enable_shared_from_this<RequestHandler> {
   void parse_body_arguments() const;
   std::string take_body_bytes();
 
-  std::shared_ptr<Connection> connection_;
+  std::shared_ptr<ResponseWriter> writer_;
   std::uint64_t exchange_ = 0;
   std::optional<executor_type> executor_;  // set when the connection hands the request over
   const Application* application_ = nullptr;

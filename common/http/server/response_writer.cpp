@@ -1,4 +1,4 @@
-#include "common/http/server/connection.hpp"
+#include "common/http/server/response_writer.hpp"
 
 namespace parity::http {
 

@@ -1,7 +1,7 @@
 #pragma once
-// The connection a request came on, as its RequestHandler sees it: where the answer goes, whole
-// or streamed, and the little a handler asks of it. The session implements it; this is all of the
-// session a handler can reach.
+// Where a request's response goes, as the request's handler sees the connection it came on: the
+// answer, whole or streamed, and the little a handler asks of it. The session implements it; this
+// is all of the session a handler can reach.
 
 #include "common/http/wire/types.hpp"
 #include "common/loop/loop.hpp"
@@ -31,7 +31,7 @@ struct AbandonedRequest {
   Clock::time_point start;
 };
 
-// A header every response starts with (Application::default_headers), its name looked up once
+// A header every response starts with (ServerDelegate::default_headers), its name looked up once
 // when the server starts: Beast looks a name given as text up on every set.
 struct DefaultHeader {
   field name;  // field::unknown for a name Beast does not know
@@ -42,7 +42,7 @@ std::vector<DefaultHeader> resolve_headers(
     const std::vector<std::pair<std::string, std::string>>& headers);
 void set_headers(Response& response, const std::vector<DefaultHeader>& headers);
 
-class Connection {
+class ResponseWriter {
  public:
   using executor_type = asio::strand<asio::io_context::executor_type>;
   using FlushHandler = asio::any_completion_handler<void(boost::system::error_code)>;
@@ -72,13 +72,13 @@ class Connection {
   virtual std::string local_url() const = 0;
 
  protected:
-  ~Connection() = default;
+  ~ResponseWriter() = default;
 };
 
 // Completes a flush handler with `ec` later (never inline), on its associated executor, or on
 // `fallback` if it has none.
-inline void complete_later(Connection::FlushHandler done, boost::system::error_code ec,
-                           Connection::executor_type fallback) {
+inline void complete_later(ResponseWriter::FlushHandler done, boost::system::error_code ec,
+                           ResponseWriter::executor_type fallback) {
   asio::post(fallback, [done = std::move(done), ec, fallback]() mutable {
     auto executor = asio::get_associated_executor(done, fallback);
     asio::dispatch(executor, asio::append(std::move(done), ec));

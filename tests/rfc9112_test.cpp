@@ -169,54 +169,57 @@ class Rfc9112Accepts : public ::testing::Test {
     if (!response) throw std::runtime_error("no answer");
     return std::move(*response);
   }
-  http::Response exchange(const std::string& request) { return in_pieces({request}); }
+  http::Response round_trip(const std::string& request) { return in_pieces({request}); }
   static std::string echoed_body(const http::Response& response) {
     return std::string(boost::json::parse(response.body()).at("body").as_string());
   }
 };
 
 TEST_F(Rfc9112Accepts, S2_2_AnEmptyLineBeforeTheRequestLineIsIgnored) {
-  auto response = exchange("\r\nGET /hello HTTP/1.1\r\n" + host + "\r\n");
+  auto response = round_trip("\r\nGET /hello HTTP/1.1\r\n" + host + "\r\n");
   EXPECT_EQ(response.result_int(), 200);
   EXPECT_EQ(response.body(), "Hello, world");
 }
 
 TEST_F(Rfc9112Accepts, S3_2_2_AnAbsoluteFormTargetIsServedByItsPath) {
-  auto response = exchange("GET http://example.com/hello HTTP/1.1\r\nHost: other\r\n\r\n");
+  auto response = round_trip("GET http://example.com/hello HTTP/1.1\r\nHost: other\r\n\r\n");
   EXPECT_EQ(response.result_int(), 200);
   EXPECT_EQ(response.body(), "Hello, world");
 }
 
 TEST_F(Rfc9112Accepts, S3_2_AnHttp10RequestMayLeaveOutHost) {
-  auto response = exchange("GET /hello HTTP/1.0\r\n\r\n");
+  auto response = round_trip("GET /hello HTTP/1.0\r\n\r\n");
   EXPECT_EQ(response.result_int(), 200);
 }
 
 TEST_F(Rfc9112Accepts, S3_2_AnEmptyHostIsAHost) {
-  EXPECT_EQ(exchange("GET /hello HTTP/1.1\r\nHost:\r\n\r\n").result_int(), 200);
+  EXPECT_EQ(round_trip("GET /hello HTTP/1.1\r\nHost:\r\n\r\n").result_int(), 200);
 }
 
 TEST_F(Rfc9112Accepts, Rfc9110_S2_5_AHigherMinorVersionIsReadAsHttp11) {
-  auto response = exchange("GET /hello HTTP/1.2\r\n" + host + "\r\n");
+  auto response = round_trip("GET /hello HTTP/1.2\r\n" + host + "\r\n");
   EXPECT_EQ(response.result_int(), 200);
   EXPECT_EQ(response.version(), 11);
 }
 
 TEST_F(Rfc9112Accepts, Rfc9110_S8_6_AListOfOneContentLengthRepeatedIsThatLength) {
-  auto response = exchange("POST /echo HTTP/1.1\r\n" + host + "Content-Length: 5, 5\r\n\r\nhello");
+  auto response =
+      round_trip("POST /echo HTTP/1.1\r\n" + host + "Content-Length: 5, 5\r\n\r\nhello");
   EXPECT_EQ(response.result_int(), 200);
   EXPECT_EQ(echoed_body(response), "hello");
 }
 
 TEST_F(Rfc9112Accepts, S7_1_1_ChunkExtensionsAreIgnored) {
-  auto response = exchange("POST /echo HTTP/1.1\r\n" + host +
-                           "Transfer-Encoding: chunked\r\n\r\n5;name=value\r\nhello\r\n0\r\n\r\n");
+  auto response =
+      round_trip("POST /echo HTTP/1.1\r\n" + host +
+                 "Transfer-Encoding: chunked\r\n\r\n5;name=value\r\nhello\r\n0\r\n\r\n");
   EXPECT_EQ(echoed_body(response), "hello");
 }
 
 TEST_F(Rfc9112Accepts, S7_1_2_TrailerFieldsEndTheBody) {
-  auto response = exchange("POST /echo HTTP/1.1\r\n" + host +
-                           "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-Sum: 1\r\n\r\n");
+  auto response =
+      round_trip("POST /echo HTTP/1.1\r\n" + host +
+                 "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-Sum: 1\r\n\r\n");
   EXPECT_EQ(echoed_body(response), "hello");
 }
 

@@ -62,7 +62,7 @@ class StyleParity : public ::testing::TestWithParam<std::string> {
   std::string style() const { return GetParam(); }
   std::string path(const std::string& endpoint) const { return "/" + style() + "/" + endpoint; }
 
-  static Response exchange(unsigned short port, const std::string& raw) {
+  static Response round_trip(unsigned short port, const std::string& raw) {
     test::RawConnection c(port);
     c.send(raw);
     auto response = c.read_response(10s);
@@ -70,15 +70,15 @@ class StyleParity : public ::testing::TestWithParam<std::string> {
     return *response;
   }
   Response get(const std::string& endpoint, unsigned short port = 0) const {
-    return exchange(port ? port : the_world().service.port(), test::get_request(path(endpoint)));
+    return round_trip(port ? port : the_world().service.port(), test::get_request(path(endpoint)));
   }
   Response send(const std::string& method, const std::string& endpoint, const std::string& body,
                 const std::string& content_type = "application/json",
                 unsigned short port = 0) const {
-    return exchange(port ? port : the_world().service.port(),
-                    method + " " + path(endpoint) +
-                        " HTTP/1.1\r\nHost: x\r\nContent-Type: " + content_type +
-                        "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    return round_trip(port ? port : the_world().service.port(),
+                      method + " " + path(endpoint) +
+                          " HTTP/1.1\r\nHost: x\r\nContent-Type: " + content_type +
+                          "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
   }
 
   // The body as JSON, with the style checked and the times masked away.
@@ -262,11 +262,11 @@ TEST_P(StyleParity, UploadSavesOnceAndDeleteRemoves) {
   EXPECT_EQ(again.result_int(), 409);
   EXPECT_EQ(masked(again).at("code"), 409);
 
-  auto removed = exchange(
+  auto removed = round_trip(
       the_world().service.port(),
       test::get_request(path("upload?directory=music&filename=" + name)).replace(0, 3, "DELETE"));
   EXPECT_EQ(removed.result_int(), 200);
-  auto missing = exchange(
+  auto missing = round_trip(
       the_world().service.port(),
       test::get_request(path("upload?directory=music&filename=" + name)).replace(0, 3, "DELETE"));
   EXPECT_EQ(missing.result_int(), 404);
@@ -285,8 +285,8 @@ TEST_P(StyleParity, UploadRefusesWhatTheSeedRefuses) {
   EXPECT_EQ(code_of(multipart("..", "up.mp3", "x")), 400);
   EXPECT_EQ(code_of(multipart("music", "../../escape.mp3", "x")), 400);
   auto no_args =
-      exchange(the_world().service.port(),
-               test::get_request(path("upload?directory=music")).replace(0, 3, "DELETE"));
+      round_trip(the_world().service.port(),
+                 test::get_request(path("upload?directory=music")).replace(0, 3, "DELETE"));
   EXPECT_EQ(no_args.result_int(), 400);
   EXPECT_FALSE(
       std::filesystem::exists(the_world().service.upload_dir().parent_path() / "escape.mp3"));
@@ -319,7 +319,7 @@ TEST_P(StyleParity, AnUploadNameTooLongIs400WithoutAServerPath) {
     EXPECT_EQ(response.body().find(upload_dir), std::string::npos) << response.body();
     EXPECT_EQ(response.body().find(std::string(100, filename[0])), std::string::npos);
   }
-  auto removed = exchange(
+  auto removed = round_trip(
       the_world().service.port(),
       test::get_request(path("upload?directory=music&filename=" + std::string(300, 'a') + ".mp3"))
           .replace(0, 3, "DELETE"));

@@ -80,7 +80,7 @@ PreparedTarget prepare(const Target& target,
   return prepared;
 }
 
-asio::awaitable<Answer> UserConnection::exchange(const PreparedTarget& target) {
+asio::awaitable<Answer> UserConnection::round_trip(const PreparedTarget& target) {
   started_ = Clock::now();
   timed_out_ = false;
   bool worth_retrying = false;
@@ -152,7 +152,7 @@ void UserConnection::expire(Clock::time_point started_before) {
   if (started_ >= started_before) return;
   timed_out_ = true;
   error_code ignored;
-  socket_.close(ignored);  // the exchange's operation ends with operation_aborted
+  socket_.close(ignored);  // the round trip's operation ends with operation_aborted
 }
 
 }  // namespace parity::siege

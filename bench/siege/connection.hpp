@@ -43,9 +43,9 @@ class UserConnection {
 
   // Sends the request and reads its answer; never throws. A kept-alive connection the server
   // has closed meanwhile is made again once, as browsers and siege do.
-  asio::awaitable<Answer> exchange(const PreparedTarget& target);
+  asio::awaitable<Answer> round_trip(const PreparedTarget& target);
 
-  // Closes the connection if its exchange started before `started_before` (the run's sweep
+  // Closes the connection if its round trip started before `started_before` (the run's sweep
   // enforces the per-request timeout so, rather than a timer per request).
   void expire(Clock::time_point started_before);
 
@@ -53,7 +53,7 @@ class UserConnection {
   asio::awaitable<Answer> attempt(const PreparedTarget& target, bool& worth_retrying);
   http::tcp::socket socket_;
   boost::beast::flat_buffer buffer_;
-  Clock::time_point started_ = Clock::time_point::max();  // max: no exchange in progress
+  Clock::time_point started_ = Clock::time_point::max();  // max: no round trip in progress
   bool timed_out_ = false;
 };
 

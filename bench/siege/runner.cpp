@@ -112,7 +112,7 @@ asio::awaitable<void> user(Siege& siege, unsigned index) {
     record.start = siege.now();
     Answer answer;
     if (own) {
-      answer = co_await own->exchange(siege.prepared[which]);
+      answer = co_await own->round_trip(siege.prepared[which]);
     } else {
       answer = co_await through_client(siege, targets[which]);
     }

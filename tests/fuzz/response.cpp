@@ -1,8 +1,8 @@
-// An upstream's answer as the client reads it (Client::Impl::exchange in common/http/client/client.cpp):
-// Beast's response parser under the client's body limit, past interim answers, fed in pieces,
-// then the body as JSON.
-// A failed read is always one of the client's own codes (FetchErrc), never a bare parse error; an
-// answer accepted reads back the same once written out again, whichever way it was cut.
+// An upstream's answer as the client reads it (Client::Impl::round_trip in
+// common/http/client/client.cpp): Beast's response parser under the client's body limit, past
+// interim answers, fed in pieces, then the body as JSON. A failed read is always one of the
+// client's own codes (FetchErrc), never a bare parse error; an answer accepted reads back the same
+// once written out again, whichever way it was cut.
 #include "common/http/client/client_reading.hpp"
 #include "common/http/client/fetch_error.hpp"
 #include "common/http/wire/header_bytes.hpp"

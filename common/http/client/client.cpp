@@ -33,8 +33,9 @@ namespace {
 using boost::system::error_code;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-struct Connection {
-  explicit Connection(asio::any_io_executor ex) : stream(ex) {}
+// A connection to an upstream, kept in the pool between fetches while the server keeps it alive.
+struct PooledConnection {
+  explicit PooledConnection(asio::any_io_executor ex) : stream(ex) {}
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
 };
@@ -126,7 +127,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // executor itself when it runs on one thread.
   asio::any_io_executor serial;
   ClientOptions options;
-  std::unordered_map<std::string, std::vector<std::shared_ptr<Connection>>> idle;
+  std::unordered_map<std::string, std::vector<std::shared_ptr<PooledConnection>>> idle;
   std::deque<std::shared_ptr<Waiter>> queue;
   std::atomic<std::size_t> active{0};
   std::atomic<std::size_t> waiting{0};
@@ -164,7 +165,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     --active;
   }
 
-  std::shared_ptr<Connection> take_idle(const std::string& key) {
+  std::shared_ptr<PooledConnection> take_idle(const std::string& key) {
     auto found = idle.find(key);
     if (found == idle.end() || found->second.empty()) return nullptr;
     auto connection = std::move(found->second.back());
@@ -172,12 +173,12 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     return connection;
   }
 
-  void keep_idle(const std::string& key, std::shared_ptr<Connection> connection) {
+  void keep_idle(const std::string& key, std::shared_ptr<PooledConnection> connection) {
     auto& list = idle[key];
     if (list.size() < options.max_idle_per_host) list.push_back(std::move(connection));
   }
 
-  asio::awaitable<error_code> connect(Connection& connection, const Prepared& target,
+  asio::awaitable<error_code> connect(PooledConnection& connection, const Prepared& target,
                                       Clock::time_point deadline,
                                       std::chrono::milliseconds connect_timeout) {
     tcp::resolver::results_type endpoints;
@@ -208,15 +209,15 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
 
   // One request and response on `connection`. `got_bytes` tells whether anything came back: a
   // reused connection that the server had closed fails before any byte does.
-  struct Exchange {
+  struct RoundTrip {
     error_code ec;
     bool got_bytes = false;
     bool keep_alive = false;
   };
-  asio::awaitable<Exchange> exchange(Connection& connection, Prepared& target,
-                                     Clock::time_point deadline, FetchResponse& response,
-                                     const bool& cancelled) {
-    Exchange result;
+  asio::awaitable<RoundTrip> round_trip(PooledConnection& connection, Prepared& target,
+                                        Clock::time_point deadline, FetchResponse& response,
+                                        const bool& cancelled) {
+    RoundTrip result;
     connection.stream.expires_at(deadline);
     auto [write_ec, written] =
         co_await asio::async_write(connection.stream, asio::buffer(target.wire), use_tuple);
@@ -268,7 +269,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     // forgets it, and Beast's stream operations in 1.81 ignore the slot anyway): the fetch checks
     // this flag between its steps, and the forwarder cancels what is pending on the connection.
     bool cancelled = false;
-    std::weak_ptr<Connection> connection;
+    std::weak_ptr<PooledConnection> connection;
   };
 
   asio::awaitable<void> fetch(std::shared_ptr<Job> job) {
@@ -289,7 +290,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       auto connection = take_idle(key);
       const bool reused = connection != nullptr;
       if (!connection) {
-        connection = std::make_shared<Connection>(serial);
+        connection = std::make_shared<PooledConnection>(serial);
         job->connection = connection;
         job->ec =
             co_await connect(*connection, job->target, job->deadline, job->options.connect_timeout);
@@ -297,8 +298,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       }
       if (job->cancelled) break;
       job->connection = connection;
-      Exchange result =
-          co_await exchange(*connection, job->target, job->deadline, job->response, job->cancelled);
+      RoundTrip result = co_await round_trip(*connection, job->target, job->deadline, job->response,
+                                             job->cancelled);
       job->ec = result.ec;
       // The server may close a kept-alive connection just as we reuse it: try once more afresh.
       if (job->ec == FetchErrc::connection_closed && reused && !result.got_bytes) continue;

@@ -1,19 +1,19 @@
 #include "app/service.hpp"
 
 #include "app/classroom/classroom_thread.hpp"
-#include "app/demo/routes.hpp"
+#include "styles/mount.hpp"
 
-namespace parity::styles {
+namespace parity::app {
 
 std::shared_ptr<http::Application> make_service(const demo::Context& context,
                                                 const Classroom& classroom) {
   auto app = std::make_shared<http::Application>();
   mount_classroom(*app, classroom);  // GET / and GET /race
-  mount_sync(*app, context);
-  mount_callback(*app, context);
-  mount_future(*app, context);
-  mount_coroutine(*app, context);
-  mount_threadpool(*app, context);
+  styles::mount_sync(*app, context);
+  styles::mount_callback(*app, context);
+  styles::mount_future(*app, context);
+  styles::mount_coroutine(*app, context);
+  styles::mount_threadpool(*app, context);
   return app;
 }
 
@@ -53,4 +53,4 @@ Service::~Service() {
   pool_.join();
 }
 
-}  // namespace parity::styles
+}  // namespace parity::app

@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-namespace parity::styles {
+namespace parity::app {
 
 inline constexpr std::array<std::string_view, 5> kStyles{"sync", "callback", "future", "coroutine",
                                                          "threadpool"};
@@ -65,4 +65,4 @@ class Service {
   std::unique_ptr<ClassroomThread> classroom_thread_;  // last: it races what is above
 };
 
-}  // namespace parity::styles
+}  // namespace parity::app

@@ -2,7 +2,7 @@
 
 #include "app/demo/uploads.hpp"
 
-namespace parity::styles {
+namespace parity::app {
 
 ServiceThread::ServiceThread(ServiceOptions options, unsigned threads)
     : upload_dir_(demo::make_temporary_directory("parity-service")) {
@@ -21,4 +21,4 @@ ServiceThread::~ServiceThread() {
   demo::remove_temporary_directory(upload_dir_);
 }
 
-}  // namespace parity::styles
+}  // namespace parity::app

@@ -2,14 +2,14 @@
 // The demo service on a loop thread of its own, with a fresh upload directory that goes when it
 // does: what `parity compare` starts for each row, and what the tests serve.
 
-#include "common/http/server/server_thread.hpp"
 #include "app/service.hpp"
+#include "common/http/server/server_thread.hpp"
 
 #include <filesystem>
 #include <optional>
 #include <string>
 
-namespace parity::styles {
+namespace parity::app {
 
 class ServiceThread {
  public:
@@ -37,4 +37,4 @@ class ServiceThread {
   std::optional<Service> service_;
 };
 
-}  // namespace parity::styles
+}  // namespace parity::app

@@ -96,7 +96,7 @@ Command add_compare_command(CLI::App& app) {
   command->add_option("--profile", s->profile, "seed or unleashed")
       ->check(CLI::IsMember({"seed", "unleashed"}))
       ->capture_default_str();
-  std::vector<std::string> styles(styles::kStyles.begin(), styles::kStyles.end());
+  std::vector<std::string> styles(app::kStyles.begin(), app::kStyles.end());
   command->add_option("--styles", c.styles, "Styles to measure, comma-separated")
       ->delimiter(',')
       ->check(one_of_each(styles))

@@ -49,7 +49,7 @@ Command add_diff_command(CLI::App& app) {
     std::vector<std::string> endpoints;
     if (args->all) {
       if (!(*words)[2].empty()) throw CLI::ValidationError("with --all, give two styles only");
-      endpoints = styles::endpoint_names();
+      endpoints = diff::endpoint_names();
       args->style_a = (*words)[0];
       args->style_b = (*words)[1];
     } else {
@@ -63,16 +63,16 @@ Command add_diff_command(CLI::App& app) {
     bool color = args->color == "always" || (args->color == "auto" && ::isatty(STDOUT_FILENO));
     std::optional<std::filesystem::path> preferred;
     if (args->sources) preferred = *args->sources;
-    auto sources = styles::find_style_sources(preferred);
+    auto sources = diff::find_style_sources(preferred);
     for (const auto& endpoint : endpoints) {
-      styles::EndpointSource a, b;
+      diff::EndpointSource a, b;
       try {
-        a = styles::read_endpoint(sources, args->style_a, endpoint);
-        b = styles::read_endpoint(sources, args->style_b, endpoint);
+        a = diff::read_endpoint(sources, args->style_a, endpoint);
+        b = diff::read_endpoint(sources, args->style_b, endpoint);
       } catch (const std::invalid_argument& e) {
         throw CLI::ValidationError(e.what());
       }
-      auto diff = styles::unified_diff(a, b, color && !args->stat);
+      auto diff = diff::unified_diff(a, b, color && !args->stat);
       if (args->stat) {
         fmt::print("{:<12} {} -> {}: -{} +{}\n", endpoint, args->style_a, args->style_b,
                    diff.removed, diff.added);

@@ -40,7 +40,7 @@ struct ServeSettings {
   http::ServerOptions server;
 };
 
-styles::ServiceOptions service_options(const ServeSettings& s, const std::string& upstream_url) {
+app::ServiceOptions service_options(const ServeSettings& s, const std::string& upstream_url) {
   return {.upstream_url = upstream_url,
           .upload_dir = s.upload_dir,
           .max_clients = s.max_clients,
@@ -79,7 +79,7 @@ int run_single_process(const ServeSettings& s) {
   log::set_buffering(s.log_buffering);
   Loop loop;
   loop.set_blocking_log_threshold(s.blocking_log_threshold);
-  styles::Service service(loop, service_options(s, upstream_url));
+  app::Service service(loop, service_options(s, upstream_url));
   http::Server server(loop, service.application(), s.server);
   server.listen(s.host, s.port);
   server.stop_on_signals(s.grace);
@@ -127,7 +127,7 @@ int run_processes(const ServeSettings& s) {
                                       return 0;
                                     }
                                     loop.set_blocking_log_threshold(s.blocking_log_threshold);
-                                    styles::Service service(loop, service_options(s, upstream_url));
+                                    app::Service service(loop, service_options(s, upstream_url));
                                     http::Server server(loop, service.application(), s.server);
                                     server.adopt(listener);
                                     server.stop_on_signals(s.grace);

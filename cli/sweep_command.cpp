@@ -41,7 +41,7 @@ Command add_sweep_command(CLI::App& app) {
                    "Requests per second at each point, comma-separated: an open loop, its p99 "
                    "from when each request was due (instead of a closed loop of --users)")
       ->delimiter(',');
-  std::vector<std::string> styles(styles::kStyles.begin(), styles::kStyles.end());
+  std::vector<std::string> styles(app::kStyles.begin(), app::kStyles.end());
   command->add_option("--styles", s->styles, "Styles to measure, comma-separated")
       ->delimiter(',')
       ->check(CLI::IsMember(styles))

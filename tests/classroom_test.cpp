@@ -22,7 +22,7 @@
 #include <map>
 #include <sstream>
 
-namespace parity::styles {
+namespace parity::app {
 namespace {
 
 using namespace std::chrono_literals;
@@ -344,4 +344,4 @@ TEST_F(Classroom, InChromiumAtTwoHundredTheConclusionIsAboveTheFold) {
 }
 
 }  // namespace
-}  // namespace parity::styles
+}  // namespace parity::app

@@ -17,7 +17,7 @@ TEST(EscapeHtml, TurnsEveryMarkupCharacterIntoAReference) {
 }
 
 TEST(EscapeHtml, TheIndexShowsRoutePatternsAsWritten) {
-  styles::ServiceThread service{{.upstream_url = "http://127.0.0.1:9", .max_clients = 0}};
+  app::ServiceThread service{{.upstream_url = "http://127.0.0.1:9", .max_clients = 0}};
   test::RawConnection c(service.port());
   c.send(test::get_request("/"));
   auto response = c.read_response();

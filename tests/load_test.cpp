@@ -26,7 +26,7 @@ class LoadTest : public ::testing::TestWithParam<std::tuple<unsigned, std::strin
 
 TEST_P(LoadTest, EveryClientThatWaitsGets200AndHangUpsDoNoHarm) {
   upstream::EmbeddedUpstream upstream{upstream::Options{.latency = 20ms, .jitter = 0ms}};
-  styles::ServiceThread service{{.upstream_url = upstream.url(), .max_clients = 0}, threads()};
+  app::ServiceThread service{{.upstream_url = upstream.url(), .max_clients = 0}, threads()};
   const std::string fetch = test::get_request("/" + style() + "/fetch?format=json");
   constexpr int kRounds = 4, kWaiting = 48, kHangingUp = 24;
   for (int round = 0; round < kRounds; ++round) {

@@ -19,10 +19,10 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-styles::UnifiedDiff diff(const std::string& endpoint, const std::string& a, const std::string& b) {
-  auto sources = styles::find_style_sources(std::nullopt);
-  return styles::unified_diff(styles::read_endpoint(sources, a, endpoint),
-                              styles::read_endpoint(sources, b, endpoint));
+diff::UnifiedDiff diff(const std::string& endpoint, const std::string& a, const std::string& b) {
+  auto sources = diff::find_style_sources(std::nullopt);
+  return diff::unified_diff(diff::read_endpoint(sources, a, endpoint),
+                            diff::read_endpoint(sources, b, endpoint));
 }
 
 TEST(StyleDiff, FetchFromSyncToCoroutineChangesTheMethodAndTheCallOnly) {
@@ -61,10 +61,10 @@ TEST(StyleDiff, SyncToCoroutineAndToThreadpoolStayWithinTwelveLines) {
 }
 
 TEST(StyleDiff, EveryEndpointIsFoundInEveryStyle) {
-  auto sources = styles::find_style_sources(std::nullopt);
+  auto sources = diff::find_style_sources(std::nullopt);
   for (const char* style : {"sync", "callback", "future", "coroutine", "threadpool"}) {
-    for (const auto& endpoint : styles::endpoint_names()) {
-      auto source = styles::read_endpoint(sources, style, endpoint);
+    for (const auto& endpoint : diff::endpoint_names()) {
+      auto source = diff::read_endpoint(sources, style, endpoint);
       EXPECT_GT(source.lines.size(), 3u) << style << " " << endpoint;
       EXPECT_EQ(source.lines.back(), "};") << style << " " << endpoint;
     }
@@ -72,20 +72,20 @@ TEST(StyleDiff, EveryEndpointIsFoundInEveryStyle) {
 }
 
 TEST(StyleDiff, AnUnknownEndpointOrStyleIsRefusedWithTheChoices) {
-  auto sources = styles::find_style_sources(std::nullopt);
+  auto sources = diff::find_style_sources(std::nullopt);
   try {
-    styles::read_endpoint(sources, "sync", "fetchh");
+    diff::read_endpoint(sources, "sync", "fetchh");
     FAIL() << "an unknown endpoint was accepted";
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("one of: hello, fetch"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(styles::read_endpoint(sources, "greenlet", "fetch"), std::invalid_argument);
+  EXPECT_THROW(diff::read_endpoint(sources, "greenlet", "fetch"), std::invalid_argument);
 }
 
 TEST(StyleDiff, ColourMarksRemovedLinesRedAndAddedGreen) {
-  auto sources = styles::find_style_sources(std::nullopt);
-  auto d = styles::unified_diff(styles::read_endpoint(sources, "sync", "fetch"),
-                                styles::read_endpoint(sources, "coroutine", "fetch"), true);
+  auto sources = diff::find_style_sources(std::nullopt);
+  auto d = diff::unified_diff(diff::read_endpoint(sources, "sync", "fetch"),
+                              diff::read_endpoint(sources, "coroutine", "fetch"), true);
   EXPECT_NE(d.text.find("\x1b[31m-  void get() {\x1b[0m"), std::string::npos);
   EXPECT_NE(d.text.find("\x1b[32m+  asio::awaitable<void> get() {\x1b[0m"), std::string::npos);
 }

@@ -26,13 +26,13 @@ using Response = http::bhttp::response<http::bhttp::string_body>;
 struct World {
   upstream::EmbeddedUpstream upstream{upstream::Options{.latency = 20ms, .jitter = 0ms}};
   test::TestServer black_hole{black_hole_app()};
-  styles::ServiceThread service{{.upstream_url = upstream.url(), .max_clients = 0}};
+  app::ServiceThread service{{.upstream_url = upstream.url(), .max_clients = 0}};
   test::RefusedPort refusing;  // the upstream of `refused`, for the whole process
-  styles::ServiceThread refused{{.upstream_url = refusing.url(), .max_clients = 0}};
-  styles::ServiceThread timing_out{
+  app::ServiceThread refused{{.upstream_url = refusing.url(), .max_clients = 0}};
+  app::ServiceThread timing_out{
       {.upstream_url = black_hole.url(), .max_clients = 0, .upstream_timeout = 200ms}};
   test::TestServer broken{broken_app()};  // answers 500 to everything
-  styles::ServiceThread failing{{.upstream_url = broken.url(), .max_clients = 0}};
+  app::ServiceThread failing{{.upstream_url = broken.url(), .max_clients = 0}};
 
   static std::shared_ptr<http::Application> broken_app() {
     struct Broken : http::RequestHandler {

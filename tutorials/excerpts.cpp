@@ -83,10 +83,10 @@ std::string resolve(const fs::path& root, const std::string& marker) {
   auto parts = words(marker);
   const auto styles = root / "styles";
   if (parts.size() == 3 && parts[0] == "class")
-    return join(styles::read_endpoint(styles, parts[1], parts[2]).lines);
+    return join(diff::read_endpoint(styles, parts[1], parts[2]).lines);
   if ((parts.size() == 4 || parts.size() == 5) && parts[0] == "diff") {
-    auto diff = styles::unified_diff(styles::read_endpoint(styles, parts[2], parts[1]),
-                                     styles::read_endpoint(styles, parts[3], parts[1]));
+    auto diff = diff::unified_diff(diff::read_endpoint(styles, parts[2], parts[1]),
+                                   diff::read_endpoint(styles, parts[3], parts[1]));
     std::istringstream in(diff.text);
     std::vector<std::string> hunk;
     for (std::string line; std::getline(in, line);)

@@ -66,9 +66,9 @@ int finished_after(const std::vector<Timed>& timed, double ms) {
 
 std::string style_diff(const std::string& endpoint, const std::string& a, const std::string& b,
                        int& removed, int& added) {
-  auto sources = styles::find_style_sources(std::nullopt);
-  auto diff = styles::unified_diff(styles::read_endpoint(sources, a, endpoint),
-                                   styles::read_endpoint(sources, b, endpoint));
+  auto sources = diff::find_style_sources(std::nullopt);
+  auto diff = diff::unified_diff(diff::read_endpoint(sources, a, endpoint),
+                                 diff::read_endpoint(sources, b, endpoint));
   removed = diff.removed;
   added = diff.added;
   return fmt::format("$ parity diff {} {} {}\n{}", endpoint, a, b, diff.text);

@@ -27,7 +27,7 @@ struct Demo {
       : upstream{upstream::Options{.latency = latency, .jitter = 0ms}},
         service{{.upstream_url = upstream.url(), .max_clients = max_clients}} {}
   upstream::EmbeddedUpstream upstream;
-  styles::ServiceThread service;
+  app::ServiceThread service;
 };
 
 // Runs the loop until `future` is done (5 s at most), then once more for the callbacks queued.

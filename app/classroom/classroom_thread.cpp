@@ -1,6 +1,6 @@
 #include "app/classroom/classroom_thread.hpp"
 
-namespace parity::styles {
+namespace parity::app {
 
 ClassroomThread::ClassroomThread(const demo::Context& context, const http::Application& service,
                                  std::string service_url, unsigned loop_threads,
@@ -17,4 +17,4 @@ ClassroomThread::ClassroomThread(const demo::Context& context, const http::Appli
   thread_.start(application_, quiet, host, 0);
 }
 
-}  // namespace parity::styles
+}  // namespace parity::app

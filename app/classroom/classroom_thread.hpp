@@ -3,13 +3,13 @@
 // loop it runs on (that is its lesson), so a page served from that loop would freeze with it,
 // `GET /` included, for as long as a sync race runs.
 
-#include "common/http/server/server_thread.hpp"
 #include "app/classroom/race.hpp"
+#include "common/http/server/server_thread.hpp"
 
 #include <memory>
 #include <string>
 
-namespace parity::styles {
+namespace parity::app {
 
 class ClassroomThread {
  public:
@@ -28,4 +28,4 @@ class ClassroomThread {
   http::ServerThread thread_;  // last: stopped first, while what its handlers use is still here
 };
 
-}  // namespace parity::styles
+}  // namespace parity::app

@@ -24,7 +24,7 @@
 #include <utility>
 #include <vector>
 
-namespace parity::styles {
+namespace parity::app {
 namespace {
 
 namespace json = boost::json;
@@ -359,4 +359,4 @@ void mount_classroom(http::Application& app, const Classroom& classroom) {
   app.add<HomeHandler>("/", "index", &classroom).add<RaceHandler>("/race", "race", &classroom);
 }
 
-}  // namespace parity::styles
+}  // namespace parity::app

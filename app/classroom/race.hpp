@@ -33,7 +33,7 @@ namespace parity {
 class Loop;
 }  // namespace parity
 
-namespace parity::styles {
+namespace parity::app {
 
 // What the page and its race need to know of the service they race.
 struct Classroom {
@@ -87,4 +87,4 @@ AtATime at_a_time(const std::string& style, const std::string& endpoint, int n, 
 std::string race_sentence(const std::string& style, const AtATime& limit, int n, double shortest_ms,
                           double wall_ms);
 
-}  // namespace parity::styles
+}  // namespace parity::app

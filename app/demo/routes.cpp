@@ -1,8 +1,8 @@
 #include "app/demo/routes.hpp"
 
-namespace parity::styles {
+namespace parity::demo {
 
-void mount_endpoints(http::Application& app, std::string_view style, const demo::Context& context,
+void mount_endpoints(http::Application& app, std::string_view style, const Context& context,
                      const Endpoints& endpoints) {
   struct Row {
     const Mount& mount;
@@ -26,4 +26,4 @@ void mount_endpoints(http::Application& app, std::string_view style, const demo:
     row.mount.add(app, "/" + s + "/" + row.path, s + "." + row.name, &context, s);
 }
 
-}  // namespace parity::styles
+}  // namespace parity::demo

@@ -15,19 +15,19 @@
 #include <string>
 #include <string_view>
 
-namespace parity::styles {
+namespace parity::demo {
 
 // How to add one handler class to the table. No default: every endpoint must be named.
 struct Mount {
   using Add = void (*)(http::Application& app, std::string pattern, std::string name,
-                       const demo::Context* context, std::string style);
+                       const Context* context, std::string style);
   constexpr explicit Mount(Add add_handler) : add(add_handler) {}
   Add add;
 };
 
 template <class Handler>
 void add_handler(http::Application& app, std::string pattern, std::string name,
-                 const demo::Context* context, std::string style) {
+                 const Context* context, std::string style) {
   app.add<Handler>(std::move(pattern), std::move(name), context, std::move(style));
 }
 
@@ -47,14 +47,7 @@ struct Endpoints {
   Mount stream;
 };
 
-void mount_endpoints(http::Application& app, std::string_view style, const demo::Context& context,
+void mount_endpoints(http::Application& app, std::string_view style, const Context& context,
                      const Endpoints& endpoints);
 
-// Each style's file defines its handlers and mounts them with mount_endpoints.
-void mount_sync(http::Application& app, const demo::Context& context);
-void mount_callback(http::Application& app, const demo::Context& context);
-void mount_future(http::Application& app, const demo::Context& context);
-void mount_coroutine(http::Application& app, const demo::Context& context);
-void mount_threadpool(http::Application& app, const demo::Context& context);
-
-}  // namespace parity::styles
+}  // namespace parity::demo

@@ -76,7 +76,7 @@ std::vector<Row> run_comparison(const Settings& settings,
     try {
       // Before the server, so that it goes after it: the file is written once the server stopped.
       std::optional<watch::Trace> trace;
-      std::unique_ptr<styles::ServiceThread> server;
+      std::unique_ptr<app::ServiceThread> server;
       // The Tornado peer is started afresh for each row, as our servers are: one row's backlog
       // must not slow the next.
       std::unique_ptr<ServerProcess> peer;
@@ -95,10 +95,10 @@ std::vector<Row> run_comparison(const Settings& settings,
           trace.emplace(fmt::format("{}/{}-{}.json", settings.trace_dir, row.style, row.endpoint));
           progress(fmt::format("{}: tracing the server into {}", step, trace->path()));
         }
-        server = std::make_unique<styles::ServiceThread>(
-            styles::ServiceOptions{.upstream_url = upstream_url,
-                                   .max_clients = settings.profile.max_clients,
-                                   .pool = settings.pool});
+        server = std::make_unique<app::ServiceThread>(
+            app::ServiceOptions{.upstream_url = upstream_url,
+                                .max_clients = settings.profile.max_clients,
+                                .pool = settings.pool});
         row.url = server->url(path);
       }
       load.url = row.url;

@@ -50,8 +50,8 @@ int main(int argc, char** argv) {
   Loop loop;
   auto uploads = std::filesystem::temp_directory_path() / "parity-session-shape";
   std::filesystem::create_directories(uploads);
-  styles::ServiceOptions options{.upstream_url = "http://127.0.0.1:9", .upload_dir = uploads};
-  styles::Service service(loop, options);
+  app::ServiceOptions options{.upstream_url = "http://127.0.0.1:9", .upload_dir = uploads};
+  app::Service service(loop, options);
   tcp::acceptor acceptor(loop.context(), {asio::ip::make_address("127.0.0.1"), port});
   acceptor.listen(asio::socket_base::max_listen_connections);
   accept(acceptor, loop, service.application());

@@ -10,6 +10,7 @@
 
 #include "app/demo/endpoint.hpp"
 #include "app/demo/routes.hpp"
+#include "styles/mount.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -18,6 +19,8 @@ namespace {
 
 namespace json = boost::json;
 using boost::system::error_code;
+using demo::handler;  // the route table all styles share (app/demo/routes.hpp)
+using demo::mount_endpoints;
 using demo::UpstreamAnswer;
 
 // Tornado 5's @asynchronous: returning from get() does not finish the request; a callback does.

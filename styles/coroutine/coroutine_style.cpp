@@ -9,6 +9,7 @@
 
 #include "app/demo/endpoint.hpp"
 #include "app/demo/routes.hpp"
+#include "styles/mount.hpp"
 
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
@@ -20,6 +21,8 @@ namespace {
 
 namespace json = boost::json;
 using asio::use_awaitable;
+using demo::handler;  // the route table all styles share (app/demo/routes.hpp)
+using demo::mount_endpoints;
 using demo::UpstreamAnswer;
 
 using Endpoint = demo::Endpoint;

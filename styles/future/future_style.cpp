@@ -5,15 +5,18 @@
 // Future's exception, rethrown by result(). multi() waits for many at once.
 
 #include "app/demo/endpoint.hpp"
+#include "app/demo/routes.hpp"
 #include "common/future/multi.hpp"
 #include "common/future/sleep.hpp"
 #include "common/future/use_future.hpp"
-#include "app/demo/routes.hpp"
+#include "styles/mount.hpp"
 
 namespace parity::styles {
 namespace {
 
 namespace json = boost::json;
+using demo::handler;  // the route table all styles share (app/demo/routes.hpp)
+using demo::mount_endpoints;
 using demo::UpstreamAnswer;
 
 // Tornado 5's @asynchronous: returning from get() does not finish the request; a callback does.

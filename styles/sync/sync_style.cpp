@@ -7,6 +7,7 @@
 
 #include "app/demo/endpoint.hpp"
 #include "app/demo/routes.hpp"
+#include "styles/mount.hpp"
 
 #include <thread>
 
@@ -15,6 +16,8 @@ namespace {
 
 namespace json = boost::json;
 using boost::system::error_code;
+using demo::handler;  // the route table all styles share (app/demo/routes.hpp)
+using demo::mount_endpoints;
 using demo::UpstreamAnswer;
 
 using Endpoint = demo::Endpoint;

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <stdexcept>
 
-namespace parity::styles {
+namespace parity::diff {
 namespace {
 
 namespace fs = std::filesystem;
@@ -79,9 +79,9 @@ EndpointSource read_endpoint(const fs::path& sources, std::string_view style,
     throw std::invalid_argument(
         fmt::format("unknown endpoint '{}'; one of: {}", endpoint, fmt::join(names, ", ")));
   }
-  if (std::find(kStyles.begin(), kStyles.end(), style) == kStyles.end()) {
+  if (std::find(app::kStyles.begin(), app::kStyles.end(), style) == app::kStyles.end()) {
     throw std::invalid_argument(
-        fmt::format("unknown style '{}'; one of: {}", style, fmt::join(kStyles, ", ")));
+        fmt::format("unknown style '{}'; one of: {}", style, fmt::join(app::kStyles, ", ")));
   }
   auto relative = fs::path(std::string(style)) / (std::string(style) + "_style.cpp");
   auto lines = read_lines(sources / relative);
@@ -136,4 +136,4 @@ UnifiedDiff unified_diff(const EndpointSource& a, const EndpointSource& b, bool 
   return diff;
 }
 
-}  // namespace parity::styles
+}  // namespace parity::diff

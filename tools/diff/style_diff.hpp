@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace parity::styles {
+namespace parity::diff {
 
 // The endpoints, by the names `parity diff` takes (and routes.hpp uses).
 const std::vector<std::string>& endpoint_names();
@@ -40,4 +40,4 @@ struct UnifiedDiff {
 // Line by line (longest common subsequence); `color` marks removed lines red, added green.
 UnifiedDiff unified_diff(const EndpointSource& a, const EndpointSource& b, bool color = false);
 
-}  // namespace parity::styles
+}  // namespace parity::diff

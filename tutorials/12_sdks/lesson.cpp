@@ -157,8 +157,8 @@ StepResult the_import_handlers_errors() {
   auto silent_url = fmt::format("http://127.0.0.1:{}", silent.local_endpoint().port());
 
   Demo demo;
-  styles::ServiceThread refused{{.upstream_url = fmt::format("http://127.0.0.1:{}", closed_port)}};
-  styles::ServiceThread unanswered{{.upstream_url = silent_url, .upstream_timeout = 200ms}};
+  app::ServiceThread refused{{.upstream_url = fmt::format("http://127.0.0.1:{}", closed_port)}};
+  app::ServiceThread unanswered{{.upstream_url = silent_url, .upstream_timeout = 200ms}};
   unsigned empty = 0, invalid = 0, down = 0, slow = 0;
   const std::string one = R"([{"name":"web-1"}])";
   std::string text;

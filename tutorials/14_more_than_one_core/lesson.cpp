@@ -58,11 +58,11 @@ StepResult one_loop_on_two_threads() {
   upstream::EmbeddedUpstream upstream{upstream::Options{}};
   std::pair<unsigned, unsigned> one, two;
   {
-    styles::ServiceThread service({.upstream_url = barrier_for_two(upstream, 300ms)}, 1);
+    app::ServiceThread service({.upstream_url = barrier_for_two(upstream, 300ms)}, 1);
     one = a_then_b(service.url("/sync/fetch?format=json"), upstream);
   }
   {
-    styles::ServiceThread service({.upstream_url = barrier_for_two(upstream, 10s)}, 2);
+    app::ServiceThread service({.upstream_url = barrier_for_two(upstream, 10s)}, 2);
     two = a_then_b(service.url("/sync/fetch?format=json"), upstream);
   }
   StepResult result;
@@ -191,8 +191,8 @@ class Nginx {
 
 StepResult behind_nginx() {
   upstream::EmbeddedUpstream upstream{upstream::Options{}};
-  styles::ServiceThread a({.upstream_url = barrier_for_two(upstream, 10s)});
-  styles::ServiceThread b({.upstream_url = barrier_for_two(upstream, 10s)});
+  app::ServiceThread a({.upstream_url = barrier_for_two(upstream, 10s)});
+  app::ServiceThread b({.upstream_url = barrier_for_two(upstream, 10s)});
   Nginx nginx(a.port(), b.port());
   auto both = a_then_b(nginx.url("/sync/fetch?format=json"), upstream);
   StepResult result;
@@ -211,8 +211,8 @@ StepResult behind_nginx() {
 StepResult measured_with_the_seeds_siege() {
   Demo one;
   upstream::EmbeddedUpstream upstream{upstream::Options{.latency = kLatency, .jitter = 0ms}};
-  styles::ServiceThread a({.upstream_url = upstream.url()});
-  styles::ServiceThread b({.upstream_url = upstream.url()});
+  app::ServiceThread a({.upstream_url = upstream.url()});
+  app::ServiceThread b({.upstream_url = upstream.url()});
   Nginx nginx(a.port(), b.port());
   auto direct = seed_siege(one.service.url("/sync/fetch"));
   auto balanced = seed_siege(nginx.url("/sync/fetch"));

@@ -138,7 +138,7 @@ StepResult the_report() {
 // Runs `options` against the service while its one loop thread is held for `stall`, from 2 s
 // into the run: the server answers nothing meanwhile, as if it were paused (SIGSTOP), then
 // catches up. Returns the run's summary.
-siege::Summary run_through_a_stall(styles::ServiceThread& service, siege::Options options,
+siege::Summary run_through_a_stall(app::ServiceThread& service, siege::Options options,
                                    std::chrono::milliseconds stall) {
   std::thread staller([&service, stall] {
     std::this_thread::sleep_for(2s);

@@ -314,7 +314,7 @@ std::string masked(const std::string& body) {
 }
 
 // The lesson's FetchHandler, from its source compiled in, as `parity diff` reads a style's.
-styles::EndpointSource senders_fetch_source() {
+diff::EndpointSource senders_fetch_source() {
   std::istringstream in(kSendersFetchHandler);
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);
@@ -326,7 +326,7 @@ styles::EndpointSource senders_fetch_source() {
          !std::prev(start)->starts_with("// [excerpt")) {
     --start;
   }
-  styles::EndpointSource source;
+  diff::EndpointSource source;
   source.file = "tutorials/18_senders/fetch_handler.hpp";
   source.first_line = static_cast<int>(start - lines.begin()) + 1;
   if (end != lines.end()) source.lines.assign(start, std::next(end));
@@ -393,8 +393,8 @@ StepResult the_fetch_endpoint_with_senders() {
   auto failed = get(refused.url("/senders/fetch?format=json"));
 
   auto coroutine =
-      styles::read_endpoint(styles::find_style_sources(std::nullopt), "coroutine", "fetch");
-  auto diff = styles::unified_diff(coroutine, senders_fetch_source());
+      diff::read_endpoint(diff::find_style_sources(std::nullopt), "coroutine", "fetch");
+  auto diff = diff::unified_diff(coroutine, senders_fetch_source());
   auto left = a_client_that_leaves();
   StepResult result;
   result.output = fmt::format(

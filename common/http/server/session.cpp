@@ -229,14 +229,14 @@ void Session::send_response(std::uint64_t exchange, Response response, const Tim
   if (exchange != exchange_ || state_ != State::handling) return;
   state_ = State::writing;
   const bool keep_alive = keep_alive_ && !closing_;
-  // Beast's setter rewrites the Connection field even when it already says so (600 instructions).
+  // Beast's setter rewrites the Connection field even when it already says so, at a cost.
   if (response.keep_alive() != keep_alive) response.keep_alive(keep_alive);
   write_response(std::move(response), keep_alive, timing);
 }
 
 // The header is serialized once and written with the body in one gather write: Beast's
-// serializer (http::async_write of the message) costs about 5,000 more instructions a request
-// for the same bytes (bench/README.md, `instructions`).
+// serializer (http::async_write of the message) costs several times more for the same bytes
+// (bench/README.md has the figures behind the core's comments).
 void Session::write_response(Response response, bool keep_alive, const Timing* timing) {
   written_ = std::make_unique<Written>(
       Written{header_bytes(response.base(), timing), std::move(response.body())});

@@ -16,6 +16,32 @@
 //
 // The server's sweep enforces the deadline of the step under way (arm/disarm), not a timer per
 // operation.
+//
+// Closing: which call, from where. Every way ends in close(), on the strand (*: or, once the loop
+// has stopped, on the thread destroying the server).
+//
+//   call               called by                               thread   then
+//   shutdown()         the server's graceful stop              any      close now if waiting for a
+//                                                                       request, else after this
+//                                                                       response (closing_)
+//   force_close()      the server: room at the cap, the grace  any      close_now() on the strand
+//                      ran out, its destructor
+//   close_now()        the sweep's timeout, a client gone,     strand*  close(), then the request
+//                      the server's destructor                          in flight hears
+//                                                                       connection_lost()
+//   abort(exchange)    the handler (abort_connection), or      strand   close(), for that request
+//                      abandoned() for one let go of                    only
+//                      mid-stream
+//   reply_and_close()  reading: a request refused (400, 413,   strand   the error answer, then
+//                      431, ...)                                        lingering_close()
+//   lingering_close()  a response written without keep-alive   strand   stop sending, drain what
+//                                                                       comes for 2 s, close()
+//   close()            every path's end; a read or write       strand   shut the socket, fail the
+//                      error                                            flushes still waiting
+//
+// Beside state_, four flags stay flags because each varies independently of it: closing_ (may be
+// set in any state), keep_alive_ (the current request's), watching_ (an async_wait is pending
+// while handling or writing) and writing_bytes_ (a streamed write is in flight while writing).
 
 #include "common/http/server/response_writer.hpp"
 #include "common/http/server/server_delegate.hpp"
@@ -32,7 +58,7 @@ namespace parity::http {
 class Session final : public ResponseWriter, public std::enable_shared_from_this<Session> {
  public:
   // The socket's executor is the connection's strand, by type: no type-erased executor and no
-  // second copy of the strand in each connection (56 bytes of every waiting request).
+  // second copy of the strand in each connection, which every waiting request would carry.
   using socket_type = asio::basic_stream_socket<tcp, executor_type>;
   Session(socket_type socket, std::shared_ptr<detail::ServerState> server);
   ~Session();
@@ -48,7 +74,7 @@ class Session final : public ResponseWriter, public std::enable_shared_from_this
   }
   // Graceful: closes the connection now if it waits for a request, else after this response.
   void shutdown();
-  // Closes now; a handler in flight hears on_connection_close(). close_now() is the same, for a
+  // Closes now; a request in flight hears connection_lost(). close_now() is the same, for a
   // caller already on the strand, or with the loop no longer running.
   void force_close();
   void close_now();
@@ -114,7 +140,7 @@ class Session final : public ResponseWriter, public std::enable_shared_from_this
   // While a handler works, a connection keeps only what it needs to answer: the buffer is let go
   // of when empty and the parser is on the heap, made per request, so that a request waiting on
   // an upstream or a timer costs what its handler holds and little more (`parity sweep` measures
-  // it; the parser alone is 280 bytes, the buffer 512).
+  // it; bench/README.md has the parser's and the buffer's sizes).
   beast::flat_buffer buffer_;
   std::unique_ptr<bhttp::request_parser<bhttp::string_body>> parser_;
   std::size_t scanned_ = 0;  // how far the request's header has been scanned for its end
@@ -134,7 +160,7 @@ class Session final : public ResponseWriter, public std::enable_shared_from_this
   };
   std::unique_ptr<Written> written_;
   // Streamed bytes waiting to be written, in order. A list, which costs nothing empty (a deque
-  // allocates 576 bytes as it is made, in every connection).
+  // allocates a block as it is made, in every connection).
   std::list<Outgoing> outgoing_;
   bool writing_bytes_ = false;
 };

@@ -158,8 +158,8 @@ class Application : public ServerDelegate {
  private:
   void add_route(Route route);
   std::vector<Route> routes_;
-  // Found in one lookup rather than a walk of every route (400 instructions a request with the
-  // demo's 60): the first plain-text route of each path, and the routes with a pattern, in order.
+  // Found in one lookup rather than a walk of every route (the demo has 60): the first plain-text
+  // route of each path, and the routes with a pattern, in order.
   // A pattern route added before a path's plain-text route still comes first, as in Tornado.
   struct TransparentHash {
     using is_transparent = void;

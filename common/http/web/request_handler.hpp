@@ -260,7 +260,7 @@ class RequestHandler : public ActiveRequest, public std::enable_shared_from_this
 
   // The response, made on first use (a header set or cleared, a write, the finish) with the
   // application's default headers first, rather than as the request starts: a request that
-  // waits holds none of it (120 bytes, and a field is an allocation of its own).
+  // waits holds none of it (a field is an allocation of its own).
   Response& response();
   std::unique_ptr<Response> response_;
   unsigned status_ = 200;

@@ -15,8 +15,8 @@ Refusal malformed(std::string_view why) {
 }
 
 // uri-host [":" port] of RFC 3986: unreserved, %-escapes, sub-delims, ':' and an IPv6 address's
-// brackets. Checked by hand: Boost.URL's parse_authority costs 1,700 instructions a request, more
-// than a tenth of nginx's whole request, and also accepts userinfo, which a Host must not have.
+// brackets. Checked by hand: Boost.URL's parse_authority costs more than a tenth of nginx's whole
+// request (bench/README.md), and also accepts userinfo, which a Host must not have.
 bool is_host_character(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
          std::string_view("-._~%!$&'()*+,;=:[]").find(c) != std::string_view::npos;

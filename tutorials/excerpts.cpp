@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -189,6 +190,51 @@ std::vector<fs::path> rewrite_excerpts(const fs::path& root) {
     changed.push_back(readme);
   }
   return changed;
+}
+
+std::vector<CodeLink> stale_code_links(const fs::path& root) {
+  // [`A::b`](path.cpp) or [`b()`](path.hpp): a code span naming a function, then a source file.
+  static const std::regex link(
+      R"re(\[`([A-Za-z_][A-Za-z0-9_:~]*)(?:\(\))?`\]\(([^)#\s]+\.[ch]pp)\))re");
+  std::vector<CodeLink> stale;
+  for (const auto& readme : readmes(root)) {
+    auto lines = read_lines(readme);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      for (std::sregex_iterator m(lines[i].begin(), lines[i].end(), link), end; m != end; ++m) {
+        CodeLink found{readme, static_cast<int>(i + 1), (*m)[1], (*m)[2], {}};
+        auto file = readme.parent_path() / found.target;
+        std::ifstream in(file);
+        if (!in) {
+          found.problem = "no such file";
+          stale.push_back(std::move(found));
+          continue;
+        }
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::vector<std::string> parts;
+        for (std::size_t at = 0;;) {
+          auto next = found.name.find("::", at);
+          parts.push_back(found.name.substr(at, next - at));
+          if (next == std::string::npos) break;
+          at = next + 2;
+        }
+        const std::string& function = parts.back();
+        auto has = [&](const std::string& pattern) {
+          return std::regex_search(text, std::regex(pattern));
+        };
+        bool defined_outside_its_class =
+            parts.size() > 1 && has("\\b" + parts[parts.size() - 2] + "::" + function + "\\s*\\(");
+        if (!defined_outside_its_class) {
+          if (!has("(^|[^\\w.>:~])" + function + "\\s*\\("))
+            found.problem = "the file has no `" + function + "(`";
+          for (std::size_t q = 0; q + 1 < parts.size() && found.problem.empty(); ++q)
+            if (!has("\\b" + parts[q] + "\\b"))
+              found.problem = "the file never names `" + parts[q] + "`";
+        }
+        if (!found.problem.empty()) stale.push_back(std::move(found));
+      }
+    }
+  }
+  return stale;
 }
 
 }  // namespace parity::tutorials

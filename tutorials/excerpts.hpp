@@ -35,4 +35,21 @@ std::vector<Excerpt> find_excerpts(const std::filesystem::path& root);
 // Rewrites each README whose blocks differ from their sources; returns the files it changed.
 std::vector<std::filesystem::path> rewrite_excerpts(const std::filesystem::path& root);
 
+// A link from the same files to a function in a source file, as docs/core.md's map of one request
+// has them: [`Session::read_header`](../common/http/server/session.cpp). It holds while the file
+// exists and has `Session::read_header(`, or, for a function defined in its class, `read_header(`
+// (not as a member call, nor as the end of a longer name) and the word `Session`. Only links
+// whose text is one code span and whose target is a .cpp or .hpp file, with no #anchor, on one
+// line, are checked.
+struct CodeLink {
+  std::filesystem::path readme;
+  int line = 0;
+  std::string name;    // Session::read_header
+  std::string target;  // as written, relative to the README
+  std::string problem;
+};
+
+// Every code link under `root` that no longer holds.
+std::vector<CodeLink> stale_code_links(const std::filesystem::path& root);
+
 }  // namespace parity::tutorials

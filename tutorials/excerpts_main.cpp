@@ -1,6 +1,7 @@
 // tutorial-excerpts check|write [ROOT]: are the code blocks of tutorials/*/README.md what their
-// markers name (tutorials/excerpts.hpp)? `check` lists each that differs and exits 1; `write`
-// rewrites them. ROOT is the checkout, by default the one this was built from.
+// markers name (tutorials/excerpts.hpp), and do the links to functions (docs/core.md's map) still
+// lead to them? `check` lists each that does not and exits 1; `write` rewrites the blocks. ROOT is
+// the checkout, by default the one this was built from.
 
 #include "tutorials/excerpts.hpp"
 
@@ -34,7 +35,13 @@ int main(int argc, char** argv) {
     }
     fmt::print("{} of {} excerpts match their sources.\n", total - stale, total);
     if (stale) fmt::print("Run scripts/update-excerpts.sh to rewrite them.\n");
-    return stale ? 1 : 0;
+    auto links = parity::tutorials::stale_code_links(root);
+    for (const auto& link : links) {
+      fmt::print("{}:{}: the link to `{}` ({}) is stale: {}.\n", link.readme.string(), link.line,
+                 link.name, link.target, link.problem);
+    }
+    if (!links.empty()) fmt::print("Point each at the file that defines the function now.\n");
+    return stale || !links.empty() ? 1 : 0;
   } catch (const std::exception& e) {
     fmt::print(stderr, "tutorial-excerpts: {}\n", e.what());
     return 1;

@@ -235,6 +235,20 @@ TEST_F(ServerTest, IdleConnectionIsClosedAfterTheIdleTimeout) {
   EXPECT_TRUE(c.closed_by_peer());  // nothing more sent: closed after 150ms
 }
 
+// A refused request is answered, then the connection lingers a while, reading and dropping what
+// comes, so that the answer is not destroyed by a reset. A client that then neither sends nor
+// closes is let go of when the while is up, not kept open for ever.
+TEST_F(ServerTest, ALingeringConnectionIsClosedWhenItsWhileIsUp) {
+  start();
+  RawConnection c(server->port());
+  c.send("GARBAGE\r\n\r\n");
+  auto answer = c.read_response();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->result_int(), 400);
+  // The client stays connected and silent; the server closes its side within seconds.
+  EXPECT_TRUE(test::eventually([&] { return server->server().connection_count() == 0; }, 30s));
+}
+
 TEST_F(ServerTest, SlowlorisHeaderIsCutOffByTheIdleTimeout) {
   options.idle_timeout = 200ms;
   start();

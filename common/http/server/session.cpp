@@ -57,7 +57,9 @@ void Session::expire_if_due(Clock::time_point now) {
     if (self->deadline_ > Clock::now().time_since_epoch().count() || self->state_ == State::closed)
       return;
     log::debug("http", "closing {}: timed out ({})", self->peer_,
-               self->state_ == State::reading ? "reading a request" : "writing a response");
+               self->state_ == State::reading     ? "reading a request"
+               : self->state_ == State::lingering ? "lingering after its last response"
+                                                  : "writing a response");
     // The pending read or write completes with operation_aborted and the session ends there.
     self->close_now();
   });
@@ -251,7 +253,7 @@ void Session::write_response(Response response, bool keep_alive, const Timing* t
 }
 
 void Session::send_bytes(std::uint64_t exchange, std::string bytes, bool last, FlushHandler done) {
-  if (exchange != exchange_ || state_ == State::closed || state_ == State::reading) {
+  if (!is_answering(exchange)) {
     if (done) complete_later(std::move(done), asio::error::not_connected, get_executor());
     return;
   }
@@ -354,9 +356,10 @@ void Session::reply_and_close(unsigned status, std::string_view message) {
 
 // Closing a socket that still has unread bytes makes the kernel send a reset, which can destroy
 // the response before the client reads it (a 413 for a large upload, say). So: stop sending,
-// read and drop what comes for a short while, then close.
+// read and drop what comes for a short while, then close: the sweep closes a client that neither
+// sends nor closes when the while is up.
 void Session::lingering_close() {
-  state_ = State::closed;
+  state_ = State::lingering;
   boost::system::error_code ec;
   socket_.shutdown(socket_type::shutdown_send, ec);
   if (ec) return close();

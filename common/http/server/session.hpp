@@ -11,6 +11,7 @@
 //   handling  hand_over: the delegate starts the request; watch_for_close while it works
 //   writing   send_response (or send_bytes, streamed) -> on_response_written
 //             -> reading again (keep-alive), or lingering_close
+//   lingering lingering_close: the response is out, what the client still sends is dropped
 //   closed    close(): from a read error, a refusal (reply_and_close), a write error, the
 //             sweep's timeout (expire_if_due), shutdown, or a client gone (on_readable)
 //
@@ -35,10 +36,12 @@
 //   reply_and_close()  reading: a request refused (400, 413,   strand   the error answer, then
 //                      431, ...)                                        lingering_close()
 //   lingering_close()  a response written without keep-alive   strand   stop sending, drain what
-//                                                                       comes for 2 s, close()
+//                                                                       comes; the sweep closes it
+//                                                                       after 2 s
 //   close()            every path's end; a read or write       strand   shut the socket, fail the
 //                      error                                            flushes still waiting
 //
+// Lingering is a state of its own, not `closed`, so that the sweep still enforces its deadline.
 // Beside state_, four flags stay flags because each varies independently of it: closing_ (may be
 // set in any state), keep_alive_ (the current request's), watching_ (an async_wait is pending
 // while handling or writing) and writing_bytes_ (a streamed write is in flight while writing).
@@ -95,7 +98,7 @@ class Session final : public ResponseWriter, public std::enable_shared_from_this
   std::string local_url() const override;
 
  private:
-  enum class State { reading, handling, writing, closed };
+  enum class State { reading, handling, writing, lingering, closed };
 
   void read_header();
   void parse_header();

@@ -159,6 +159,22 @@ class WaitsOnATimer : public http::RequestHandler {
   }
 };
 
+// Pool work that is done, and billed, while the loop's piece that handed it over still runs.
+class PoolWorkWithinTheLoopsPiece : public http::RequestHandler {
+ public:
+  static constexpr bool asynchronous = true;
+  explicit PoolWorkWithinTheLoopsPiece(asio::thread_pool* pool) : pool_(pool) {}
+  void get() {
+    auto sleep = [] { std::this_thread::sleep_for(kThreshold / 4); };
+    run_in_executor(*pool_, sleep, async_callback([](std::exception_ptr) {}));
+    while (timing().pool.count() == 0) std::this_thread::yield();  // until billed
+    finish("overlapped");
+  }
+
+ private:
+  asio::thread_pool* pool_;
+};
+
 class SleepsInAPool : public http::RequestHandler {
  public:
   explicit SleepsInAPool(asio::thread_pool* pool) : pool_(pool) {}
@@ -183,7 +199,8 @@ class LoopWatch : public ::testing::Test {
     app->add<HoldsTheLoop>("/hold")
         .add<HoldsTheLoopTwice>("/hold-twice")
         .add<WaitsOnATimer>("/wait")
-        .add<SleepsInAPool>("/pool", "", &pool);
+        .add<SleepsInAPool>("/pool", "", &pool)
+        .add<PoolWorkWithinTheLoopsPiece>("/pool-within", "", &pool);
     server.loop().set_blocking_log_threshold(kThreshold);
     http::ServerOptions options;
     options.access_log = false;
@@ -267,6 +284,13 @@ TEST_F(LoopWatch, ServerTimingPutsAPoolsWorkInPool) {
   expect_parts_add_up(t);
   EXPECT_GE(t.pool, kHoldMs) << "it slept on a pool thread";
   EXPECT_LT(t.loop, t.total / 2);
+}
+
+TEST_F(LoopWatch, ServerTimingCountsPoolWorkThatOverlapsTheLoopOnce) {
+  auto t = timing_of(get("/pool-within"));
+  expect_parts_add_up(t);
+  constexpr double kPoolWorkMs = std::chrono::duration<double, std::milli>(kThreshold / 4).count();
+  EXPECT_GE(t.loop, kPoolWorkMs) << "the loop's piece waited for the pool work";
 }
 
 // ---- The trace ---------------------------------------------------------------------------------

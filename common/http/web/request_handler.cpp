@@ -189,6 +189,9 @@ void RequestHandler::connection_lost() {
 Timing RequestHandler::timing() const {
   auto now = Clock::now();
   Timing t{meter_.loop_time(now), {}, meter_.pool_time(), now - start_time_};
+  // Pool work can start, even end, before the loop's piece that handed it over has ended: that
+  // overlap is counted once, on the loop, so that the parts add up to the total.
+  t.pool = std::min(t.pool, std::max(Clock::duration::zero(), t.total - t.loop));
   t.wait = std::max(Clock::duration::zero(), t.total - t.loop - t.pool);
   return t;
 }

@@ -1,6 +1,7 @@
 // Redirects as in Tornado: RequestHandler::redirect() and the RedirectHandler route.
 
 #include "common/http/client/client.hpp"
+#include "common/http/web/application.hpp"
 #include "common/http/web/redirect_handler.hpp"
 #include "tests/support/test_server.hpp"
 

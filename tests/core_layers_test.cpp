@@ -4,10 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/regex.hpp>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -30,14 +31,14 @@ const std::map<std::string, std::set<std::string>> kMayInclude{
 // (a layer's folder name, or a file of common/http outside any layer), as "file: line".
 std::vector<std::string> includes_outside(const fs::path& folder,
                                           const std::set<std::string>& allowed) {
-  static const std::regex include(R"re(^\s*#\s*include\s+"common/http/([^"]*)")re");
+  static const boost::regex include(R"re(^\s*#\s*include\s+"common/http/([^"]*)")re");
   std::vector<std::string> wrong;
   for (const auto& entry : fs::recursive_directory_iterator(folder)) {
     if (!entry.is_regular_file()) continue;
     std::ifstream in(entry.path());
     for (std::string line; std::getline(in, line);) {
-      std::smatch m;
-      if (!std::regex_search(line, m, include)) continue;
+      boost::smatch m;
+      if (!boost::regex_search(line, m, include)) continue;
       std::string path = m[1];
       auto slash = path.find('/');
       if (slash == std::string::npos || !allowed.contains(path.substr(0, slash)))

@@ -2,9 +2,10 @@
 
 #include "tools/diff/style_diff.hpp"
 
+#include <boost/regex.hpp>
+
 #include <algorithm>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -194,13 +195,13 @@ std::vector<fs::path> rewrite_excerpts(const fs::path& root) {
 
 std::vector<CodeLink> stale_code_links(const fs::path& root) {
   // [`A::b`](path.cpp) or [`b()`](path.hpp): a code span naming a function, then a source file.
-  static const std::regex link(
+  static const boost::regex link(
       R"re(\[`([A-Za-z_][A-Za-z0-9_:~]*)(?:\(\))?`\]\(([^)#\s]+\.[ch]pp)\))re");
   std::vector<CodeLink> stale;
   for (const auto& readme : readmes(root)) {
     auto lines = read_lines(readme);
     for (std::size_t i = 0; i < lines.size(); ++i) {
-      for (std::sregex_iterator m(lines[i].begin(), lines[i].end(), link), end; m != end; ++m) {
+      for (boost::sregex_iterator m(lines[i].begin(), lines[i].end(), link), end; m != end; ++m) {
         CodeLink found{readme, static_cast<int>(i + 1), (*m)[1], (*m)[2], {}};
         auto file = readme.parent_path() / found.target;
         std::ifstream in(file);
@@ -219,7 +220,7 @@ std::vector<CodeLink> stale_code_links(const fs::path& root) {
         }
         const std::string& function = parts.back();
         auto has = [&](const std::string& pattern) {
-          return std::regex_search(text, std::regex(pattern));
+          return boost::regex_search(text, boost::regex(pattern));
         };
         bool defined_outside_its_class =
             parts.size() > 1 && has("\\b" + parts[parts.size() - 2] + "::" + function + "\\s*\\(");

@@ -1,5 +1,7 @@
 #include "common/http/wire/multipart.hpp"
 
+#include <cstdint>  // Boost 1.83's rfc7230.hpp uses std::uint8_t without including it
+
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 

@@ -91,6 +91,7 @@ Command add_compare_command(CLI::App& app) {
       "Examples:\n"
       "  parity compare --profile seed --report report\n"
       "  parity compare --profile unleashed --endpoints hello,fetch --peer tornado\n"
+      "  parity compare --profile unleashed --endpoints hello,fetch --peer go,rust,node,aiohttp\n"
       "  parity compare --tool siege --styles sync,coroutine -t 5s\n"
       "  parity compare --profile unleashed --endpoints sleep --rate 500 -c 200");
   command->add_option("--profile", s->profile, "seed or unleashed")
@@ -136,9 +137,13 @@ Command add_compare_command(CLI::App& app) {
           "request, its siegerc's default) or wrk (keep-alive)")
       ->check(CLI::IsMember({"parity", "siege", "wrk"}))
       ->capture_default_str();
-  command->add_option("--peer", c.peers, "Add a peer's rows: tornado")
+  std::vector<std::string> peers(std::begin(compare::kPeers), std::end(compare::kPeers));
+  command
+      ->add_option("--peer", c.peers,
+                   "Add peers' rows (bench/peers/): tornado, go, rust, node, aiohttp; go and rust "
+                   "once bench/peers/build.sh built them")
       ->delimiter(',')
-      ->check(CLI::IsMember({"tornado"}));
+      ->check(one_of_each(peers));
   c.peer_script = compare::tornado_peer_script();
   command->add_option("--peer-script", c.peer_script, "The Tornado peer's server")
       ->check(CLI::ExistingFile)

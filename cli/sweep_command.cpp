@@ -21,13 +21,14 @@ Command add_sweep_command(CLI::App& app) {
   auto* command = app.add_subcommand(
       "sweep", "Measure each style from one user to thousands: rate, latency, CPU, memory");
   command->footer(
-      "Each point gets a fresh `parity serve` (or Tornado peer) in a process of its own, so its\n"
-      "CPU time and memory are read from /proc apart from the load's. Then, per async style,\n"
+      "Each point gets a fresh `parity serve` (or peer) in a process of its own, so its CPU\n"
+      "time and memory are read from /proc apart from the load's. Then, per async style and peer,\n"
       "the memory one waiting request costs: the server's RSS with --memory-requests asleep\n"
       "at once, less the same server idle, divided by their number.\n"
       "Examples:\n"
       "  parity sweep --report build/report/sweep\n"
       "  parity sweep --users 100,1000,4000 --styles coroutine --endpoints sleep --peer tornado\n"
+      "  parity sweep --users 100,4000 --styles coroutine --endpoints sleep --peer go,node\n"
       "  parity sweep --tool wrk -t 5s\n"
       "  parity sweep --rates 10,100,1000,5000 --users 1000 --endpoints sleep --report r\n"
       "With --rates, each point is an open loop at that rate (parity siege --rate) on --users\n"
@@ -50,9 +51,13 @@ Command add_sweep_command(CLI::App& app) {
       ->delimiter(',')
       ->check(CLI::IsMember({"fetch", "sleep"}))
       ->default_str("fetch,sleep");
-  command->add_option("--peer", s->peers, "Add a peer's curves: tornado")
+  command
+      ->add_option("--peer", s->peers,
+                   "Add peers' curves (bench/peers/): tornado, go, rust, node, aiohttp; go and "
+                   "rust once bench/peers/build.sh built them")
       ->delimiter(',')
-      ->check(CLI::IsMember({"tornado"}));
+      ->check(CLI::IsMember(std::vector<std::string>(std::begin(compare::kPeers),
+                                                     std::end(compare::kPeers))));
   add_duration_option(*command, "-t,--time", s->duration, "How long each point runs")
       ->check(CLI::Range(100.0, 600'000.0, "from 100ms to 10m").description(""));
   add_duration_option(*command, "--latency", s->latency, "The upstream's latency, and /sleep's")

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -304,6 +305,84 @@ TEST(CompareRun, AddsTheTornadoPeersRows) {
   EXPECT_EQ(rows[2].label(), "tornado/coroutine");
   ASSERT_TRUE(rows[2].error.empty()) << rows[2].error;
   EXPECT_GT(rows[2].summary.successful, 0u);
+}
+
+TEST(ComparePeers, GoRustNodeAndAiohttpAreOneStyleEachAtPathsWithoutAStyle) {
+  for (const char* peer : {"go", "rust", "node", "aiohttp"}) {
+    ASSERT_TRUE(is_single_style_peer(peer)) << peer;
+    EXPECT_EQ(peer_styles(peer, {"sync"}), (std::vector<std::string>{peer})) << "always one row";
+    EXPECT_EQ(path_of(peer, "fetch", 100ms), "/fetch");
+    EXPECT_EQ(path_of(peer, "sleep", 250ms), "/sleep?ms=250");
+    EXPECT_EQ((Row{.implementation = peer, .style = peer}.label()), peer);
+  }
+  EXPECT_FALSE(is_single_style_peer("tornado"));
+  EXPECT_EQ(peer_styles("tornado", {"sync", "future", "coroutine"}),
+            (std::vector<std::string>{"sync", "coroutine"}))
+      << "Tornado's styles that were asked for; it has no future style";
+  EXPECT_EQ(path_of("coroutine", "sleep", 100ms), "/coroutine/sleep?ms=100");
+}
+
+TEST(ComparePeers, HaveNoClientCapSoTheirLimitIsTheUsers) {
+  auto seed = with_profile(seed_profile());
+  for (const char* peer : {"go", "rust", "node", "aiohttp"}) {
+    auto limit = littles_law_limit(peer, peer, "fetch", seed);
+    EXPECT_DOUBLE_EQ(limit.rate, 1000) << peer << " ignores --max-clients";
+    EXPECT_EQ(limit.bound_by, "users (100)");
+  }
+  EXPECT_EQ(littles_law_limit("tornado", "coroutine", "fetch", seed).bound_by, "client cap (10)");
+}
+
+TEST(ComparePeers, APeerThatCannotRunHereSaysWhyAndWhatToDo) {
+  try {
+    peer_argv("erlang", "", "http://127.0.0.1:1", 0, 5);
+    ADD_FAILURE() << "an unknown peer was started";
+  } catch (const PeerUnavailable& e) {
+    EXPECT_STREQ(e.what(), "no peer is called erlang");
+  }
+  // node is looked up in PATH: with none, it cannot run, and the error says what to install.
+  std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
+  ::setenv("PATH", "/nonexistent", 1);
+  try {
+    peer_argv("node", "", "http://127.0.0.1:1", 0, 5);
+    ADD_FAILURE() << "node was found";
+  } catch (const PeerUnavailable& e) {
+    EXPECT_STREQ(e.what(),
+                 "node cannot run: nodejs is not installed (apt-get install nodejs)");
+  }
+  ::setenv("PATH", path.c_str(), 1);
+}
+
+TEST(CompareRun, MeasuresEachPeerThatRunsHereAndSaysWhyOfEachThatCannot) {
+  Settings settings;
+  settings.profile = unleashed_profile();
+  settings.profile.concurrency = 4;
+  settings.profile.duration = 300ms;
+  settings.profile.latency = 20ms;
+  settings.styles = {"coroutine"};
+  settings.peers = {"go", "rust", "node", "aiohttp"};
+  std::vector<std::string> said;
+  auto rows = run_comparison(settings, [&](const std::string& line) { said.push_back(line); });
+  ASSERT_EQ(rows.size(), 5u) << "coroutine, then a row per peer";
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const Row& r = rows[i];
+    EXPECT_EQ(r.label(), settings.peers[i - 1]);
+    if (r.skipped) {
+      EXPECT_TRUE(r.error.find("bench/peers/build.sh") != std::string::npos ||
+                  r.error.find("apt-get install") != std::string::npos)
+          << r.label() << ": " << r.error;
+      continue;
+    }
+    ASSERT_TRUE(r.error.empty()) << r.label() << ": " << r.error;
+    EXPECT_GT(r.summary.successful, 0u) << r.label();
+    EXPECT_EQ(r.summary.failed, 0u) << r.label();
+    EXPECT_EQ(r.limit.bound_by, "users (4)") << r.label();
+  }
+  auto table = format_table(rows, settings);
+  for (const auto& r : rows) {
+    if (r.skipped) {
+      EXPECT_NE(table.find("skipped: " + r.error), std::string::npos) << table;
+    }
+  }
 }
 
 }  // namespace

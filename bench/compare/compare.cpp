@@ -14,13 +14,6 @@
 #include <optional>
 
 namespace parity::compare {
-namespace {
-
-bool contains(const std::vector<std::string>& list, std::string_view item) {
-  return std::find(list.begin(), list.end(), item) != list.end();
-}
-
-}  // namespace
 
 std::string describe(const Settings& s) {
   const auto& p = s.profile;
@@ -54,13 +47,9 @@ std::vector<Row> run_comparison(const Settings& settings,
       rows.push_back({.implementation = "floor", .style = "floor", .endpoint = endpoint});
     for (const auto& style : settings.styles)
       rows.push_back({.implementation = "parity", .style = style, .endpoint = endpoint});
-    for (const auto& peer : settings.peers) {
-      for (auto style : kTornadoStyles) {
-        if (contains(settings.styles, style))
-          rows.push_back(
-              {.implementation = peer, .style = std::string(style), .endpoint = endpoint});
-      }
-    }
+    for (const auto& peer : settings.peers)
+      for (const auto& style : peer_styles(peer, settings.styles))
+        rows.push_back({.implementation = peer, .style = style, .endpoint = endpoint});
   }
 
   Load load{.concurrency = profile.concurrency,
@@ -77,16 +66,17 @@ std::vector<Row> run_comparison(const Settings& settings,
       // Before the server, so that it goes after it: the file is written once the server stopped.
       std::optional<watch::Trace> trace;
       std::unique_ptr<app::ServiceThread> server;
-      // The Tornado peer is started afresh for each row, as our servers are: one row's backlog
-      // must not slow the next.
+      // A peer is started afresh for each row, as our servers are: one row's backlog must not
+      // slow the next.
       std::unique_ptr<ServerProcess> peer;
       const std::string path = path_of(row.style, row.endpoint, profile.latency);
       if (row.implementation == "floor") {
         if (!floor) floor.emplace();
         row.url = floor->url("/");
-      } else if (row.implementation == "tornado") {
-        peer = std::make_unique<ServerProcess>(tornado_peer_argv(
-            settings.peer_script, upstream_url, settings.profile.max_clients, settings.pool));
+      } else if (row.implementation != "parity") {
+        peer = std::make_unique<ServerProcess>(peer_argv(row.implementation, settings.peer_script,
+                                                         upstream_url, settings.profile.max_clients,
+                                                         settings.pool));
         row.url = peer->url(path);
       } else if (!settings.server_url.empty()) {
         row.url = settings.server_url + path;
@@ -107,6 +97,10 @@ std::vector<Row> run_comparison(const Settings& settings,
       row.has_p99 = measured.has_p99;
       row.requests = std::move(measured.requests);
       progress(fmt::format("{}: {:.2f} trans/sec", step, row.summary.transaction_rate));
+    } catch (const PeerUnavailable& e) {
+      row.error = e.what();
+      row.skipped = true;
+      progress(step + ": skipped: " + row.error);
     } catch (const std::exception& e) {
       row.error = e.what();
       progress(step + ": failed: " + row.error);
@@ -125,7 +119,8 @@ std::string format_table(const std::vector<Row>& rows, const Settings& settings)
   };
   for (const auto& row : rows) {
     if (!row.error.empty()) {
-      out += fmt::format("{:<22} {:<9} failed: {}\n", row.label(), row.endpoint, row.error);
+      out += fmt::format("{:<22} {:<9} {}: {}\n", row.label(), row.endpoint,
+                         row.skipped ? "skipped" : "failed", row.error);
       continue;
     }
     const auto& s = row.summary;

@@ -126,6 +126,7 @@ std::string results_json(const std::vector<Row>& rows, const Settings& settings)
                      {"endpoint", row.endpoint},
                      {"url", row.url},
                      {"error", row.error.empty() ? json::value(nullptr) : json::value(row.error)},
+                     {"skipped", row.skipped},
                      {"transactions", s.transactions},
                      {"successful", s.successful},
                      {"failed", s.failed},

@@ -40,8 +40,9 @@ std::optional<Profile> find_profile(const std::string& name) {
 
 std::string path_of(const std::string& style, const std::string& endpoint,
                     std::chrono::milliseconds latency) {
-  if (endpoint == "sleep") return fmt::format("/{}/sleep?ms={}", style, latency.count());
-  return fmt::format("/{}/{}", style, endpoint);
+  const std::string prefix = is_single_style_peer(style) ? "" : "/" + style;
+  if (endpoint == "sleep") return fmt::format("{}/sleep?ms={}", prefix, latency.count());
+  return fmt::format("{}/{}", prefix, endpoint);
 }
 
 Limit littles_law_limit(const std::string& implementation, const std::string& style,
@@ -59,8 +60,9 @@ Limit littles_law_limit(const std::string& implementation, const std::string& st
                                  : limit(users, fmt::format("users ({})", users));
   }
   // The async styles: one in flight per user, unless the client's cap is lower. Only /fetch
-  // goes through the client (Parity's, or Tornado's AsyncHTTPClient).
-  if (endpoint == "fetch" && p.max_clients != 0 && p.max_clients < users)
+  // goes through the client (Parity's, or Tornado's AsyncHTTPClient); the other peers have none.
+  if (endpoint == "fetch" && p.max_clients != 0 && p.max_clients < users &&
+      !is_single_style_peer(implementation))
     return limit(p.max_clients, fmt::format("client cap ({})", p.max_clients));
   return limit(users, fmt::format("users ({})", users));
 }

@@ -3,6 +3,7 @@
 // (an implementation's style on an endpoint), and each row's physical limit by Little's law:
 // rate = requests in flight / latency, so whatever caps the requests in flight caps the rate.
 
+#include "bench/compare/peers.hpp"
 #include "bench/siege/stats.hpp"
 
 #include <chrono>
@@ -38,7 +39,7 @@ struct Settings {
   std::vector<std::string> endpoints{"fetch"};  // hello, fetch, sleep
   unsigned pool = 5;
   std::string tool = "parity";     // parity, siege or wrk
-  std::vector<std::string> peers;  // tornado
+  std::vector<std::string> peers;  // of kPeers: tornado, go, rust, node, aiohttp
   std::optional<double> rate;      // --rate: an open loop at this many requests/sec per row
   std::string server_url;          // measure this server instead of starting one
   std::string upstream_url;        // use this upstream instead of starting one
@@ -53,13 +54,13 @@ struct Limit {
   std::string bound_by;  // "loop (1 in flight)", "pool (5)", "client cap (10)", "users (100)"
 };
 
-// implementation: "parity" or "tornado"; endpoint: "fetch" or "sleep" (hello has none: its
+// implementation: "parity" or a peer; endpoint: "fetch" or "sleep" (hello has none: its
 // limit is the floor, measured).
 Limit littles_law_limit(const std::string& implementation, const std::string& style,
                         const std::string& endpoint, const Settings& settings);
 
 struct Row {
-  std::string implementation;  // parity, tornado, floor
+  std::string implementation;  // parity, a peer (tornado, go, ...), floor
   std::string style;
   std::string endpoint;
   std::string url;
@@ -69,20 +70,18 @@ struct Row {
   double percent_of_limit = 0;          // 0: no limit
   double ratio_to_sync = 0;             // 0: no sync row to compare with
   std::vector<siege::Record> requests;  // each request, when the tool is parity
-  std::string error;                    // the tool failed; no figures
+  std::string error;                    // the tool failed, or the peer cannot run; no figures
+  bool skipped = false;                 // the peer cannot run here: `error` says why
 
-  // "coroutine", "tornado/coroutine", "floor".
+  // "coroutine", "tornado/coroutine", "floor", "go".
   std::string label() const {
     return implementation == "parity" || implementation == style ? style
                                                                  : implementation + "/" + style;
   }
 };
 
-// The Tornado peer's styles: it has no Future style of its own (its callback style is Futures).
-inline constexpr std::string_view kTornadoStyles[] = {"sync", "callback", "coroutine",
-                                                      "threadpool"};
-
-// The URL path of `endpoint` in `style`: /coroutine/fetch, or /coroutine/sleep?ms=LATENCY.
+// The URL path of `endpoint` in `style`: /coroutine/fetch, or /coroutine/sleep?ms=LATENCY; a
+// single-style peer's has no style (/fetch, /sleep?ms=LATENCY).
 std::string path_of(const std::string& style, const std::string& endpoint,
                     std::chrono::milliseconds latency);
 

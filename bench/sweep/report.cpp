@@ -19,13 +19,13 @@ namespace json = boost::json;
 // A server this busy (its CPU time over the run's time; 1.0 is one core) is bound by CPU.
 constexpr double kCpuBound = 0.9;
 
-// Okabe-Ito, one colour per style; a peer's curve has its style's colour, dotted.
+// Okabe-Ito, one colour per style; Tornado's curves have their style's colour, dotted, and each
+// other peer (one style of its own) a colour of its own, dotted.
 std::string colour(const std::string& style) {
-  static const std::map<std::string, std::string> colours{{"sync", "#E69F00"},
-                                                          {"callback", "#56B4E9"},
-                                                          {"future", "#009E73"},
-                                                          {"coroutine", "#0072B2"},
-                                                          {"threadpool", "#D55E00"}};
+  static const std::map<std::string, std::string> colours{
+      {"sync", "#E69F00"},      {"callback", "#56B4E9"}, {"future", "#009E73"},
+      {"coroutine", "#0072B2"}, {"threadpool", "#D55E00"}, {"go", "#CC79A7"},
+      {"rust", "#000000"},      {"node", "#999999"},       {"aiohttp", "#F0E442"}};
   auto found = colours.find(style);
   return found == colours.end() ? "#000000" : found->second;
 }
@@ -353,7 +353,7 @@ std::string report_html(const Result& result, const Settings& s) {
           "p99 counts from when each request was due, so time spent queued for a busy server "
           "counts (corrected for coordinated omission). A style's curve is flat, then turns up "
           "at its capacity: the dashed line is its limit by Little's law. A ring marks a point "
-          "that sent less than 99% of the asked rate. Dotted: the Tornado peer.</p>\n",
+          "that sent less than 99% of the asked rate. Dotted: the peers (bench/peers/).</p>\n",
           http::escape_html(endpoint), s.users.front());
       html += latency_chart(points);
       continue;
@@ -363,7 +363,7 @@ std::string report_html(const Result& result, const Settings& s) {
         "Dashed: each style's limit by Little's law (requests in flight / latency): flat for "
         "sync (one in flight) and for the pool (its threads), rising with the users for the "
         "async styles. A ring marks a point where the server's CPU was at least {:.0f}% busy: "
-        "there the CPU, not the waiting, bends the curve. Dotted: the Tornado peer.</p>\n",
+        "there the CPU, not the waiting, bends the curve. Dotted: the peers (bench/peers/).</p>\n",
         http::escape_html(endpoint), 100 * kCpuBound);
     html += line_chart(points);
   }

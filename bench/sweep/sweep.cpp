@@ -24,16 +24,12 @@ namespace {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-bool has(const std::vector<std::string>& list, std::string_view item) {
-  return std::find(list.begin(), list.end(), item) != list.end();
-}
-
-// A server of its own for one point: `parity serve`, or the Tornado peer.
+// A server of its own for one point: `parity serve`, or a peer.
 compare::ServerProcess start_server(const std::string& implementation, const Settings& s,
                                     const std::string& upstream) {
-  if (implementation == "tornado")
+  if (implementation != "parity")
     return compare::ServerProcess(
-        compare::tornado_peer_argv(s.peer_script, upstream, s.max_clients, s.pool));
+        compare::peer_argv(implementation, s.peer_script, upstream, s.max_clients, s.pool));
   return compare::ServerProcess({s.parity_path, "--log-level", "warning", "serve", "--port", "0",
                                  "--upstream", upstream, "--max-clients",
                                  std::to_string(s.max_clients), "--pool", std::to_string(s.pool),
@@ -131,7 +127,7 @@ Memory measure_memory(Memory memory, const Settings& s, const std::string& upstr
   {
     // A warm-up, so what the first requests allocate once (the allocator's arenas, the
     // routes' tables) counts as idle: 100 at once, answered.
-    auto warm = send_requests(io, server.port(), fmt::format("/{}/sleep?ms=50", memory.style), 100);
+    auto warm = send_requests(io, server.port(), compare::path_of(memory.style, "sleep", std::chrono::milliseconds(50)), 100);
     for (auto& socket : warm) {
       asio::streambuf answer;
       asio::read_until(socket, answer, "\r\n\r\n");
@@ -144,8 +140,9 @@ Memory measure_memory(Memory memory, const Settings& s, const std::string& upstr
   std::size_t idle_files = read_process_stats(server.pid()).open_files;
   // Longer than the measurement: every request is still asleep when the RSS is read.
   const auto sent = std::chrono::steady_clock::now();
-  auto waiting = send_requests(io, server.port(), fmt::format("/{}/sleep?ms=10000", memory.style),
-                               memory.requests);
+  auto waiting = send_requests(
+      io, server.port(), compare::path_of(memory.style, "sleep", std::chrono::seconds(10)),
+      memory.requests);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (read_process_stats(server.pid()).open_files < idle_files + memory.requests &&
          std::chrono::steady_clock::now() < deadline)
@@ -187,6 +184,8 @@ void run_step(Item& item, const std::string& name,
   progress(name + " ...");
   try {
     item = measure(item);
+  } catch (const compare::PeerUnavailable& e) {
+    item.unreachable = e.what();  // as a point this machine cannot reach
   } catch (const std::exception& e) {
     item.error = e.what();
   }
@@ -212,7 +211,8 @@ std::string mib(std::size_t bytes) {
 }  // namespace
 
 bool keeps_many_waiting(const std::string& style) {
-  return style == "callback" || style == "future" || style == "coroutine";
+  return style == "callback" || style == "future" || style == "coroutine" ||
+         compare::is_single_style_peer(style);
 }
 
 std::string describe(const Settings& s) {
@@ -237,8 +237,7 @@ Result run_sweep(const Settings& s, const std::function<void(const std::string&)
   std::vector<std::pair<std::string, std::string>> styles;  // implementation, style
   for (const auto& style : s.styles) styles.emplace_back("parity", style);
   for (const auto& peer : s.peers)
-    for (auto style : compare::kTornadoStyles)
-      if (has(s.styles, style)) styles.emplace_back(peer, std::string(style));
+    for (const auto& style : compare::peer_styles(peer, s.styles)) styles.emplace_back(peer, style);
   for (const auto& endpoint : s.endpoints)
     for (const auto& [implementation, style] : styles)
       if (s.rates.empty())

@@ -22,7 +22,7 @@ struct Settings {
   std::vector<double> rates;
   std::vector<std::string> styles{"sync", "callback", "future", "coroutine", "threadpool"};
   std::vector<std::string> endpoints{"fetch", "sleep"};
-  std::vector<std::string> peers;            // tornado
+  std::vector<std::string> peers;            // of compare::kPeers
   std::chrono::milliseconds duration{3000};  // per point
   std::chrono::milliseconds latency{100};    // the upstream's, and /sleep's
   std::size_t max_clients = 0;               // the server's client cap (0: none)
@@ -36,7 +36,7 @@ struct Settings {
 
 // One style on one endpoint with one number of users.
 struct Point {
-  std::string implementation;  // parity, tornado
+  std::string implementation;  // parity, or a peer (tornado, go, rust, node, aiohttp)
   std::string style;
   std::string endpoint;
   unsigned users = 0;  // with --rates: the connections carrying them
@@ -54,7 +54,8 @@ struct Point {
   bool measured() const { return unreachable.empty() && error.empty(); }
 
   std::string label() const {
-    return implementation == "parity" ? style : implementation + "/" + style;
+    return implementation == "parity" || implementation == style ? style
+                                                                 : implementation + "/" + style;
   }
 };
 
@@ -71,7 +72,8 @@ struct Memory {
   bool measured() const { return unreachable.empty() && error.empty(); }
 
   std::string label() const {
-    return implementation == "parity" ? style : implementation + "/" + style;
+    return implementation == "parity" || implementation == style ? style
+                                                                 : implementation + "/" + style;
   }
 };
 

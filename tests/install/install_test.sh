@@ -21,6 +21,7 @@ cmake --install "$build" --prefix "$prefix" >"$work/install.log" || { cat "$work
 for file in bin/parity lib/cmake/Parity/ParityConfig.cmake lib/cmake/Parity/ParityTargets.cmake \
             include/parity/common/http/server/server.hpp share/parity/installed \
             share/parity/styles/coroutine/coroutine_style.cpp share/parity/bench/peers/tornado/server.py \
+            share/parity/bench/peers/node/server.js share/parity/bench/peers/aiohttp/server.py \
             share/parity/tutorials/14_more_than_one_core/nginx.conf share/parity/learn/project/CMakeLists.txt \
             share/parity/exercises/01_callback_fetch/solution/exercise.hpp; do
   [[ -e $prefix/$file ]] || fail "$file is not installed"

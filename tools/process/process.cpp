@@ -173,11 +173,4 @@ std::string ServerProcess::url(const std::string& path) const {
   return "http://127.0.0.1:" + std::to_string(port_) + path;
 }
 
-std::vector<std::string> tornado_peer_argv(const std::string& script,
-                                           const std::string& upstream_url, std::size_t max_clients,
-                                           unsigned pool) {
-  return {"/usr/bin/python3",          script,   "--upstream",        upstream_url, "--max-clients",
-          std::to_string(max_clients), "--pool", std::to_string(pool)};
-}
-
 }  // namespace parity::compare

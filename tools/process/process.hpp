@@ -1,6 +1,6 @@
 #pragma once
-// Other programs `parity compare` runs: siege and wrk to completion (their output parsed), and the
-// Tornado peer as a server for the length of a run.
+// Other programs `parity compare` runs: siege and wrk to completion (their output parsed), and a
+// server (`parity serve`, a peer) for the length of a run.
 
 #include <chrono>
 #include <string>
@@ -47,8 +47,8 @@ class ChildProcess {
 };
 
 // A server run as a child for a while, its port read from the first line it prints: `parity
-// serve`'s banner ("Parity serving on http://127.0.0.1:PORT (...)") or the Tornado peer's
-// ("listening on PORT"). Throws std::runtime_error with what it said otherwise.
+// serve`'s banner ("Parity serving on http://127.0.0.1:PORT (...)") or a peer's ("listening on
+// PORT"). Throws std::runtime_error with what it said otherwise.
 class ServerProcess {
  public:
   explicit ServerProcess(const std::vector<std::string>& argv,
@@ -63,10 +63,5 @@ class ServerProcess {
   ChildProcess process_;
   unsigned short port_ = 0;
 };
-
-// How to start the Tornado peer (bench/peers/tornado/server.py) on any free port.
-std::vector<std::string> tornado_peer_argv(const std::string& script,
-                                           const std::string& upstream_url, std::size_t max_clients,
-                                           unsigned pool);
 
 }  // namespace parity::compare

@@ -56,8 +56,8 @@ Command add_sweep_command(CLI::App& app) {
                    "Add peers' curves (bench/peers/): tornado, go, rust, node, aiohttp; go and "
                    "rust once bench/peers/build.sh built them")
       ->delimiter(',')
-      ->check(CLI::IsMember(std::vector<std::string>(std::begin(compare::kPeers),
-                                                     std::end(compare::kPeers))));
+      ->check(CLI::IsMember(
+          std::vector<std::string>(std::begin(compare::kPeers), std::end(compare::kPeers))));
   add_duration_option(*command, "-t,--time", s->duration, "How long each point runs")
       ->check(CLI::Range(100.0, 600'000.0, "from 100ms to 10m").description(""));
   add_duration_option(*command, "--latency", s->latency, "The upstream's latency, and /sleep's")

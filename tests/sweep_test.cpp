@@ -10,6 +10,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <string>
+#include <vector>
 
 #include <unistd.h>
 
@@ -52,6 +55,29 @@ Settings small_sweep() {
   s.memory_requests = 50;
   s.parity_path = PARITY_CLI_PATH;
   return s;
+}
+
+TEST(Sweep, APeerThatCannotRunHereIsSaidOnceAndHasNoPoints) {
+  Settings s = small_sweep();
+  s.styles = {"coroutine"};
+  s.users = {1};
+  s.memory_requests = 0;
+  s.peers = {"node"};
+  std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
+  ::setenv("PATH", "/nonexistent", 1);  // node is looked up in PATH
+  std::vector<std::string> heard;
+  auto result = run_sweep(s, [&](const std::string& line) { heard.push_back(line); });
+  ::setenv("PATH", path.c_str(), 1);
+  ASSERT_EQ(result.points.size(), 1u) << "coroutine's point alone";
+  ASSERT_EQ(result.skipped_peers.size(), 1u);
+  EXPECT_EQ(result.skipped_peers[0].first, "node");
+  EXPECT_FALSE(any_failed(result));
+  EXPECT_EQ(
+      std::count_if(heard.begin(), heard.end(),
+                    [](const std::string& line) { return line.starts_with("skipped node: "); }),
+      1);
+  EXPECT_NE(format_table(result, s).find("skipped node: node cannot run: nodejs is not installed"),
+            std::string::npos);
 }
 
 TEST(Sweep, APointBeyondTheOpenFileLimitIsSaidPlainlyAndNotRun) {

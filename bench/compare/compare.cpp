@@ -9,7 +9,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -52,6 +51,14 @@ std::vector<Row> run_comparison(const Settings& settings,
         rows.push_back({.implementation = peer, .style = style, .endpoint = endpoint});
   }
 
+  // A peer that cannot run here is a row that says why, skipped without being started.
+  const auto unavailable = unavailable_peers(settings.peers, settings.peer_script);
+  auto why_unavailable = [&unavailable](const std::string& implementation) -> const std::string* {
+    for (const auto& [peer, why] : unavailable)
+      if (peer == implementation) return &why;
+    return nullptr;
+  };
+
   Load load{.concurrency = profile.concurrency,
             .duration = profile.duration,
             .keep_alive = profile.keep_alive,
@@ -61,6 +68,12 @@ std::vector<Row> run_comparison(const Settings& settings,
     Row& row = rows[i];
     const std::string step =
         fmt::format("[{}/{}] {} /{}", i + 1, rows.size(), row.label(), row.endpoint);
+    if (const std::string* why = why_unavailable(row.implementation)) {
+      row.error = *why;
+      row.skipped = true;
+      progress(step + ": skipped: " + row.error);
+      continue;
+    }
     progress(step + " ...");
     try {
       // Before the server, so that it goes after it: the file is written once the server stopped.
@@ -97,10 +110,6 @@ std::vector<Row> run_comparison(const Settings& settings,
       row.has_p99 = measured.has_p99;
       row.requests = std::move(measured.requests);
       progress(fmt::format("{}: {:.2f} trans/sec", step, row.summary.transaction_rate));
-    } catch (const PeerUnavailable& e) {
-      row.error = e.what();
-      row.skipped = true;
-      progress(step + ": skipped: " + row.error);
     } catch (const std::exception& e) {
       row.error = e.what();
       progress(step + ": failed: " + row.error);

@@ -1,6 +1,6 @@
 #pragma once
 // `parity compare`: every style, side by side. Starts what it measures (an upstream, a fresh
-// server per row so one row's backlog never slows the next, the floor, the Tornado peer), runs
+// server per row so one row's backlog never slows the next, the floor, the peers), runs
 // the load on each row, and derives each row's limit and ratios.
 
 #include "bench/compare/scenario.hpp"

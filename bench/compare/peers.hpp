@@ -6,11 +6,12 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace parity::compare {
 
-// Every peer `--peer` accepts, in the order their rows come.
+// Every peer `--peer` accepts.
 inline constexpr std::string_view kPeers[] = {"tornado", "go", "rust", "node", "aiohttp"};
 
 // The Tornado peer's styles: it has no Future style of its own (its callback style is Futures).
@@ -32,10 +33,16 @@ struct PeerUnavailable : std::runtime_error {
 };
 
 // How to start `peer` on a free port with the upstream at `upstream_url`; every peer prints
-// "listening on PORT" once ready. `tornado_script` is Tornado's server.py (--peer-script).
-// Throws PeerUnavailable when its toolchain is missing or it is not built.
+// "listening on PORT" once ready, and runs its handlers on one thread, as Parity's server does
+// here. `tornado_script` is Tornado's server.py (--peer-script). Throws PeerUnavailable when its
+// package is missing or it is not built, std::invalid_argument for a name not in kPeers.
 std::vector<std::string> peer_argv(std::string_view peer, const std::string& tornado_script,
                                    const std::string& upstream_url, std::size_t max_clients,
                                    unsigned pool);
+
+// Why each of `peers` cannot run here (peer, reason), asked once before a run: their rows are
+// then skipped, not started one by one.
+std::vector<std::pair<std::string, std::string>> unavailable_peers(
+    const std::vector<std::string>& peers, const std::string& tornado_script);
 
 }  // namespace parity::compare

@@ -60,7 +60,8 @@ Limit littles_law_limit(const std::string& implementation, const std::string& st
                                  : limit(users, fmt::format("users ({})", users));
   }
   // The async styles: one in flight per user, unless the client's cap is lower. Only /fetch
-  // goes through the client (Parity's, or Tornado's AsyncHTTPClient); the other peers have none.
+  // goes through the client (Parity's, or Tornado's AsyncHTTPClient); the other peers' clients
+  // have no cap.
   if (endpoint == "fetch" && p.max_clients != 0 && p.max_clients < users &&
       !is_single_style_peer(implementation))
     return limit(p.max_clients, fmt::format("client cap ({})", p.max_clients));

@@ -23,7 +23,7 @@ constexpr double kCpuBound = 0.9;
 // other peer (one style of its own) a colour of its own, dotted.
 std::string colour(const std::string& style) {
   static const std::map<std::string, std::string> colours{
-      {"sync", "#E69F00"},      {"callback", "#56B4E9"}, {"future", "#009E73"},
+      {"sync", "#E69F00"},      {"callback", "#56B4E9"},   {"future", "#009E73"},
       {"coroutine", "#0072B2"}, {"threadpool", "#D55E00"}, {"go", "#CC79A7"},
       {"rust", "#000000"},      {"node", "#999999"},       {"aiohttp", "#F0E442"}};
   auto found = colours.find(style);

@@ -127,7 +127,9 @@ Memory measure_memory(Memory memory, const Settings& s, const std::string& upstr
   {
     // A warm-up, so what the first requests allocate once (the allocator's arenas, the
     // routes' tables) counts as idle: 100 at once, answered.
-    auto warm = send_requests(io, server.port(), compare::path_of(memory.style, "sleep", std::chrono::milliseconds(50)), 100);
+    auto warm =
+        send_requests(io, server.port(),
+                      compare::path_of(memory.style, "sleep", std::chrono::milliseconds(50)), 100);
     for (auto& socket : warm) {
       asio::streambuf answer;
       asio::read_until(socket, answer, "\r\n\r\n");
@@ -140,9 +142,9 @@ Memory measure_memory(Memory memory, const Settings& s, const std::string& upstr
   std::size_t idle_files = read_process_stats(server.pid()).open_files;
   // Longer than the measurement: every request is still asleep when the RSS is read.
   const auto sent = std::chrono::steady_clock::now();
-  auto waiting = send_requests(
-      io, server.port(), compare::path_of(memory.style, "sleep", std::chrono::seconds(10)),
-      memory.requests);
+  auto waiting = send_requests(io, server.port(),
+                               compare::path_of(memory.style, "sleep", std::chrono::seconds(10)),
+                               memory.requests);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (read_process_stats(server.pid()).open_files < idle_files + memory.requests &&
          std::chrono::steady_clock::now() < deadline)
@@ -184,8 +186,6 @@ void run_step(Item& item, const std::string& name,
   progress(name + " ...");
   try {
     item = measure(item);
-  } catch (const compare::PeerUnavailable& e) {
-    item.unreachable = e.what();  // as a point this machine cannot reach
   } catch (const std::exception& e) {
     item.error = e.what();
   }
@@ -236,8 +236,14 @@ Result run_sweep(const Settings& s, const std::function<void(const std::string&)
   // The plan: per endpoint, per implementation's style, every number of users.
   std::vector<std::pair<std::string, std::string>> styles;  // implementation, style
   for (const auto& style : s.styles) styles.emplace_back("parity", style);
-  for (const auto& peer : s.peers)
+  result.skipped_peers = compare::unavailable_peers(s.peers, s.peer_script);
+  for (const auto& [peer, why] : result.skipped_peers) progress("skipped " + peer + ": " + why);
+  for (const auto& peer : s.peers) {
+    bool skipped = std::any_of(result.skipped_peers.begin(), result.skipped_peers.end(),
+                               [&peer](const auto& skip) { return skip.first == peer; });
+    if (skipped) continue;
     for (const auto& style : compare::peer_styles(peer, s.styles)) styles.emplace_back(peer, style);
+  }
   for (const auto& endpoint : s.endpoints)
     for (const auto& [implementation, style] : styles)
       if (s.rates.empty())
@@ -294,6 +300,8 @@ Result run_sweep(const Settings& s, const std::function<void(const std::string&)
 
 std::string format_table(const Result& result, const Settings& s) {
   std::string out = describe(s) + "\n\n";
+  for (const auto& [peer, why] : result.skipped_peers)
+    out += fmt::format("skipped {}: {}\n\n", peer, why);
   auto cell = [](double value, const char* format, bool known) {
     return known ? fmt::format(fmt::runtime(format), value) : std::string("-");
   };

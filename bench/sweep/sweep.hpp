@@ -81,6 +81,8 @@ struct Result {
   std::vector<Point> points;
   std::vector<Memory> memory;
   std::size_t open_file_limit = 0;
+  // The peers that cannot run here and why (compare::unavailable_peers): they have no points.
+  std::vector<std::pair<std::string, std::string>> skipped_peers;
 };
 
 // The styles whose memory per waiting request means something: those that keep many requests

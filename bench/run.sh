@@ -23,7 +23,8 @@
 #                        busy machine): user-space instructions per request under callgrind and
 #                        syscalls per request under strace -c, for nginx and each style, on /hello
 #                        with the access log on (to a file, buffered 64 KiB as both default to
-#                        here), then on /fetch with the upstream in a process of its own
+#                        here), then on /fetch with the upstream in a process of its own; last,
+#                        each peer of bench/peers/ that runs here on /hello (none logs access)
 #   bench/run.sh shape   the connection's two shapes side by side: the state machine of
 #                        common/http/server/session.cpp and one coroutine per connection
 #                        (bench/session_shape/), instructions per /hello request (as
@@ -218,19 +219,28 @@ access_log() {
 # Each server runs alone; after a warm-up, N requests go over one keep-alive connection (parity
 # siege -c1 -r N), so a figure is one request's share of everything the server did meanwhile.
 count_requests=${COUNT_REQUESTS:-1000}
+warm_requests=${WARM_REQUESTS:-2000}
 
 per_request_instructions() {  # URL CMD... -> user-space instructions per request
   local url=$1; shift
   local out="$work/callgrind.out"
   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out.%p" "$@" >/dev/null 2>"$work/server.log" &
   local pid=$!
-  for _ in $(seq 600); do curl -s -o /dev/null "$url" && break; sleep 0.1; done
-  "$parity" siege -b -c1 -r 200 "$url" >/dev/null 2>&1   # warm: caches, pools, allocator
+  local up=0
+  for _ in $(seq 600); do curl -s -o /dev/null "$url" && { up=1; break; }; sleep 0.1; done
+  if [[ $up == 0 ]]; then  # prints no figure: the caller says the row failed
+    echo "bench: $url did not come up under callgrind in 60 s: $(tail -c 300 "$work/server.log")" >&2
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+    return 0
+  fi
+  # Warm: caches, pools, the allocator, and a JIT's tiers (Node.js compiles a function after
+  # some thousand calls).
+  "$parity" siege -b -c1 -r "$warm_requests" "$url" >/dev/null 2>&1
   callgrind_control -i on "$pid" >/dev/null 2>&1
   "$parity" siege -b -c1 -r "$count_requests" "$url" >/dev/null 2>&1
   callgrind_control -d "$pid" >/dev/null 2>&1
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  awk -v n="$count_requests" '/^(summary|totals):/ {print $2 / n; exit}' "$out.$pid".1
+  awk -v n="$count_requests" '/^(summary|totals):/ {print $2 / n; exit}' "$out.$pid".1 2>/dev/null
   rm -f "$out".*
 }
 
@@ -239,7 +249,7 @@ per_request_syscalls() {  # URL CMD... -> syscalls per request, every thread of 
   "$@" >/dev/null 2>"$work/server.log" &  # Parity's access log is its stderr, written to a file
   local pid=$!
   wait_for "$url"
-  "$parity" siege -b -c1 -r 200 "$url" >/dev/null 2>&1
+  "$parity" siege -b -c1 -r "$warm_requests" "$url" >/dev/null 2>&1
   strace -c -f -q -p "$pid" -o "$work/strace.out" & local tracer=$!
   sleep 0.5  # strace attaches to every thread before the count starts
   "$parity" siege -b -c1 -r "$count_requests" "$url" >/dev/null 2>&1
@@ -289,6 +299,42 @@ instructions() {
     local i; i=$(per_request_instructions "$url" "${serve[@]}" "${up[@]}")
     local s; s=$(per_request_syscalls "$url" "${serve[@]}" "${up[@]}")
     printf '%-24s %14.0f %8s %14.2f\n' "/$style/fetch" "$i" - "$s"
+  done
+  peer_instructions "$nginx_i"
+}
+
+peer_argv() {  # PEER -> sets argv to run it on port 8354, or says why it cannot and fails
+  local peers=bench/peers
+  case $1 in
+    go) argv=("$peers/go/build/server") why="not built: bench/peers/build.sh" ;;
+    rust) argv=("$peers/rust/target/release/server") why="not built: bench/peers/build.sh" ;;
+    node) argv=(node "$peers/node/server.js") why="nodejs is not installed" ;;
+    aiohttp) argv=(/usr/bin/python3 "$peers/aiohttp/server.py") why="python3-aiohttp is not installed" ;;
+  esac
+  case $1 in
+    go | rust) [[ -x ${argv[0]} ]] ;;
+    node) command -v node >/dev/null ;;
+    aiohttp) /usr/bin/python3 -c 'import aiohttp' 2>/dev/null ;;
+  esac || { printf '%-24s skipped: %s\n' "$1 /hello" "$why"; return 1; }
+  argv+=(--port 8354 --upstream http://127.0.0.1:8353)
+}
+
+peer_instructions() {  # NGINX_INSTRUCTIONS: each peer's /hello, as the rows above
+  local peer argv why
+  # Go's asynchronous preemption is a signal callgrind cannot deliver in order; a /hello handler
+  # never runs long enough to be preempted, so turning it off changes nothing counted. One thread
+  # each, as `parity serve --threads 1` above (Node.js and Python run handlers on one anyway).
+  local -x GODEBUG=asyncpreemptoff=1 GOMAXPROCS=1 TOKIO_WORKER_THREADS=1
+  for peer in go rust node aiohttp; do
+    peer_argv "$peer" || continue
+    local url=http://127.0.0.1:8354/hello
+    local i; i=$(per_request_instructions "$url" "${argv[@]}")
+    if [[ -z $i ]]; then
+      printf '%-24s failed under callgrind: %s\n' "$peer /hello" "$(tail -c 200 "$work/server.log" | tr '\n' ' ')"
+      continue
+    fi
+    local s; s=$(per_request_syscalls "$url" "${argv[@]}")
+    printf '%-24s %14.0f %8.2f %14.2f\n' "$peer /hello" "$i" "$(awk -v a="$i" -v b="$1" 'BEGIN {print a / b}')" "$s"
   done
 }
 

@@ -16,8 +16,8 @@ build: configure
 # The main job: every style side by side, first in the tutorials' conditions with Tornado beside
 # them, then unleashed. It runs the `parity` command alone, so it builds that and what it links,
 # not the tests, the bench's own programs or the exercises' (make test builds those). The unleashed
-# run is /fetch alone, Parity's styles alone, so that a first run from a clone stays under six
-# minutes on 2 cores (bench/README.md); the last line names the fuller command.
+# run is /fetch alone, Parity's styles alone, to keep a first run from a clone short (bench/README.md
+# has what it costs); the last line names the fuller command.
 demo: configure
 	@cmake --build --preset $(PRESET) --target parity
 	build/$(PRESET)/cli/parity compare --profile seed --peer tornado --report build/report/seed

@@ -301,6 +301,20 @@ TEST(LearnSanitizer, ADataRaceNamesItsTwoAccessesInTheStudentsFile) {
             "in `IntFuture::set_result` (exercise.hpp:11)");
 }
 
+// GCC 14's ThreadSanitizer ends a frame with the binary's build id; the frame is read the same.
+TEST(LearnSanitizer, AFrameEndingWithItsBuildIdIsReadAsAnyOther) {
+  std::string with_ids;
+  std::istringstream lines(kDataRace);
+  for (std::string line; std::getline(lines, line);)
+    with_ids += line + (line.find(" #") != std::string::npos ? " (BuildId: b7652f62efa2)\n" : "\n");
+  auto report = read_sanitizer_report(with_ids, "exercise.hpp");
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->sentence, read_sanitizer_report(kDataRace, "exercise.hpp")->sentence);
+  EXPECT_NE(report->sentence.find("read in `IntFuture::add_done_callback` (exercise.hpp:14)"),
+            std::string::npos)
+      << report->sentence;
+}
+
 // Not in the student's file: the first frame outside the sanitizer and the libraries.
 TEST(LearnSanitizer, ElsewhereTheFirstFrameOutsideTheLibrariesIsNamed) {
   auto report = read_sanitizer_report(kCoroutineUsedAfterDestroy, "other.hpp");

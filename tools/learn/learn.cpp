@@ -470,6 +470,9 @@ std::optional<Frame> frame_of(std::string_view text) {
     text.remove_prefix(in + 4);
   }
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  // GCC 14's sanitizers end a frame with "(BuildId: 5a0f...)" after the module: dropped.
+  if (auto id = text.rfind(" (BuildId: "); id != std::string_view::npos && text.ends_with(")"))
+    text = text.substr(0, id);
   // ThreadSanitizer ends with "(binary+0x1a2b)"; an unsymbolized frame is only that.
   if (text.ends_with(")")) {
     auto open = text.rfind(" (");

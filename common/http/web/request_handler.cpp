@@ -190,9 +190,18 @@ Timing RequestHandler::timing() const {
   auto now = Clock::now();
   Timing t{meter_.loop_time(now), {}, meter_.pool_time(), now - start_time_};
   // Pool work can start, even end, before the loop's piece that handed it over has ended: that
-  // overlap is counted once, on the loop, so that the parts add up to the total.
-  t.pool = std::min(t.pool, std::max(Clock::duration::zero(), t.total - t.loop));
-  t.wait = std::max(Clock::duration::zero(), t.total - t.loop - t.pool);
+  // overlap is counted once, on whichever part held the request longer, so that the parts add
+  // up to the total and each keeps the time it is there to show (a loop's piece that waited for
+  // the pool keeps its wait; a pool's work keeps the moments a busy loop took to let go).
+  t.loop = std::min(t.loop, t.total);
+  t.pool = std::min(t.pool, t.total);
+  if (t.loop + t.pool > t.total) {
+    if (t.pool >= t.loop)
+      t.loop = t.total - t.pool;
+    else
+      t.pool = t.total - t.loop;
+  }
+  t.wait = t.total - t.loop - t.pool;
   return t;
 }
 

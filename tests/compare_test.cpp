@@ -56,6 +56,15 @@ TEST(CompareLimit, IsRequestsInFlightOverLatencyAndNamesWhatCapsThem) {
   EXPECT_EQ(littles_law_limit("parity", "threadpool", "fetch", unleashed).bound_by, "users (100)");
 }
 
+// The unleashed profile made short: `users` users for `duration`, a 20 ms upstream.
+Settings a_short_run(unsigned users, std::chrono::milliseconds duration) {
+  auto s = with_profile(unleashed_profile());
+  s.profile.concurrency = users;
+  s.profile.duration = duration;
+  s.profile.latency = 20ms;
+  return s;
+}
+
 Row row(std::string implementation, std::string style, std::string endpoint, double rate) {
   Row r{.implementation = std::move(implementation),
         .style = std::move(style),
@@ -250,11 +259,7 @@ TEST(CompareRun, ShowsSyncQueuingWhereTheAsyncStylesOverlap) {
 
 TEST(CompareRun, AtARateSyncsQueueShowsInItsLatencyFromWhenEachRequestWasDue) {
   // 100 requests a second due; sync answers one 20 ms sleep at a time, 50 a second at most.
-  Settings settings;
-  settings.profile = unleashed_profile();
-  settings.profile.concurrency = 20;
-  settings.profile.duration = 500ms;
-  settings.profile.latency = 20ms;
+  Settings settings = a_short_run(20, 500ms);
   settings.endpoints = {"sleep"};
   settings.styles = {"sync", "coroutine"};
   settings.rate = 100;
@@ -293,11 +298,7 @@ TEST(CompareTools, SiegeAndWrkAreRefusedARateTheyCannotKeep) {
 TEST(CompareRun, AddsTheTornadoPeersRows) {
   if (std::system("/usr/bin/python3 -c 'import tornado' 2>/dev/null") != 0)
     GTEST_SKIP() << "python3-tornado is not installed (scripts/install-deps.sh installs it)";
-  Settings settings;
-  settings.profile = unleashed_profile();
-  settings.profile.concurrency = 4;
-  settings.profile.duration = 300ms;
-  settings.profile.latency = 20ms;
+  Settings settings = a_short_run(4, 300ms);
   settings.styles = {"future", "coroutine"};
   settings.peers = {"tornado"};
   settings.peer_script = tornado_peer_script();
@@ -376,11 +377,7 @@ TEST(CompareRun, APeerThatCannotRunHereIsASkippedRowNotAFailure) {
 }
 
 TEST(CompareRun, MeasuresEachPeerThatRunsHereAndSaysWhyOfEachThatCannot) {
-  Settings settings;
-  settings.profile = unleashed_profile();
-  settings.profile.concurrency = 4;
-  settings.profile.duration = 300ms;
-  settings.profile.latency = 20ms;
+  Settings settings = a_short_run(4, 300ms);
   settings.styles = {"coroutine"};
   settings.peers = {"go", "rust", "node", "aiohttp"};
   auto rows = run_comparison(settings, [](const std::string&) {});
